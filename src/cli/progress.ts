@@ -1,0 +1,25 @@
+// Progress on stderr for people at a terminal; silent under CI, with --quiet or when piped.
+import type { ScanResult } from '../scan.js';
+
+export interface Progress {
+  update: (stage: string, done: number, total: number) => void;
+  done: (result: ScanResult) => void;
+}
+
+export function progressReporter(enabled: boolean): Progress {
+  if (!enabled) return { update: () => {}, done: () => {} };
+  let last = 0;
+  return {
+    update(stage, done, total) {
+      const now = Date.now();
+      if (done !== total && now - last < 100) return;
+      last = now;
+      process.stderr.write(`\rdmalint: ${stage} ${done}/${total} files\x1b[K`);
+    },
+    done(result) {
+      process.stderr.write(
+        `\rdmalint: ${result.filesListed} files listed, ${result.filesParsed} parsed, ${result.findings.length} findings\x1b[K\n`,
+      );
+    },
+  };
+}

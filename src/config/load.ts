@@ -1,0 +1,171 @@
+// Reads rules.yaml (the bundled default, and optionally a user's file over it), validates it
+// against the schema and reports every problem as `file:line: key: what was expected`.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, type Node, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
+import { RULE_IDS } from '../model.js';
+import { configSchema } from './schema.js';
+import type { Config } from './types.js';
+
+export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../rules.yaml', import.meta.url));
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const TOP_LEVEL_KEYS = Object.keys(configSchema.properties);
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validate = ajv.compile(configSchema);
+
+interface Parsed {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  value: Record<string, unknown>;
+}
+
+function lineOf(parsed: Parsed, offset: number | undefined): number {
+  return offset === undefined ? 1 : parsed.lines.linePos(offset).line;
+}
+
+function parseFile(file: string): Parsed {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: YAML syntax error: ${e.message.split('\n')[0]}`),
+    );
+  }
+  const value = doc.toJS() as unknown;
+  if (value === null || value === undefined) return { file, doc, lines, value: {} };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError([`${file}:1: the configuration must be a mapping of keys (arch, rules, …)`]);
+  }
+  return { file, doc, lines, value: value as Record<string, unknown> };
+}
+
+/** Line of the YAML node at a JSON pointer, or of the key named `key` inside it. */
+function locate(parsed: Parsed, pointer: string, key?: string): number {
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const node = (segments.length ? parsed.doc.getIn(segments, true) : parsed.doc.contents) as Node | undefined;
+  if (key !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+    if (pair && isScalar(pair.key)) return lineOf(parsed, pair.key.range?.[0]);
+  }
+  return lineOf(parsed, (node as { range?: [number, number, number] } | undefined)?.range?.[0]);
+}
+
+function describe(parsed: Parsed, error: ErrorObject): string {
+  const path = error.instancePath.split('/').slice(1).join('.') || '(top level)';
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      const hint = allowed.length ? `; expected one of: ${allowed.join(', ')}` : '';
+      return `${parsed.file}:${locate(parsed, error.instancePath, key)}: ${path}: unknown key '${key}'${hint}`;
+    }
+    case 'propertyNames':
+    case 'enum': {
+      if (error.keyword === 'propertyNames') {
+        const name = (error.params as { propertyName: string }).propertyName;
+        return `${parsed.file}:${locate(parsed, error.instancePath, name)}: ${path}: unknown rule '${name}'; expected one of: ${RULE_IDS.join(', ')}`;
+      }
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+      if (error.propertyName !== undefined) return '';
+      return `${parsed.file}:${locate(parsed, error.instancePath)}: ${path}: expected one of ${allowed.join(', ')}`;
+    }
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return `${parsed.file}:${locate(parsed, error.instancePath)}: ${path}: missing required key '${missing}'`;
+    }
+    case 'pattern':
+      return `${parsed.file}:${locate(parsed, error.instancePath)}: ${path}: expected a C identifier`;
+    default:
+      return `${parsed.file}:${locate(parsed, error.instancePath)}: ${path}: ${error.message ?? 'invalid'}`;
+  }
+}
+
+function checkSchema(parsed: Parsed): string[] {
+  if (validate(parsed.value)) return [];
+  const problems = (validate.errors ?? []).map((e) => describe(parsed, e)).filter((p) => p !== '');
+  return [...new Set(problems)];
+}
+
+/** Checks the schema cannot express: references between keys, duplicated names. */
+function checkMeaning(config: Config, parsed: Parsed[]): string[] {
+  const problems: string[] = [];
+  const where = (pointer: string): string => {
+    const top = pointer.split('/')[1]!;
+    const owner = [...parsed].reverse().find((p) => top in p.value) ?? parsed[0]!;
+    return `${owner.file}:${locate(owner, pointer)}`;
+  };
+  if (!config.architectures[config.arch]) {
+    problems.push(`${where('/arch')}: arch: '${config.arch}' is not among architectures (${Object.keys(config.architectures).join(', ')})`);
+  }
+  for (const [arch, { pairs }] of Object.entries(config.architectures)) {
+    const seen = new Map<string, number>();
+    pairs.forEach((pair, i) => {
+      for (const role of ['setup', 'teardown'] as const) {
+        const name = pair[role];
+        const first = seen.get(name);
+        if (first !== undefined) {
+          problems.push(`${where(`/architectures/${arch}/pairs/${i}/${role}`)}: architectures.${arch}.pairs: '${name}' is named twice; a function belongs to one pair, in one role`);
+        } else seen.set(name, i);
+      }
+    });
+  }
+  config.opsPairs.forEach((pair, i) => {
+    const both = pair.setup.filter((f) => pair.teardown.includes(f));
+    for (const field of both) {
+      problems.push(`${where(`/opsPairs/${i}`)}: opsPairs: field '${field}' is both setup and teardown`);
+    }
+  });
+  config.entryPoints.forEach((entry, i) => {
+    if (entry.events && entry.eventParam === undefined) {
+      problems.push(`${where(`/entryPoints/${i}`)}: entryPoints.${i}: 'events' needs 'eventParam' (the index of the event parameter)`);
+    }
+  });
+  const apiNames = new Set<string>();
+  for (const api of [...config.apis.setters, ...config.apis.effects]) {
+    if (apiNames.has(api.name)) problems.push(`${where('/apis')}: apis: '${api.name}' is listed twice`);
+    apiNames.add(api.name);
+  }
+  return problems;
+}
+
+/** Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own. */
+export function loadConfig(userFile?: string, overrides: Partial<Pick<Config, 'arch'>> = {}): Config {
+  const parsed = [parseFile(DEFAULT_CONFIG_PATH)];
+  if (userFile) parsed.push(parseFile(userFile));
+  const problems = parsed.flatMap(checkSchema);
+  if (problems.length) throw new ConfigError(problems);
+  const merged: Record<string, unknown> = {};
+  for (const p of parsed) Object.assign(merged, p.value);
+  const missing = TOP_LEVEL_KEYS.filter((k) => !(k in merged));
+  if (missing.length) throw new ConfigError([`${DEFAULT_CONFIG_PATH}: missing top-level keys: ${missing.join(', ')}`]);
+  const rules = merged.rules as Record<string, unknown>;
+  const missingRules = RULE_IDS.filter((id) => !(id in rules));
+  if (missingRules.length) {
+    const owner = [...parsed].reverse().find((p) => 'rules' in p.value)!;
+    throw new ConfigError([`${owner.file}:${locate(owner, '/rules')}: rules: missing settings for ${missingRules.join(', ')}`]);
+  }
+  const config = { ...(merged as unknown as Omit<Config, 'source'>), ...overrides, source: userFile ?? DEFAULT_CONFIG_PATH } as Config;
+  const meaning = checkMeaning(config, parsed);
+  if (meaning.length) throw new ConfigError(meaning);
+  return config;
+}

@@ -1,0 +1,70 @@
+import type { Level, Phase, RuleId, StateKind } from '../model.js';
+
+export interface FunctionPair {
+  setup: string;
+  teardown: string;
+}
+
+export interface OpsPair {
+  /** Struct tag of the ops table (`iommu_ops`); tables whose type is unknown match by fields. */
+  struct?: string;
+  setup: string[];
+  teardown: string[];
+}
+
+export interface EntryPoint {
+  name: string;
+  struct?: string;
+  field: string;
+  /** Phase of the whole callback; for notifiers, the phase of events not listed in `events`. */
+  phase: Phase;
+  /** Explains when the callback runs, in kernel terms; used in messages. */
+  when: string;
+  /** Index of the parameter holding the event, for notifier callbacks. */
+  eventParam?: number;
+  /** Phase per event constant (BUS_NOTIFY_ADD_DEVICE: before-setup). */
+  events?: Record<string, Phase>;
+}
+
+export interface Setter {
+  name: string;
+  deviceArg: number;
+  opsArg: number;
+}
+
+export interface EffectApi {
+  name: string;
+  establishes: StateKind[];
+  undoes: StateKind[];
+}
+
+export interface RuleSettings {
+  enabled: boolean;
+  level: Level;
+}
+
+export interface Config {
+  /** The file this configuration came from (for messages). */
+  source: string;
+  arch: string;
+  architectures: Record<string, { pairs: FunctionPair[] }>;
+  paths: { include: string[]; exclude: string[] };
+  parser: { exportMacros: string[]; blank: string[]; blankWithArgs: string[] };
+  device: {
+    structs: string[];
+    opsMember: string;
+    /** Struct tag → member that is its struct device, for structs whose definition was not parsed. */
+    containers: Record<string, string>;
+  };
+  apis: { setters: Setter[]; effects: EffectApi[] };
+  opsPairs: OpsPair[];
+  entryPoints: EntryPoint[];
+  rules: Record<RuleId, RuleSettings> & {
+    'attach-before-setup': RuleSettings & { calls: string[] };
+  };
+}
+
+/** The function pairs of the configured architecture. */
+export function activePairs(config: Config): FunctionPair[] {
+  return config.architectures[config.arch]?.pairs ?? [];
+}

@@ -1,0 +1,59 @@
+// Plain data passed between the stages: configuration → summaries → graph → findings → reports.
+
+export type Level = 'error' | 'warning' | 'note';
+
+/** Where a piece of code runs in a device's DMA lifecycle (see BACKGROUND.md). */
+export type Phase = 'before-setup' | 'setup' | 'after-setup' | 'teardown' | 'anytime';
+
+/** State that a setup establishes and its teardown must undo. */
+export type StateKind = 'ops' | 'attach' | 'mapping';
+
+export const RULE_IDS = [
+  'set-dma-ops-outside-setup-teardown',
+  'attach-before-setup',
+  'asymmetric-teardown',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** 1-based line and column, as compilers print them. Columns count characters. */
+export interface Location {
+  file: string; // relative to the tree root, '/'-separated
+  line: number;
+  col: number;
+  endLine?: number;
+  endCol?: number;
+}
+
+export interface PathStep extends Location {
+  /** Function the step is in (or the entry point it binds). */
+  function: string;
+  message: string;
+}
+
+export interface RelatedLocation extends Location {
+  message: string;
+}
+
+export interface Finding {
+  ruleId: RuleId;
+  level: Level;
+  /** Stable id of the message template (see the rule's meta.messages). */
+  messageId: string;
+  message: string;
+  location: Location;
+  /** Function holding the primary location; part of the fingerprint. */
+  function: string;
+  /** From the entry point down to the primary location; last step is the primary location. */
+  path: PathStep[];
+  related: RelatedLocation[];
+  /** Preprocessor conditions the primary location lives under ([] = always compiled). */
+  conditions: string[];
+}
+
+/** What a tool run could not do, reported without stopping the scan. */
+export interface Notification {
+  level: 'error' | 'warning' | 'note';
+  file?: string;
+  line?: number;
+  message: string;
+}

@@ -1,0 +1,66 @@
+// Preprocessor branches: each piece of a file lives under a stack of conditions. Only literal
+// `#if 0` / `#if 1` are decided here; deciding CONFIG_* needs a .config and is a later stage's job.
+import type { SyntaxNode } from 'tree-sitter';
+import { type SourceText, textOf } from './syntax.js';
+
+export const PREPROC_CONTAINERS = new Set([
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+]);
+
+export interface Branch {
+  /** Condition for the branch's own body, or null when the branch is dead (`#if 0`). */
+  cond: string | null;
+  /** Nodes in the branch body. */
+  body: SyntaxNode[];
+}
+
+function literal(cond: string): boolean | undefined {
+  const c = cond.trim();
+  if (c === '0') return false;
+  if (c === '1') return true;
+  return undefined;
+}
+
+const negate = (cond: string) => (cond.startsWith('!') && !cond.includes(' ') ? cond.slice(1) : `!(${cond})`);
+
+/**
+ * Splits `#if A … #elif B … #else … #endif` into branches with the condition that selects each.
+ * A condition `''` means "always" (a literal `#if 1`).
+ */
+export function branches(src: SourceText, node: SyntaxNode): Branch[] {
+  const out: Branch[] = [];
+  // Conditions of earlier branches, all of which must be false for a later branch to be taken.
+  const earlier: string[] = [];
+  let earlierTrue = false;
+  let current: SyntaxNode | null = node;
+  while (current) {
+    let own: string;
+    if (current.type === 'preproc_ifdef' || current.type === 'preproc_elifdef') {
+      const name = current.childForFieldName('name');
+      const negated = textOf(src, current.child(0)!).includes('ndef');
+      own = name ? `${negated ? '!' : ''}defined(${textOf(src, name)})` : '';
+    } else if (current.type === 'preproc_else') {
+      own = '';
+    } else {
+      const c = current.childForFieldName('condition');
+      own = c ? textOf(src, c).replace(/\s+/g, ' ').trim() : '';
+    }
+    const value = own === '' ? true : literal(own);
+    const alternative: SyntaxNode | null = current.childForFieldName('alternative');
+    const body = current.namedChildren.filter(
+      (c) => c !== alternative && c.id !== current!.childForFieldName('condition')?.id && c.id !== current!.childForFieldName('name')?.id,
+    );
+    const parts = [...earlier.map(negate)];
+    if (value === undefined) parts.push(own);
+    const dead = earlierTrue || value === false;
+    out.push({ cond: dead ? null : parts.join(' && '), body });
+    if (value === true) earlierTrue = true;
+    else if (value === undefined) earlier.push(own);
+    current = alternative;
+  }
+  return out;
+}

@@ -1,0 +1,223 @@
+// Hazard 3: a teardown that does not mirror its setup. It leaves state behind (ops, attach,
+// mapping), undoes state its setup never established (8674/1 cleared ops in
+// arm_teardown_iommu_dma_ops() while arch_setup_dma_ops() installs them), or, when setup can
+// bail out because someone else's ops are in place, undoes state without checking that its own
+// setup established it (the dma_ops_setup flag of "Don't tear third-party mappings").
+import type { CallGraph, FnNode } from '../callgraph/graph.js';
+import { type Config, activePairs } from '../config/types.js';
+import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
+import { type Rule, type RuleMeta, formatMessage } from './rule.js';
+import { type Effect, EffectAnalysis } from './effects.js';
+import { definitionStep, edgeSteps, isDeviceObject, siteLocation } from './support.js';
+
+const meta: RuleMeta = {
+  id: 'asymmetric-teardown',
+  name: 'AsymmetricTeardown',
+  shortDescription: 'A DMA teardown does not mirror its setup.',
+  fullDescription:
+    'A setup/teardown pair (arch_setup_dma_ops/arch_teardown_dma_ops, add_device/remove_device, ' +
+    'probe_device+probe_finalize/release_device) whose effects on the device (ops installed, device ' +
+    'attached, mapping created) are not undone exactly, or are undone without proof of ownership.',
+  help: {
+    text:
+      'After -EPROBE_DEFER or an unbind the teardown runs and the setup runs again on re-probe, so the ' +
+      'teardown must undo exactly what its own setup did. State left behind makes setup skip the device on ' +
+      're-probe; state undone that the setup never established (ops installed elsewhere, a mapping attached by ' +
+      "a third party such as ipmmu-vmsa's add_device) breaks whoever owns it. When setup returns early because " +
+      'ops are already set, record ownership (dev->archdata.dma_ops_setup = true) and return early from ' +
+      'teardown unless it is set, as "ARM: dma-mapping: Don\'t tear third-party mappings" does.',
+    markdown:
+      'After `-EPROBE_DEFER` or an unbind the teardown runs and the setup runs again on re-probe, so the ' +
+      'teardown must undo exactly what its own setup did.\n\n- State left behind makes setup skip the device on ' +
+      're-probe.\n- State undone that the setup never established (ops installed elsewhere, a mapping attached by ' +
+      "a third party such as ipmmu-vmsa's `add_device`) breaks whoever owns it.\n- When setup returns early because " +
+      'ops are already set, record ownership (`dev->archdata.dma_ops_setup = true`) and return early from ' +
+      "teardown unless it is set, as \"ARM: dma-mapping: Don't tear third-party mappings\" does.",
+  },
+  defaultLevel: 'warning',
+  tags: ['correctness', 'dma', 'iommu', 'kernel'],
+  precision: 'medium',
+  messages: {
+    leftBehind: '{{setup}} {{states}} here, but {{teardown}} never undoes it: after -EPROBE_DEFER or unbind the state outlives the teardown and setup sees it on re-probe',
+    noTeardown: '{{setup}} {{states}} here, but {{table}} has no {{fields}} callback to undo it',
+    unguarded: '{{teardown}} {{states}} here without checking that {{setup}} established it; {{setup}} returns early when the device already has dma_ops, so this can tear down a third party\'s state (record ownership, e.g. dev->archdata.dma_ops_setup, and test it first)',
+    notEstablished: '{{teardown}} {{states}} here, but {{setup}} never establishes it: the teardown does not mirror its setup and can undo state owned by someone else',
+  },
+};
+
+const STATE_NAMES: Record<StateKind, [establish: string, undo: string]> = {
+  ops: ['installs the DMA ops', 'clears the DMA ops'],
+  attach: ['attaches the device to an IOMMU domain', 'detaches the device from its IOMMU domain'],
+  mapping: ['creates an IOMMU mapping', 'releases the IOMMU mapping'],
+};
+
+function describeStates(kinds: StateKind[], op: 'establish' | 'undo'): string {
+  const words = [...new Set(kinds)].sort().map((k) => STATE_NAMES[k][op === 'establish' ? 0 : 1]);
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+interface PairInstance {
+  setups: FnNode[];
+  teardowns: FnNode[];
+  setupName: string;
+  teardownName: string;
+  /** Ops-table pairs: the table and the teardown fields it lacks. */
+  table?: { name: string; fields: string[]; location: Location };
+}
+
+const fnLabel = (fns: FnNode[], fallback: string) =>
+  fns.length ? fns.map((f) => `${f.name}()`).join(' and ') : fallback;
+
+function functionPairs(graph: CallGraph, config: Config): PairInstance[] {
+  const out: PairInstance[] = [];
+  for (const pair of activePairs(config)) {
+    for (const setup of graph.named(pair.setup)) {
+      const all = graph.named(pair.teardown);
+      const local = all.filter((t) => t.file === setup.file);
+      const teardowns = local.length ? local : all.filter((t) => !t.summary.isStatic);
+      if (teardowns.length === 0) continue; // a teardown we did not parse: nothing to compare
+      out.push({ setups: [setup], teardowns, setupName: `${setup.name}()`, teardownName: fnLabel(teardowns, '') });
+    }
+  }
+  return out;
+}
+
+function opsPairs(graph: CallGraph, config: Config): PairInstance[] {
+  const out: PairInstance[] = [];
+  const tables = new Map<object, { file: string; bindings: typeof graph.bindings }>();
+  for (const b of graph.bindings) {
+    const entry = tables.get(b.table) ?? { file: b.file, bindings: [] };
+    entry.bindings.push(b);
+    tables.set(b.table, entry);
+  }
+  for (const [, { file, bindings }] of tables) {
+    const table = bindings[0]!.table;
+    for (const pair of config.opsPairs) {
+      if (pair.struct && table.structType !== undefined && table.structType !== pair.struct) continue;
+      const setups = bindings.filter((b) => pair.setup.includes(b.field.field)).map((b) => b.fn);
+      if (setups.length === 0) continue;
+      const teardowns = bindings.filter((b) => pair.teardown.includes(b.field.field)).map((b) => b.fn);
+      const fields = pair.teardown.map((f) => `.${f}`).join('/');
+      out.push({
+        setups: [...new Set(setups)],
+        teardowns: [...new Set(teardowns)],
+        setupName: fnLabel([...new Set(setups)], ''),
+        teardownName: fnLabel([...new Set(teardowns)], `a ${fields} callback`),
+        table: { name: table.name, fields: pair.teardown, location: { file, line: table.line, col: table.col } },
+      });
+    }
+  }
+  return out;
+}
+
+/** The statement in the pair function through which an effect happens. */
+const primaryOf = (e: Effect): Location =>
+  e.edges.length ? siteLocation(e.edges[0]!.from, e.edges[0]!.site) : siteLocation(e.fn, e.site);
+
+function pathOf(top: FnNode, e: Effect, role: string): PathStep[] {
+  const last = siteLocation(e.fn, e.site);
+  return [
+    definitionStep(top, `${top.name}() is the ${role}`),
+    ...edgeSteps(e.edges),
+    { ...last, function: e.fn.name, message: `${e.what} ${describeStates([e.kind], e.op)}` },
+  ];
+}
+
+/** Groups effects by the statement of the pair function they happen through. */
+function byStatement(effects: Effect[]): Effect[][] {
+  const groups = new Map<string, Effect[]>();
+  for (const e of effects) {
+    const p = primaryOf(e);
+    const key = `${p.file}:${p.line}:${p.col}`;
+    const g = groups.get(key) ?? [];
+    g.push(e);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+function check(graph: CallGraph, config: Config): Finding[] {
+  const analysis = new EffectAnalysis(graph, config);
+  const level = config.rules['asymmetric-teardown'].level;
+  // Members released anywhere: a mapping kept in a long-lived object and released by that
+  // object's own teardown (one mapping per IOMMU instance) is not the pair's to undo.
+  const releasedMembers = new Set<string>();
+  for (const fn of graph.functions) {
+    for (const e of analysis.of(fn)) if (e.op === 'undo' && e.releasedFrom && e.edges.length === 0) releasedMembers.add(e.releasedFrom);
+  }
+  const findings: Finding[] = [];
+  const emit = (
+    messageId: string,
+    group: Effect[],
+    top: FnNode,
+    role: string,
+    data: Record<string, string>,
+    related: RelatedLocation[],
+  ) => {
+    const first = group[0]!;
+    const location = primaryOf(first);
+    findings.push({
+      ruleId: meta.id,
+      level,
+      messageId,
+      message: formatMessage(meta, messageId, { ...data, states: describeStates(group.map((e) => e.kind), first.op) }),
+      location,
+      function: first.edges[0]?.from.name ?? first.fn.name,
+      path: pathOf(top, first, role),
+      related,
+      conditions: first.edges[0]?.site.cond ?? first.cond,
+    });
+  };
+
+  for (const pair of [...functionPairs(graph, config), ...opsPairs(graph, config)]) {
+    const setupEffects = pair.setups.flatMap((fn) => analysis.of(fn).map((e) => ({ e, top: fn })));
+    const teardownEffects = pair.teardowns.flatMap((fn) => analysis.of(fn).map((e) => ({ e, top: fn })));
+    const established = new Set(setupEffects.filter((x) => x.e.op === 'establish').map((x) => x.e.kind));
+    const undone = new Set(teardownEffects.filter((x) => x.e.op === 'undo').map((x) => x.e.kind));
+    const data = { setup: pair.setupName, teardown: pair.teardownName };
+    const relatedTeardown: RelatedLocation[] = pair.teardowns.map((t) => ({ ...definitionStep(t, `${t.name}() is the matching teardown`) }));
+    const relatedSetup: RelatedLocation[] = pair.setups.map((s) => ({ ...definitionStep(s, `${s.name}() is the matching setup`) }));
+
+    // (a) established, never undone
+    const leftBehind = setupEffects.filter(
+      (x) => x.e.op === 'establish' && !undone.has(x.e.kind) && !(x.e.storedIn && releasedMembers.has(x.e.storedIn)),
+    );
+    for (const group of byStatement(leftBehind.map((x) => x.e))) {
+      const top = leftBehind.find((x) => x.e === group[0])!.top;
+      if (pair.teardowns.length === 0 && pair.table) {
+        emit('noTeardown', group, top, 'setup', { ...data, table: pair.table.name, fields: pair.table.fields.map((f) => `.${f}`).join('/') }, [
+          { ...pair.table.location, message: `${pair.table.name} is defined here` },
+        ]);
+      } else {
+        emit('leftBehind', group, top, 'setup', data, relatedTeardown);
+      }
+    }
+
+    // (b) setup can bail out on someone else's ops; teardown undoes without an ownership guard
+    const bail = pair.setups
+      .flatMap((s) => s.summary.bails.map((b) => ({ b, s })))
+      .find(({ b }) => b.member === config.device.opsMember && isDeviceObject(graph, config, b.object));
+    const flags = new Set(pair.setups.flatMap((s) => [...analysis.flagsSetBy(s)]));
+    if (bail) {
+      const unguarded = teardownEffects.filter((x) => x.e.op === 'undo' && !x.e.guards.some((g) => flags.has(g)));
+      const groups = byStatement(unguarded.map((x) => x.e));
+      const firstGroup = groups[0];
+      if (firstGroup) {
+        const top = unguarded.find((x) => x.e === firstGroup[0])!.top;
+        emit('unguarded', firstGroup, top, 'teardown', data, [
+          { file: bail.s.file, line: bail.b.line, col: bail.b.col, message: `${bail.s.name}() returns early here when the device already has ops` },
+        ]);
+      }
+    }
+
+    // (c) undone, never established
+    const foreign = teardownEffects.filter((x) => x.e.op === 'undo' && !established.has(x.e.kind));
+    for (const group of byStatement(foreign.map((x) => x.e))) {
+      const top = foreign.find((x) => x.e === group[0])!.top;
+      emit('notEstablished', group, top, 'teardown', data, relatedSetup);
+    }
+  }
+  return findings;
+}
+
+export const asymmetricTeardown: Rule = { meta, check };

@@ -1,0 +1,106 @@
+// Hazard 2: arm_iommu_attach_device() from an IOMMU add_device/probe_device/probe_finalize
+// callback or from the BUS_NOTIFY_ADD_DEVICE branch of a bus notifier runs before
+// arch_setup_dma_ops(). Setup then bails out, a deferred probe's teardown removes the mapping,
+// and since the notifier never runs again the re-probed device has no IOMMU ops.
+import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
+import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
+import { reachableFrom } from '../callgraph/paths.js';
+import type { Config } from '../config/types.js';
+import type { Finding } from '../model.js';
+import type { CallSite } from '../parser/summary.js';
+import { type Rule, type RuleMeta, formatMessage } from './rule.js';
+import { compareLocations, edgeSteps, entryStep, pairFunctions, siteLocation } from './support.js';
+
+const meta: RuleMeta = {
+  id: 'attach-before-setup',
+  name: 'AttachBeforeSetup',
+  shortDescription: 'An IOMMU attach runs before arch_setup_dma_ops().',
+  fullDescription:
+    'arm_iommu_attach_device() reachable from an IOMMU add_device/probe_device/probe_finalize callback or from ' +
+    'the BUS_NOTIFY_ADD_DEVICE branch of a bus notifier, which run before the arch sets up the device\'s DMA ops.',
+  help: {
+    text:
+      'add_device, probe_device, probe_finalize and BUS_NOTIFY_ADD_DEVICE notifiers run before ' +
+      'arch_setup_dma_ops(). An attach there installs ops, so setup returns early ("if (dev->dma_ops) return;"); ' +
+      'on -EPROBE_DEFER arch_teardown_dma_ops() removes the mapping, and because the notifier is not called ' +
+      'again the re-probed device is left without IOMMU ops (ipmmu-vmsa, May 2017). Attach from the ' +
+      "device driver's probe or component bind instead (as Exynos DRM and OMAP3 ISP do), or let " +
+      'of_iommu_configure() and arch_setup_dma_ops() create the mapping.',
+    markdown:
+      '`add_device`, `probe_device`, `probe_finalize` and `BUS_NOTIFY_ADD_DEVICE` notifiers run before ' +
+      '`arch_setup_dma_ops()`. An attach there installs ops, so setup returns early (`if (dev->dma_ops) return;`); ' +
+      'on `-EPROBE_DEFER` `arch_teardown_dma_ops()` removes the mapping, and because the notifier is not called ' +
+      'again the re-probed device is left without IOMMU ops (ipmmu-vmsa, May 2017).\n\nAttach from the ' +
+      "device driver's probe or component bind instead (as Exynos DRM and OMAP3 ISP do), or let " +
+      '`of_iommu_configure()` and `arch_setup_dma_ops()` create the mapping.',
+  },
+  defaultLevel: 'error',
+  tags: ['correctness', 'dma', 'iommu', 'kernel'],
+  precision: 'high',
+  messages: {
+    beforeSetup:
+      '{{call}}() runs before arch_setup_dma_ops(): it is reached from {{entry}}{{branch}}; setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops',
+  },
+};
+
+interface Hit {
+  inst: EntryInstance;
+  fn: FnNode;
+  site: CallSite;
+  edges: Edge[];
+}
+
+function check(graph: CallGraph, config: Config): Finding[] {
+  const settings = config.rules['attach-before-setup'];
+  const targets = new Set(settings.calls);
+  // API implementations and the pair itself are not walked into: their effects are known.
+  const opaque = new Set<FnNode>(pairFunctions(graph, config));
+  for (const name of [...targets, ...config.apis.setters.map((s) => s.name), ...config.apis.effects.map((e) => e.name)]) {
+    for (const fn of graph.named(name)) opaque.add(fn);
+  }
+  const instances = entryInstances(graph, config.entryPoints)
+    .filter((i) => i.entry.phase === 'before-setup' || Object.values(i.entry.events ?? {}).includes('before-setup'))
+    .sort((a, b) => compareLocations({ ...a.binding.field, file: a.binding.file }, { ...b.binding.field, file: b.binding.file }));
+
+  const hits = new Map<string, Hit>();
+  for (const inst of instances) {
+    const runsBeforeSetup = (site: CallSite) => phasesAt(inst.entry, site.params).has('before-setup');
+    const reached = reachableFrom(inst.fn, (edge) => !opaque.has(edge.to) && (edge.from !== inst.fn || runsBeforeSetup(edge.site)));
+    for (const r of reached) {
+      for (const site of r.fn.summary.calls) {
+        if (site.viaMember || !targets.has(site.callee)) continue;
+        if (r.fn === inst.fn && !runsBeforeSetup(site)) continue;
+        const key = `${r.fn.file}:${site.line}:${site.col}`;
+        const previous = hits.get(key);
+        if (!previous || r.edges.length < previous.edges.length) hits.set(key, { inst, fn: r.fn, site, edges: r.edges });
+      }
+    }
+  }
+
+  return [...hits.values()].map((hit) => {
+    const events = eventsFor(hit.inst.entry, 'before-setup');
+    const branch = hit.inst.entry.events ? ` (its ${events.join('/')} branch)` : '';
+    const location = siteLocation(hit.fn, hit.site);
+    return {
+      ruleId: meta.id,
+      level: settings.level,
+      messageId: 'beforeSetup',
+      message: formatMessage(meta, 'beforeSetup', {
+        call: hit.site.callee,
+        entry: `the ${hit.inst.entry.name} callback ${hit.inst.fn.name}()`,
+        branch,
+      }),
+      location,
+      function: hit.fn.name,
+      path: [
+        entryStep(hit.inst),
+        ...edgeSteps(hit.edges),
+        { ...location, function: hit.fn.name, message: `${hit.site.callee}() attaches the device and installs IOMMU ops here` },
+      ],
+      related: [],
+      conditions: hit.site.cond,
+    };
+  });
+}
+
+export const attachBeforeSetup: Rule = { meta, check };

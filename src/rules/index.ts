@@ -1,0 +1,7 @@
+import type { Rule } from './rule.js';
+import { asymmetricTeardown } from './asymmetric-teardown.js';
+import { attachBeforeSetup } from './attach-before-setup.js';
+import { setDmaOpsOutsideSetupTeardown } from './set-dma-ops-outside-setup-teardown.js';
+
+/** Every rule, in the order of the README and of SARIF's rules[]. */
+export const RULES: readonly Rule[] = [setDmaOpsOutsideSetupTeardown, attachBeforeSetup, asymmetricTeardown];

@@ -1,0 +1,116 @@
+// Vocabulary the rules share: which sites write a device's dma_ops, the sanctioned pair, and
+// how graph paths become the steps a finding shows.
+import type { EntryInstance } from '../callgraph/entries.js';
+import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
+import { type Config, activePairs } from '../config/types.js';
+import type { Location, PathStep } from '../model.js';
+import type { CallSite, MemberWrite, ObjectRef } from '../parser/summary.js';
+
+/** A write of `dev->dma_ops`, by a setter call or by assignment. */
+export interface OpsWrite {
+  fn: FnNode;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+  clears: boolean;
+  /** `set_dma_ops()` or `dev->dma_ops =`. */
+  what: string;
+  cond: string[];
+  guards: string[];
+  site: CallSite | MemberWrite;
+}
+
+export function isDeviceObject(graph: CallGraph, config: Config, object: ObjectRef): boolean {
+  const type = graph.typeOf(object.rootType, object.members, (t, m) =>
+    config.device.containers[t] === m ? config.device.structs[0] : undefined,
+  );
+  return type !== undefined && config.device.structs.includes(type);
+}
+
+export function opsWritesIn(graph: CallGraph, config: Config, fn: FnNode): OpsWrite[] {
+  const out: OpsWrite[] = [];
+  for (const site of fn.summary.calls) {
+    if (site.viaMember) continue;
+    const setter = config.apis.setters.find((s) => s.name === site.callee);
+    if (!setter) continue;
+    out.push({
+      fn,
+      line: site.line,
+      col: site.col,
+      endLine: site.endLine,
+      endCol: site.endCol,
+      clears: site.args[setter.opsArg]?.isNull ?? false,
+      what: `${setter.name}()`,
+      cond: site.cond,
+      guards: site.guards,
+      site,
+    });
+  }
+  for (const w of fn.summary.writes) {
+    if (w.member !== config.device.opsMember || !isDeviceObject(graph, config, w.object)) continue;
+    out.push({
+      fn,
+      line: w.line,
+      col: w.col,
+      endLine: w.endLine,
+      endCol: w.endCol,
+      clears: w.isNull,
+      what: `the assignment to ${w.member} of ${w.object.text}`,
+      cond: w.cond,
+      guards: w.guards,
+      site: w,
+    });
+  }
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** Every definition of the configured architecture's setup/teardown functions. */
+export function pairFunctions(graph: CallGraph, config: Config): Set<FnNode> {
+  const out = new Set<FnNode>();
+  for (const pair of activePairs(config)) {
+    for (const fn of [...graph.named(pair.setup), ...graph.named(pair.teardown)]) out.add(fn);
+  }
+  return out;
+}
+
+export function pairNames(config: Config): string {
+  const [first] = activePairs(config);
+  return first ? `${first.setup}()/${first.teardown}()` : 'the setup/teardown pair';
+}
+
+export function definitionStep(fn: FnNode, message: string): PathStep {
+  return { file: fn.file, line: fn.summary.line, col: fn.summary.col, function: fn.name, message };
+}
+
+export function entryStep(inst: EntryInstance): PathStep {
+  const b = inst.binding;
+  return {
+    file: b.file,
+    line: b.field.line,
+    col: b.field.col,
+    function: inst.fn.name,
+    message: `${inst.fn.name}() is the ${inst.entry.name} callback (${b.table.name}): ${inst.entry.when}`,
+  };
+}
+
+export function edgeSteps(edges: readonly Edge[]): PathStep[] {
+  return edges.map((e) => ({
+    file: e.from.file,
+    line: e.site.line,
+    col: e.site.col,
+    endLine: e.site.endLine,
+    endCol: e.site.endCol,
+    function: e.from.name,
+    message: e.indirect
+      ? `${e.from.name}() calls ${e.to.name}() through the ${e.site.callee} pointer`
+      : `${e.from.name}() calls ${e.to.name}()`,
+  }));
+}
+
+export function siteLocation(fn: FnNode, site: { line: number; col: number; endLine: number; endCol: number }): Location {
+  return { file: fn.file, line: site.line, col: site.col, endLine: site.endLine, endCol: site.endCol };
+}
+
+export const compareLocations = (a: Location, b: Location) =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
