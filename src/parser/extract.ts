@@ -246,6 +246,14 @@ class FileExtractor {
         this.table(item, name, structType, cond); // array of tables
       } else if (peel(item).type === 'identifier') {
         this.summary.fileRefs.push(textOf(this.src, peel(item))); // positional initializer
+      } else if (item.type === 'assignment_expression') {
+        // `#ifdef` inside an initializer list: tree-sitter recovers `.field = fn` as an assignment.
+        const left = item.childForFieldName('left');
+        const right = item.childForFieldName('right');
+        const field = left?.type === 'field_expression' ? left.childForFieldName('field') : null;
+        if (field && right && peel(right).type === 'identifier') {
+          table.fields.push({ field: textOf(this.src, field), fn: textOf(this.src, peel(right)), ...startPos(this.src, field) });
+        }
       } else if (PREPROC_CONTAINERS.has(item.type) || item.type === 'ERROR') {
         // `#ifdef` inside an initializer list, or a macro that broke it: search what is inside.
         const inner = item.descendantsOfType('initializer_pair');

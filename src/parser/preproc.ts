@@ -25,7 +25,11 @@ function literal(cond: string): boolean | undefined {
   return undefined;
 }
 
-const negate = (cond: string) => (cond.startsWith('!') && !cond.includes(' ') ? cond.slice(1) : `!(${cond})`);
+/** `defined(X)` → `!defined(X)`, `!X` → `X`, anything compound → `!(…)`. */
+function negate(cond: string): string {
+  if (!/^!?(?:defined\s*\(\s*\w+\s*\)|\w+)$/.test(cond)) return `!(${cond})`;
+  return cond.startsWith('!') ? cond.slice(1) : `!${cond}`;
+}
 
 /**
  * Splits `#if A … #elif B … #else … #endif` into branches with the condition that selects each.

@@ -1,0 +1,254 @@
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import type { Finding, Location, Notification, PathStep, RelatedLocation } from '../model.js';
+import type { RuleMeta } from '../rules/rule.js';
+import { FINGERPRINT_KEY, fingerprint } from './fingerprint.js';
+
+export interface SarifInput {
+  findings: Finding[];
+  notifications: Notification[];
+  rules: RuleMeta[];
+  /** Absolute path of the scanned tree root. */
+  rootDir: string;
+  toolVersion: string;
+  commandLine?: string;
+  exitCode?: number;
+}
+
+const SRCROOT = 'SRCROOT';
+
+// ---- ordering (shared with the text renderer so both list findings alike) ----
+
+// Code-unit order, not localeCompare: the output must not depend on the locale.
+function cmpStr(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function loc(l: Location): [string, number, number, number, number] {
+  return [l.file, l.line, l.col, l.endLine ?? 0, l.endCol ?? 0];
+}
+
+// Last-resort tie-break so that findings equal on the visible keys still sort the
+// same whatever order they arrive in; built field by field so key order is irrelevant.
+function findingKey(f: Finding): string {
+  return JSON.stringify([
+    f.function,
+    f.level,
+    f.messageId,
+    loc(f.location),
+    f.path.map((s) => [...loc(s), s.function, s.message]),
+    f.related.map((r) => [...loc(r), r.message]),
+    f.conditions,
+  ]);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmpStr(a.location.file, b.location.file) ||
+    a.location.line - b.location.line ||
+    a.location.col - b.location.col ||
+    cmpStr(a.ruleId, b.ruleId) ||
+    cmpStr(a.message, b.message) ||
+    cmpStr(findingKey(a), findingKey(b))
+  );
+}
+
+/** File-less notifications first: they concern the whole run. */
+export function compareNotifications(a: Notification, b: Notification): number {
+  return (
+    cmpStr(a.file ?? '', b.file ?? '') ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    cmpStr(a.level, b.level) ||
+    cmpStr(a.message, b.message)
+  );
+}
+
+// ---- URIs ----
+
+/** Relative '/'-separated path → URI reference; encodeURIComponent also escapes ':' so a segment never reads as a scheme. */
+export function relativeUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+function rootUri(rootDir: string): string {
+  const href = pathToFileURL(rootDir).href;
+  // Without the trailing slash, resolving a relative uri against it would drop the last segment.
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+// ---- building blocks ----
+
+class Artifacts {
+  private readonly index = new Map<string, number>();
+
+  constructor(files: Iterable<string>) {
+    const uris = [...new Set([...files].map(relativeUri))].sort(cmpStr);
+    uris.forEach((uri, i) => this.index.set(uri, i));
+  }
+
+  list(): Sarif.Artifact[] {
+    return [...this.index.keys()].map((uri) => ({ location: { uri, uriBaseId: SRCROOT } }));
+  }
+
+  location(file: string): Sarif.ArtifactLocation {
+    const uri = relativeUri(file);
+    const index = this.index.get(uri);
+    if (index === undefined) throw new Error(`artifact not collected: ${file}`);
+    return { uri, uriBaseId: SRCROOT, index };
+  }
+}
+
+function region(l: Location): Sarif.Region {
+  const r: Sarif.Region = { startLine: l.line, startColumn: l.col };
+  if (l.endLine !== undefined) r.endLine = l.endLine;
+  if (l.endCol !== undefined) r.endColumn = l.endCol;
+  return r;
+}
+
+function physical(artifacts: Artifacts, l: Location): Sarif.PhysicalLocation {
+  return { artifactLocation: artifacts.location(l.file), region: region(l) };
+}
+
+function functionLocation(name: string): Sarif.LogicalLocation[] {
+  return [{ name, kind: 'function' }];
+}
+
+function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
+  const messageStrings: Record<string, Sarif.MultiformatMessageString> = {};
+  for (const id of Object.keys(meta.messages).sort(cmpStr)) {
+    messageStrings[id] = { text: meta.messages[id] as string };
+  }
+  return {
+    id: meta.id,
+    name: meta.name,
+    shortDescription: { text: meta.shortDescription },
+    fullDescription: { text: meta.fullDescription },
+    messageStrings,
+    help: { text: meta.help.text, markdown: meta.help.markdown },
+    defaultConfiguration: { level: meta.defaultLevel },
+    properties: { tags: [...meta.tags], precision: meta.precision },
+  };
+}
+
+/**
+ * Calls go down and may come back up: a step in a function already on the chain
+ * returns to it, any other function is entered one level deeper.
+ */
+function nestingLevels(path: PathStep[]): number[] {
+  const stack: string[] = [];
+  return path.map((step) => {
+    const at = stack.lastIndexOf(step.function);
+    if (at >= 0) stack.length = at + 1;
+    else stack.push(step.function);
+    return stack.length - 1;
+  });
+}
+
+function result(f: Finding, ruleIndex: Map<string, number>, artifacts: Artifacts): Sarif.Result {
+  const index = ruleIndex.get(f.ruleId);
+  const r: Sarif.Result = {
+    ruleId: f.ruleId,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: f.level,
+    message: { text: f.message },
+    locations: [{ physicalLocation: physical(artifacts, f.location), logicalLocations: functionLocation(f.function) }],
+  };
+
+  if (f.path.length > 0) {
+    const levels = nestingLevels(f.path);
+    r.codeFlows = [
+      {
+        threadFlows: [
+          {
+            locations: f.path.map((step, i) => ({
+              location: {
+                physicalLocation: physical(artifacts, step),
+                logicalLocations: functionLocation(step.function),
+                message: { text: step.message },
+              },
+              nestingLevel: levels[i] as number,
+              executionOrder: i + 1,
+            })),
+          },
+        ],
+      },
+    ];
+  }
+
+  // Viewers without codeFlow support still show the path through relatedLocations.
+  const related: Array<PathStep | RelatedLocation> = [...f.path, ...f.related];
+  if (related.length > 0) {
+    r.relatedLocations = related.map((l, i) => ({
+      id: i + 1,
+      physicalLocation: physical(artifacts, l),
+      message: { text: l.message },
+    }));
+  }
+
+  r.partialFingerprints = { [FINGERPRINT_KEY]: fingerprint(f) };
+  if (f.conditions.length > 0) r.properties = { conditions: [...f.conditions] };
+  return r;
+}
+
+function toolNotification(n: Notification, artifacts: Artifacts): Sarif.Notification {
+  const out: Sarif.Notification = { level: n.level, message: { text: n.message } };
+  if (n.file !== undefined) {
+    const physicalLocation: Sarif.PhysicalLocation = { artifactLocation: artifacts.location(n.file) };
+    if (n.line !== undefined) physicalLocation.region = { startLine: n.line };
+    out.locations = [{ physicalLocation }];
+  }
+  return out;
+}
+
+// ---- the log ----
+
+export function renderSarif(input: SarifInput): Sarif.Log {
+  const rules = [...input.rules].sort((a, b) => cmpStr(a.id, b.id));
+  const ruleIndex = new Map<string, number>();
+  rules.forEach((meta, i) => {
+    if (ruleIndex.has(meta.id)) throw new Error(`duplicate rule metadata: ${meta.id}`);
+    ruleIndex.set(meta.id, i);
+  });
+
+  const findings = [...input.findings].sort(compareFindings);
+  const notifications = [...input.notifications].sort(compareNotifications);
+
+  const files: string[] = [];
+  for (const f of findings) {
+    files.push(f.location.file, ...f.path.map((s) => s.file), ...f.related.map((r) => r.file));
+  }
+  for (const n of notifications) if (n.file !== undefined) files.push(n.file);
+  const artifacts = new Artifacts(files);
+
+  const invocation: Sarif.Invocation = {
+    executionSuccessful: !notifications.some((n) => n.level === 'error'),
+  };
+  if (input.commandLine !== undefined) invocation.commandLine = input.commandLine;
+  if (input.exitCode !== undefined) invocation.exitCode = input.exitCode;
+  invocation.toolExecutionNotifications = notifications.map((n) => toolNotification(n, artifacts));
+
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dmalint',
+            version: input.toolVersion,
+            semanticVersion: input.toolVersion,
+            informationUri: 'https://github.com/dmalint/dmalint',
+            rules: rules.map(ruleDescriptor),
+          },
+        },
+        automationDetails: { id: 'dmalint/' },
+        invocations: [invocation],
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri(input.rootDir) } },
+        artifacts: artifacts.list(),
+        // The model counts columns in characters, not UTF-16 code units.
+        columnKind: 'unicodeCodePoints',
+        results: findings.map((f) => result(f, ruleIndex, artifacts)),
+      },
+    ],
+  };
+}

@@ -1,0 +1,47 @@
+// Every fixture tree is scanned and its findings compared, in full, with the expectations
+// written inline in its C files: a missed or an extra finding fails.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/load.js';
+import { RULE_IDS } from '../src/model.js';
+import { scan } from '../src/scan.js';
+import { readExpectations } from './helpers/expectations.js';
+
+export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
+
+const trees = readdirSync(FIXTURES)
+  .filter((d) => existsSync(path.join(FIXTURES, d, 'MAINTAINERS')))
+  .sort();
+
+const config = loadConfig();
+const seen = { ruleid: new Set<string>(), ok: new Set<string>() };
+
+for (const tree of trees) {
+  test(`fixture ${tree}: findings match the inline expectations`, async () => {
+    const root = path.join(FIXTURES, tree);
+    const expected = readExpectations(root);
+    const result = await scan({ root, config, workers: 0 });
+    const actual = result.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort();
+    assert.deepEqual(actual, expected.findings, `findings of fixtures/${tree} differ from its annotations`);
+    for (const ok of expected.ok) assert.ok(!actual.includes(ok), `${ok} is marked ok but was reported`);
+    assert.deepEqual(result.notifications, [], 'fixture trees scan without notifications');
+    for (const f of expected.findings) seen.ruleid.add(f.split(' ')[0]!);
+    for (const f of expected.ok) seen.ok.add(f.split(' ')[0]!);
+    // Every finding carries a path ending at its primary location.
+    for (const f of result.findings) {
+      const last = f.path.at(-1)!;
+      assert.deepEqual([last.file, last.line, last.col], [f.location.file, f.location.line, f.location.col]);
+    }
+  });
+}
+
+test('fixtures cover every rule both ways', () => {
+  assert.ok(trees.length >= 5, `expected the fixture trees, found ${trees.join(', ')}`);
+  for (const id of RULE_IDS) {
+    assert.ok(seen.ruleid.has(id), `no fixture expects a ${id} finding`);
+    assert.ok(seen.ok.has(id), `no fixture marks a line ok for ${id}`);
+  }
+});
