@@ -19,7 +19,7 @@ export class ConfigError extends Error {
 
 const TOP_LEVEL_KEYS = Object.keys(configSchema.properties);
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 const validate = ajv.compile(configSchema);
 
 interface Parsed {
@@ -63,6 +63,11 @@ function locate(parsed: Parsed, pointer: string, key?: string): number {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const node = (segments.length ? parsed.doc.getIn(segments, true) : parsed.doc.contents) as Node | undefined;
+  const last = segments.at(-1);
+  if (key === undefined && typeof last === 'string') {
+    // Point at the key that names a mapping, not at the mapping's first entry.
+    return locate(parsed, `/${segments.slice(0, -1).join('/')}`.replace(/^\/$/, ''), last);
+  }
   if (key !== undefined && isMap(node)) {
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
     if (pair && isScalar(pair.key)) return lineOf(parsed, pair.key.range?.[0]);
@@ -75,18 +80,15 @@ function describe(parsed: Parsed, error: ErrorObject): string {
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
+      if (error.instancePath === '/rules') {
+        return `${parsed.file}:${locate(parsed, error.instancePath, key)}: rules: unknown rule '${key}'; expected one of: ${RULE_IDS.join(', ')}`;
+      }
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       const hint = allowed.length ? `; expected one of: ${allowed.join(', ')}` : '';
       return `${parsed.file}:${locate(parsed, error.instancePath, key)}: ${path}: unknown key '${key}'${hint}`;
     }
-    case 'propertyNames':
     case 'enum': {
-      if (error.keyword === 'propertyNames') {
-        const name = (error.params as { propertyName: string }).propertyName;
-        return `${parsed.file}:${locate(parsed, error.instancePath, name)}: ${path}: unknown rule '${name}'; expected one of: ${RULE_IDS.join(', ')}`;
-      }
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
-      if (error.propertyName !== undefined) return '';
       return `${parsed.file}:${locate(parsed, error.instancePath)}: ${path}: expected one of ${allowed.join(', ')}`;
     }
     case 'required': {
@@ -102,8 +104,9 @@ function describe(parsed: Parsed, error: ErrorObject): string {
 
 function checkSchema(parsed: Parsed): string[] {
   if (validate(parsed.value)) return [];
-  const problems = (validate.errors ?? []).map((e) => describe(parsed, e)).filter((p) => p !== '');
-  return [...new Set(problems)];
+  const problems = [...new Set((validate.errors ?? []).map((e) => describe(parsed, e)))];
+  const lineOfProblem = (p: string) => Number(p.slice(parsed.file.length + 1).split(':')[0]);
+  return problems.sort((a, b) => lineOfProblem(a) - lineOfProblem(b));
 }
 
 /** Checks the schema cannot express: references between keys, duplicated names. */

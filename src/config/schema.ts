@@ -1,7 +1,5 @@
 // JSON schema of rules.yaml. Every object is closed (additionalProperties: false) so that a
 // misspelt key is an error with its line instead of a setting silently ignored.
-import { RULE_IDS } from '../model.js';
-
 const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
 const identifiers = { type: 'array', items: identifier } as const;
 const phase = { enum: ['before-setup', 'setup', 'after-setup', 'teardown', 'anytime'] } as const;
@@ -124,7 +122,6 @@ export const configSchema = {
     rules: {
       type: 'object',
       additionalProperties: false,
-      propertyNames: { enum: [...RULE_IDS] },
       properties: {
         'set-dma-ops-outside-setup-teardown': ruleSettings,
         'attach-before-setup': {

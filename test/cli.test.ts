@@ -1,0 +1,123 @@
+// The dmalint command as users run it: exit status, formats, paths, errors.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { validateSarif } from './helpers/sarif-schema.js';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+function dmalint(args: string[], cwd?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'dmalint-cli-'));
+  writeFileSync(path.join(root, 'MAINTAINERS'), '');
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+const NOTIFIER = `static int hb_notifier(struct notifier_block *nb, unsigned long event, void *data)
+{
+	struct device *dev = data;
+
+	if (event != BUS_NOTIFY_ADD_DEVICE)
+		return NOTIFY_DONE;
+	set_dma_ops(dev, &arm_coherent_dma_ops);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block hb_nb = {
+	.notifier_call = hb_notifier,
+};
+`;
+
+test('with no path it scans the bundled sample tree and reports findings (exit 1)', () => {
+  const r = dmalint([]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^[\w/.-]+\.c:\d+:\d+: (warning|error): .+ \[(set-dma-ops-outside-setup-teardown|attach-before-setup|asymmetric-teardown)\]$/m);
+  for (const rule of ['set-dma-ops-outside-setup-teardown', 'attach-before-setup', 'asymmetric-teardown']) {
+    assert.ok(r.stdout.includes(`[${rule}]`), `the sample shows ${rule}`);
+  }
+});
+
+test('a clean tree exits 0 with no output; a finding exits 1 with its path as notes', () => {
+  const clean = tree({ 'drivers/x/x.c': 'static int x_probe(struct platform_device *pdev)\n{\n\treturn 0;\n}\n' });
+  assert.deepEqual(dmalint(['--root', clean]), { code: 0, stdout: '', stderr: '' });
+  const dirty = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
+  const r = dmalint([path.join(dirty, 'arch')]);
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stdout,
+    'arch/arm/mach-hb/hb.c:7:2: warning: set_dma_ops() writes the device\'s dma_ops outside arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback [set-dma-ops-outside-setup-teardown]\n' +
+      'arch/arm/mach-hb/hb.c:12:2: note: hb_notifier() is the bus notifier callback (hb_nb): called for bus events; BUS_NOTIFY_ADD_DEVICE fires from device_add(), before arch_setup_dma_ops(), and never again on re-probe\n',
+  );
+});
+
+test('positional paths limit what is reported, not what is analyzed', () => {
+  const root = tree({
+    'arch/arm/mach-hb/hb.c': NOTIFIER,
+    'drivers/iommu/a.c': 'static int a_add(struct device *dev)\n{\n\treturn helper(dev);\n}\nstatic const struct iommu_ops a_ops = {\n\t.add_device = a_add,\n};\n',
+    'drivers/base/helper.c': 'int helper(struct device *dev)\n{\n\treturn arm_iommu_attach_device(dev, m);\n}\n',
+  });
+  const onlyBase = dmalint([path.join(root, 'drivers/base')]);
+  assert.equal(onlyBase.code, 1);
+  assert.match(onlyBase.stdout, /^drivers\/base\/helper\.c:3:9: error: arm_iommu_attach_device\(\) runs before arch_setup_dma_ops\(\)/);
+  assert.ok(!onlyBase.stdout.includes('hb.c:7'), 'arch/ findings are not reported');
+  assert.match(onlyBase.stdout, /drivers\/iommu\/a\.c:3:9: note: a_add\(\) calls helper\(\)/, 'the path crosses files');
+});
+
+test('--format sarif --output writes a SARIF 2.1.0 log valid against the schema', () => {
+  const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
+  const out = path.join(root, 'out.sarif');
+  const r = dmalint(['--root', root, '--format', 'sarif', '--output', out]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  const log = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(validateSarif(log), []);
+  const result = log.runs[0].results[0];
+  assert.equal(result.ruleId, 'set-dma-ops-outside-setup-teardown');
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'arch/arm/mach-hb/hb.c');
+  assert.equal(result.codeFlows[0].threadFlows[0].locations.length, 2);
+});
+
+test('usage and configuration errors exit 2 with a one-line reason and no stack trace', () => {
+  const root = tree({});
+  const badFormat = dmalint(['--format', 'xml', '--root', root]);
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.stderr, /argument 'xml' is invalid/);
+  const unknown = dmalint(['--frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown option '--frobnicate'/);
+  const missing = dmalint([path.join(root, 'no/such/dir')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no such file or directory/);
+  const cfg = path.join(root, 'bad.yaml');
+  writeFileSync(cfg, 'arch: arm\nrules:\n  attach-before-setup:\n    enabled: yes please\n    level: error\n    calls: [arm_iommu_attach_device]\n');
+  const bad = dmalint(['--root', root, '--config', cfg]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, `dmalint: ${cfg}:4: rules.attach-before-setup.enabled: must be boolean\n`);
+  for (const r of [badFormat, unknown, missing, bad]) assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+});
+
+test('the root is found by walking up to MAINTAINERS', () => {
+  const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
+  const r = dmalint(['mach-hb/hb.c'], path.join(root, 'arch/arm'));
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^arch\/arm\/mach-hb\/hb\.c:7:2: /);
+  assert.ok(!existsSync(path.join(root, 'out.sarif')));
+});
+
+test("the README's rules section is the one generated from the rules' metadata", async () => {
+  const { withRulesSection } = await import('../src/rules/docs.js');
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  assert.equal(readme, withRulesSection(readme), 'run `npm run docs`');
+});

@@ -1,0 +1,75 @@
+// rules.yaml problems are reported with file, line and key, and stop the run (exit 2).
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config/load.js';
+import { activePairs } from '../src/config/types.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dmalint-config-'));
+let n = 0;
+function problemsOf(yaml: string): string[] {
+  const file = path.join(dir, `c${n++}.yaml`);
+  writeFileSync(file, yaml);
+  try {
+    loadConfig(file);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err.problems.map((p) => p.replace(file, 'FILE'));
+  }
+  assert.fail('the configuration was accepted');
+}
+
+test('the bundled rules.yaml loads and names the ARM pair', () => {
+  const config = loadConfig();
+  assert.equal(config.arch, 'arm');
+  assert.deepEqual(activePairs(config)[0], { setup: 'arch_setup_dma_ops', teardown: 'arch_teardown_dma_ops' });
+});
+
+test('a user file replaces whole top-level keys and keeps the others', () => {
+  const file = path.join(dir, 'arm64.yaml');
+  writeFileSync(file, 'arch: arm64\nrules:\n  set-dma-ops-outside-setup-teardown: {enabled: true, level: error}\n  attach-before-setup: {enabled: false, level: error, calls: [arm_iommu_attach_device]}\n  asymmetric-teardown: {enabled: true, level: note}\n');
+  const config = loadConfig(file);
+  assert.equal(activePairs(config)[1]!.setup, 'iommu_setup_dma_ops');
+  assert.equal(config.rules['attach-before-setup'].enabled, false);
+  assert.equal(config.device.opsMember, 'dma_ops');
+});
+
+test('unknown key: line and the keys expected', () => {
+  assert.deepEqual(problemsOf('arch: arm\nrules:\n  asymmetric-teardown:\n    enabled: true\n    levle: warning\n'), [
+    "FILE:3: rules.asymmetric-teardown: missing required key 'level'",
+    "FILE:5: rules.asymmetric-teardown: unknown key 'levle'; expected one of: enabled, level",
+  ]);
+});
+
+test('wrong type and bad enum values', () => {
+  assert.deepEqual(problemsOf('device:\n  structs: device\n  opsMember: dma_ops\n  containers: {}\n'), ['FILE:2: device.structs: must be array']);
+  assert.deepEqual(problemsOf('entryPoints:\n  - name: x\n    field: add_device\n    phase: early\n    when: now\n'), [
+    'FILE:4: entryPoints.0.phase: expected one of before-setup, setup, after-setup, teardown, anytime',
+  ]);
+});
+
+test('unknown rule id', () => {
+  assert.deepEqual(problemsOf('rules:\n  attach-before-setup: {enabled: true, level: error, calls: [a]}\n  set-dma-ops: {enabled: true, level: error}\n'), [
+    "FILE:3: rules: unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown",
+  ]);
+});
+
+test('YAML syntax error', () => {
+  const problems = problemsOf('arch: arm\nrules: [\n');
+  assert.equal(problems.length >= 1, true);
+  assert.match(problems[0]!, /^FILE:\d+: YAML syntax error: /);
+});
+
+test('a pair naming a function twice, and an arch that is not configured', () => {
+  assert.deepEqual(
+    problemsOf('arch: arm\narchitectures:\n  arm:\n    pairs:\n      - setup: arch_setup_dma_ops\n        teardown: arch_setup_dma_ops\n'),
+    ["FILE:6: architectures.arm.pairs: 'arch_setup_dma_ops' is named twice; a function belongs to one pair, in one role"],
+  );
+  assert.deepEqual(problemsOf('arch: mips\n'), ['FILE:1: arch: \'mips\' is not among architectures (arm, arm64)']);
+});
+
+test('a missing file is a configuration error, not a crash', () => {
+  assert.throws(() => loadConfig(path.join(dir, 'nope.yaml')), (err: unknown) => err instanceof ConfigError && /cannot read configuration: ENOENT/.test(err.message));
+});
