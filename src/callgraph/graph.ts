@@ -123,12 +123,17 @@ export class CallGraph {
     }
   }
 
-  /** Definitions a name used in `file` refers to: the file's own first, else non-static ones. */
+  /**
+   * Definitions a name used in `file` refers to: the file's own first, else non-static ones,
+   * else static inline ones from headers (which every includer gets a copy of).
+   */
   resolve(file: string, name: string): FnNode[] {
     const all = this.byName.get(name);
     if (!all) return [];
     const local = all.filter((f) => f.file === file);
-    return local.length ? local : all.filter((f) => !f.summary.isStatic);
+    if (local.length) return local;
+    const global = all.filter((f) => !f.summary.isStatic);
+    return global.length ? global : all.filter((f) => f.file.endsWith('.h'));
   }
 
   named(name: string): FnNode[] {

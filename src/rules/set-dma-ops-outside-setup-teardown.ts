@@ -1,13 +1,13 @@
 // Hazard 1: dev->dma_ops written outside the arch setup/teardown pair. arch_setup_dma_ops()
 // returns early when ops are already set, so ops installed by anyone else silently disable
 // setup, and teardown cannot tell whose ops it clears.
-import { entryInstances, type EntryInstance } from '../callgraph/entries.js';
+import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
 import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Config } from '../config/types.js';
 import type { Finding, PathStep } from '../model.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, siteLocation } from './support.js';
+import { definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation } from './support.js';
 
 const meta: RuleMeta = {
   id: 'set-dma-ops-outside-setup-teardown',
@@ -42,6 +42,7 @@ const meta: RuleMeta = {
 /** Why a function can be entered from outside the pair, best explanation first. */
 interface Root {
   rank: number;
+  entry?: EntryInstance;
   fn: FnNode;
   describe: string;
   how: string;
@@ -53,7 +54,7 @@ function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>): Root | undef
   if (bound?.length) {
     const inst = bound[0]!;
     const before = inst.entry.phase === 'before-setup' || Object.values(inst.entry.events ?? {}).includes('before-setup');
-    return { rank: before ? 0 : 1, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
+    return { rank: before ? 0 : 1, entry: inst, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
   }
   if (fn.exported) {
     return { rank: 2, fn, describe: `the exported function ${fn.name}()`, how: 'is exported: any module can call it, at any time', first: definitionStep(fn, `${fn.name}() is exported: any module can call it, at any time`) };
@@ -99,13 +100,21 @@ function check(graph: CallGraph, config: Config): Finding[] {
     for (const w of writes) {
       const location = siteLocation(fn, w);
       const direct = best.root.fn === fn;
+      // For a notifier, say which events reach the write: the first call, or the write itself.
+      const entry = best.root.entry?.entry;
+      let branch = '';
+      if (entry?.events) {
+        const constraints = best.reached.edges[0]?.site.params ?? w.site.params;
+        const events = eventsFor(entry, 'before-setup');
+        if (phasesAt(entry, constraints).has('before-setup')) branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
+      }
       const messageId = direct ? 'direct' : 'viaPath';
       const message = formatMessage(meta, messageId, {
         what: w.what,
         pair: pairNames(config),
         fn: fn.name,
-        how: best.root.how,
-        root: best.root.describe,
+        how: best.root.how + branch,
+        root: best.root.describe + branch,
       });
       findings.push({
         ruleId: meta.id,

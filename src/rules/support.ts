@@ -79,6 +79,11 @@ export function pairNames(config: Config): string {
   return first ? `${first.setup}()/${first.teardown}()` : 'the setup/teardown pair';
 }
 
+export function pairSetup(config: Config): string {
+  const [first] = activePairs(config);
+  return first ? `${first.setup}()` : 'setup';
+}
+
 export function definitionStep(fn: FnNode, message: string): PathStep {
   return { file: fn.file, line: fn.summary.line, col: fn.summary.col, function: fn.name, message };
 }
