@@ -1,8 +1,9 @@
 // Which files make up the tree: its root, and the C files the configuration includes.
-import { existsSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { globby } from 'globby';
+import picomatch from 'picomatch';
 import type { Config } from './config/types.js';
+import type { Notification } from './model.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -23,17 +24,45 @@ export function findRoot(start: string): string | undefined {
   }
 }
 
-/** Files to analyze, relative to the root, '/'-separated and sorted. */
-export async function listSourceFiles(root: string, config: Config): Promise<string[]> {
-  const files = await globby(config.paths.include, {
-    cwd: root,
-    ignore: config.paths.exclude,
-    onlyFiles: true,
-    followSymbolicLinks: false,
-    dot: false,
-    suppressErrors: true,
-  });
-  return files.sort();
+export interface Listing {
+  files: string[];
+  /** Problems met while listing (unreadable directories), reported without stopping. */
+  notifications: Notification[];
+}
+
+/**
+ * Files to analyze, relative to the root, '/'-separated and sorted. A plain directory walk with
+ * picomatch filters: excluded directories are pruned, symbolic links are not followed (a link
+ * loop cannot hang the scan), and other architectures' arch/ trees are left out.
+ */
+export function listSourceFiles(root: string, config: Config): Listing {
+  const include = picomatch(config.paths.include, { dot: false });
+  const exclude = picomatch(config.paths.exclude.length ? config.paths.exclude : ['\0'], { dot: false });
+  const files: string[] = [];
+  const notifications: Notification[] = [];
+  const walk = (dir: string, rel: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      notifications.push({ level: 'error', file: rel || '.', message: `cannot list directory (${code}); its files are not analyzed` });
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (rel === 'arch' && entry.name !== config.arch) continue;
+        if (exclude(childRel)) continue;
+        walk(path.join(dir, entry.name), childRel);
+      } else if (entry.isFile() && include(childRel) && !exclude(childRel)) {
+        files.push(childRel);
+      }
+    }
+  };
+  walk(root, '');
+  return { files: files.sort(), notifications };
 }
 
 export function toTreePath(root: string, p: string): string {

@@ -1,9 +1,13 @@
 // The pipeline: files → summaries → call graph → rules → findings.
+import { defaultCacheDir } from './cache/summary-cache.js';
+import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
+import { growthWords, seedWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
-import { parseFiles } from './parser/parse-files.js';
+import type { ParseOptions } from './parser/parse-file.js';
+import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
 import { RULES } from './rules/index.js';
 
@@ -12,15 +16,26 @@ export interface ScanOptions {
   config: Config;
   /** Report only findings whose primary location is under these tree paths ('' = everything). */
   reportPaths?: string[];
+  /** Worker threads; 0 runs everything on the main thread. Default: one per core. */
   workers?: number;
+  /** Summary cache directory; false disables the cache. Default: ~/.cache/dmalint. */
+  cacheDir?: string | false;
+  /** Parse every listed file instead of the prefiltered set (for checking the prefilter). */
+  parseAll?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
-export interface ScanResult {
-  findings: Finding[];
-  notifications: Notification[];
+export interface ScanStats {
   filesListed: number;
   filesParsed: number;
+  filesCached: number;
+  growthRounds: number;
+  errorNodes: number;
+}
+
+export interface ScanResult extends ScanStats {
+  findings: Finding[];
+  notifications: Notification[];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -44,22 +59,59 @@ export function analyze(summaries: readonly FileSummary[], config: Config): Find
     .sort(compareFindings);
 }
 
+/** Maximum rounds of growing the parsed set along the call graph. */
+const MAX_GROWTH_ROUNDS = 10;
+
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { root, config } = options;
-  const files = await listSourceFiles(root, config);
-  options.onProgress?.('listed', files.length, files.length);
-  const parsed = await parseFiles(
-    root,
-    files,
-    { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros },
-    { workers: options.workers, onProgress: (d, t) => options.onProgress?.('parsed', d, t) },
-  );
-  let findings = analyze(parsed.summaries, config);
+  const progress = options.onProgress ?? (() => {});
+  const listing = listSourceFiles(root, config);
+  const files = listing.files;
+  progress('listed', files.length, files.length);
+  const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt: cacheSalt(base) } } : base;
+  const workers = new Workers(options.workers);
+  const summaries: FileSummary[] = [];
+  const notifications: Notification[] = [...listing.notifications];
+  let cached = 0;
+  let rounds = 0;
+  try {
+    const parsed = new Set<string>();
+    const parse = async (batch: string[]) => {
+      for (const f of batch) parsed.add(f);
+      const r = await workers.parse(root, batch, parseOptions, (d, t) => progress('parsed', d, t));
+      summaries.push(...r.summaries);
+      notifications.push(...r.notifications);
+      cached += r.cached;
+    };
+    if (options.parseAll) {
+      await parse(files);
+    } else {
+      await parse(await workers.search(root, files, seedWords(config)));
+      const searched = new Set<string>();
+      for (; rounds < MAX_GROWTH_ROUNDS; rounds++) {
+        const words = growthWords(summaries, config, searched);
+        if (words.length === 0) break;
+        for (const w of words) searched.add(w);
+        const rest = files.filter((f) => !parsed.has(f));
+        const more = await workers.search(root, rest, words);
+        if (more.length) await parse(more);
+      }
+    }
+  } finally {
+    await workers.close();
+  }
+  summaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  let findings = analyze(summaries, config);
   if (options.reportPaths?.length) findings = findings.filter((f) => underAny(f.location.file, options.reportPaths!));
   return {
     findings,
-    notifications: parsed.notifications,
+    notifications,
     filesListed: files.length,
-    filesParsed: parsed.summaries.length,
+    filesParsed: summaries.length,
+    filesCached: cached,
+    growthRounds: rounds,
+    errorNodes: summaries.reduce((n, s) => n + s.errorNodes, 0),
   };
 }

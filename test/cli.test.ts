@@ -11,7 +11,7 @@ import { validateSarif } from './helpers/sarif-schema.js';
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 function dmalint(args: string[], cwd?: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, [CLI, '--no-cache', ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -34,6 +34,8 @@ function program(): Command {
     .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml')
     .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', positiveInt)
+    .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
+    .option('--no-cache', 'parse every file again, and store nothing')
     .option('-q, --quiet', 'no progress on stderr')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -47,6 +49,8 @@ interface Options {
   arch?: string;
   jobs?: number;
   quiet?: boolean;
+  cache: boolean;
+  cacheDir?: string;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -68,7 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
-    const result = await scan({ root, config, reportPaths, workers: opts.jobs, onProgress: progress.update });
+    const cacheDir = opts.cache ? opts.cacheDir : false;
+    const result = await scan({ root, config, reportPaths, workers: opts.jobs, cacheDir, onProgress: progress.update });
     progress.done(result);
     const exitCode = result.findings.length > 0 ? 1 : 0;
     const report = renderReport(opts.format, result, root, ['dmalint', ...argv.slice(2)].join(' '), exitCode);

@@ -7,17 +7,28 @@ import type { Notification } from '../model.js';
 import { type BlankSets, blankAnnotations } from './blank.js';
 import { extractSummary } from './extract.js';
 import type { FileSummary } from './summary.js';
+import { SummaryCache } from '../cache/summary-cache.js';
 
 /** Plain data, so that it can be sent to worker threads. */
 export interface ParseOptions {
   blank: string[];
   blankWithArgs: string[];
   exportMacros: string[];
+  /** Where summaries are cached by content; none: no cache. */
+  cache?: { dir: string; salt: string };
 }
 
 export interface FileOutcome {
   summary?: FileSummary;
   notification?: Notification;
+  /** The summary came from the cache. */
+  cached?: boolean;
+}
+
+let openCache: SummaryCache | null = null;
+function cacheFor(spec: { dir: string; salt: string }): SummaryCache {
+  if (openCache?.dir !== spec.dir) openCache = new SummaryCache(spec.dir, spec.salt);
+  return openCache;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -40,7 +51,7 @@ function setup(options: ParseOptions) {
     parser = new Parser();
     parser.setLanguage(C as unknown as Parser.Language);
   }
-  const key = JSON.stringify(options);
+  const key = JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros]);
   if (prepared?.key !== key) {
     prepared = {
       key,
@@ -70,8 +81,16 @@ export function summarizeFile(root: string, file: string, options: ParseOptions)
   if (bytes.includes(0)) {
     return { notification: { level: 'warning', file, message: 'binary file (NUL byte); not analyzed' } };
   }
+  const cache = options.cache ? cacheFor(options.cache) : undefined;
+  const key = cache?.key(bytes);
+  if (cache && key) {
+    const hit = cache.get(key, file);
+    if (hit) return { summary: hit, cached: true };
+  }
   try {
-    return { summary: summarizeSource(decodeSource(bytes), file, options) };
+    const summary = summarizeSource(decodeSource(bytes), file, options);
+    if (cache && key) cache.put(key, summary);
+    return { summary };
   } catch (err) {
     return { notification: { level: 'error', file, message: `could not be parsed: ${(err as Error).message}` } };
   }

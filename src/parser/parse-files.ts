@@ -1,68 +1,89 @@
-// Parses many files on all cores. Small sets are parsed on the main thread: starting a worker
-// and loading tree-sitter in it costs more than parsing a handful of files.
+// Parsing and text search on all cores. One piscina pool serves both, created on first use;
+// small jobs run on the main thread, since starting workers and loading tree-sitter in them
+// costs more than a handful of files.
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { Notification } from '../model.js';
 import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
+import { filesMentioning } from './search.js';
 import type { FileSummary } from './summary.js';
-import type { ParseTask } from './worker.js';
+import type { ParseTask, SearchTask } from './worker.js';
 
 export interface ParseResult {
   summaries: FileSummary[];
   notifications: Notification[];
+  /** How many summaries came from the cache. */
+  cached: number;
 }
 
-export interface ParseRunOptions {
-  /** Worker threads; 0 parses on the main thread. Default: one per core. */
-  workers?: number;
-  onProgress?: (done: number, total: number) => void;
-}
+const INLINE_PARSE_LIMIT = 48;
+const INLINE_SEARCH_LIMIT = 2000;
+const PARSE_BATCH = 16;
+const SEARCH_BATCH = 512;
 
-const INLINE_LIMIT = 48;
-const BATCH = 32;
+export class Workers {
+  private pool: Piscina | null = null;
+  readonly threads: number;
 
-export async function parseFiles(
-  root: string,
-  files: string[],
-  options: ParseOptions,
-  run: ParseRunOptions = {},
-): Promise<ParseResult> {
-  const workers = run.workers ?? Math.max(1, os.availableParallelism());
-  let outcomes: FileOutcome[];
-  if (workers === 0 || files.length <= INLINE_LIMIT) {
-    outcomes = files.map((f, i) => {
-      run.onProgress?.(i + 1, files.length);
-      return summarizeFile(root, f, options);
-    });
-  } else {
-    const pool = new Piscina<ParseTask, FileOutcome[]>({
+  constructor(threads?: number) {
+    this.threads = threads ?? Math.max(1, os.availableParallelism());
+  }
+
+  private get workers(): Piscina {
+    this.pool ??= new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: workers,
-      maxThreads: workers,
+      minThreads: this.threads,
+      maxThreads: this.threads,
     });
-    try {
-      let done = 0;
-      const batches: Promise<FileOutcome[]>[] = [];
-      for (let i = 0; i < files.length; i += BATCH) {
-        const slice = files.slice(i, i + BATCH);
-        batches.push(
-          pool.run({ root, files: slice, options }).then((r) => {
-            done += slice.length;
-            run.onProgress?.(done, files.length);
-            return r;
-          }),
-        );
-      }
-      outcomes = (await Promise.all(batches)).flat();
-    } finally {
-      await pool.destroy();
+    return this.pool;
+  }
+
+  private async batches<T, R>(items: readonly T[], size: number, run: (slice: T[]) => Promise<R[]>, onDone?: (n: number) => void): Promise<R[]> {
+    const jobs: Promise<R[]>[] = [];
+    for (let i = 0; i < items.length; i += size) {
+      const slice = items.slice(i, i + size);
+      jobs.push(run(slice).then((r) => (onDone?.(slice.length), r)));
     }
+    return (await Promise.all(jobs)).flat();
   }
-  const summaries: FileSummary[] = [];
-  const notifications: Notification[] = [];
-  for (const o of outcomes) {
-    if (o.summary) summaries.push(o.summary);
-    if (o.notification) notifications.push(o.notification);
+
+  async parse(root: string, files: readonly string[], options: ParseOptions, onProgress?: (done: number, total: number) => void): Promise<ParseResult> {
+    let outcomes: FileOutcome[];
+    if (this.threads === 0 || files.length <= INLINE_PARSE_LIMIT) {
+      outcomes = files.map((f, i) => (onProgress?.(i + 1, files.length), summarizeFile(root, f, options)));
+    } else {
+      let done = 0;
+      outcomes = await this.batches(
+        files,
+        PARSE_BATCH,
+        (slice) => this.workers.run({ root, files: slice, options } satisfies ParseTask, { name: 'parseBatch' }) as Promise<FileOutcome[]>,
+        (n) => onProgress?.((done += n), files.length),
+      );
+    }
+    const result: ParseResult = { summaries: [], notifications: [], cached: 0 };
+    for (const o of outcomes) {
+      if (o.summary) result.summaries.push(o.summary);
+      if (o.notification) result.notifications.push(o.notification);
+      if (o.cached) result.cached++;
+    }
+    return result;
   }
-  return { summaries, notifications };
+
+  /** The files among `files` that mention one of `words`. */
+  async search(root: string, files: readonly string[], words: readonly string[]): Promise<string[]> {
+    if (words.length === 0 || files.length === 0) return [];
+    if (this.threads === 0 || files.length <= INLINE_SEARCH_LIMIT) {
+      return filesMentioning(root, files, words).map((i) => files[i]!);
+    }
+    const hits = await this.batches(files, SEARCH_BATCH, async (slice) => {
+      const idx = (await this.workers.run({ root, files: slice, words: [...words] } satisfies SearchTask, { name: 'searchBatch' })) as number[];
+      return idx.map((i) => slice[i]!);
+    });
+    return hits;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+    this.pool = null;
+  }
 }

@@ -1,0 +1,36 @@
+// The cheap text prefilter: which files mention any of a set of identifiers. It only decides
+// what to parse; findings are decided on syntax trees.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const cache = new Map<string, RegExp>();
+
+function patternFor(words: readonly string[]): RegExp {
+  const key = words.join('\n');
+  let re = cache.get(key);
+  if (!re) {
+    const alternatives = [...words].sort((a, b) => b.length - a.length).join('|');
+    re = new RegExp(`(?<![A-Za-z0-9_])(?:${alternatives})(?![A-Za-z0-9_])`);
+    cache.clear();
+    cache.set(key, re);
+  }
+  return re;
+}
+
+/** Indexes (into `files`) of the files whose text contains one of `words` as a whole word. */
+export function filesMentioning(root: string, files: readonly string[], words: readonly string[]): number[] {
+  if (words.length === 0) return [];
+  const re = patternFor(words);
+  const hits: number[] = [];
+  files.forEach((file, i) => {
+    let text: string;
+    try {
+      text = readFileSync(path.join(root, file), 'latin1');
+    } catch {
+      hits.push(i); // unreadable: let the parser report it
+      return;
+    }
+    if (re.test(text)) hits.push(i);
+  });
+  return hits;
+}
