@@ -38,10 +38,10 @@ const meta: RuleMeta = {
   tags: ['correctness', 'dma', 'iommu', 'kernel'],
   precision: 'medium',
   messages: {
-    leftBehind: '{{setup}} {{states}} here, but {{teardown}} never undoes it: after -EPROBE_DEFER or unbind the state outlives the teardown and setup sees it on re-probe',
+    leftBehind: '{{setup}} {{states}} here, but {{teardown}} never undoes this: after -EPROBE_DEFER or unbind the state outlives the teardown and setup finds it on re-probe',
     noTeardown: '{{setup}} {{states}} here, but {{table}} has no {{fields}} callback to undo it',
     unguarded: '{{teardown}} {{states}} here without checking that {{setup}} established it; {{setup}} returns early when the device already has dma_ops, so this can tear down a third party\'s state (record ownership, e.g. dev->archdata.dma_ops_setup, and test it first)',
-    notEstablished: '{{teardown}} {{states}} here, but {{setup}} never establishes it: the teardown does not mirror its setup and can undo state owned by someone else',
+    notEstablished: '{{teardown}} {{states}} here, but {{setup}} does not establish {{nouns}}: the teardown does not mirror its setup and can undo state owned by someone else',
   },
 };
 
@@ -51,9 +51,14 @@ const STATE_NAMES: Record<StateKind, [establish: string, undo: string]> = {
   mapping: ['creates an IOMMU mapping', 'releases the IOMMU mapping'],
 };
 
-function describeStates(kinds: StateKind[], op: 'establish' | 'undo'): string {
-  const words = [...new Set(kinds)].sort().map((k) => STATE_NAMES[k][op === 'establish' ? 0 : 1]);
+const STATE_NOUNS: Record<StateKind, string> = { ops: 'the DMA ops', attach: 'an IOMMU attachment', mapping: 'an IOMMU mapping' };
+
+function join(words: string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+function describeStates(kinds: StateKind[], op: 'establish' | 'undo'): string {
+  return join([...new Set(kinds)].sort().map((k) => STATE_NAMES[k][op === 'establish' ? 0 : 1]));
 }
 
 interface PairInstance {
@@ -160,7 +165,11 @@ function check(graph: CallGraph, config: Config): Finding[] {
       ruleId: meta.id,
       level,
       messageId,
-      message: formatMessage(meta, messageId, { ...data, states: describeStates(group.map((e) => e.kind), first.op) }),
+      message: formatMessage(meta, messageId, {
+        ...data,
+        states: describeStates(group.map((e) => e.kind), first.op),
+        nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => STATE_NOUNS[k])),
+      }),
       location,
       function: first.edges[0]?.from.name ?? first.fn.name,
       path: pathOf(top, first, role),

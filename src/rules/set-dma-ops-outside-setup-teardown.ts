@@ -5,7 +5,7 @@ import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../call
 import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Config } from '../config/types.js';
-import type { Finding, PathStep } from '../model.js';
+import type { Finding, PathStep, RelatedLocation } from '../model.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
 import { definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation } from './support.js';
 
@@ -74,11 +74,23 @@ function bestRoot(reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: 
     if (sanctioned.has(r.fn)) continue;
     const root = rootOf(r.fn, entries);
     if (!root) continue;
-    if (!best || root.rank < best.root.rank || (root.rank === best.root.rank && r.edges.length < best.reached.edges.length)) {
+    // The nearest explanation first (an exported setter itself beats a driver that calls it),
+    // then the most telling kind of root.
+    const closer = best && r.edges.length !== best.reached.edges.length ? r.edges.length < best.reached.edges.length : root.rank < (best?.root.rank ?? 99);
+    if (!best || closer) {
       best = { root, reached: r };
     }
   }
   return best;
+}
+
+/** When the explanation is not a lifecycle callback, point at one that reaches the write too. */
+function exampleEntry(root: Root, reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: Map<FnNode, EntryInstance[]>): RelatedLocation[] {
+  if (root.entry) return [];
+  const other = bestRoot(reached.filter((r) => entries.has(r.fn)), sanctioned, entries);
+  if (!other?.root.entry) return [];
+  const step = other.root.first;
+  return [{ file: step.file, line: step.line, col: step.col, message: `also reached from ${other.root.describe}` }];
 }
 
 function check(graph: CallGraph, config: Config): Finding[] {
@@ -95,7 +107,8 @@ function check(graph: CallGraph, config: Config): Finding[] {
     if (setters.has(fn.name) || sanctioned.has(fn)) continue;
     const writes = opsWritesIn(graph, config, fn);
     if (writes.length === 0) continue;
-    const best = bestRoot(callersOf(fn, sanctioned), sanctioned, entries);
+    const reached = callersOf(fn, sanctioned);
+    const best = bestRoot(reached, sanctioned, entries);
     if (!best) continue; // reached only through the pair: part of it
     for (const w of writes) {
       const location = siteLocation(fn, w);
@@ -128,7 +141,7 @@ function check(graph: CallGraph, config: Config): Finding[] {
           ...edgeSteps(best.reached.edges),
           { ...location, function: fn.name, message: `${w.what} ${w.clears ? 'clears' : 'installs'} the device's DMA ops here` },
         ],
-        related: [],
+        related: exampleEntry(best.root, reached, sanctioned, entries),
         conditions: w.cond,
       });
     }
