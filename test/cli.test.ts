@@ -49,6 +49,23 @@ test('with no path it scans the bundled sample tree and reports findings (exit 1
   }
 });
 
+test("the sample tree's SARIF validates against the SARIF 2.1.0 schema and carries every path", () => {
+  const r = dmalint(['--format', 'sarif']);
+  assert.equal(r.code, 1, r.stderr);
+  const log = JSON.parse(r.stdout);
+  assert.deepEqual(validateSarif(log), []);
+  const run = log.runs[0];
+  assert.deepEqual(
+    run.tool.driver.rules.map((rule: { id: string }) => rule.id).sort(),
+    ['asymmetric-teardown', 'attach-before-setup', 'set-dma-ops-outside-setup-teardown'],
+  );
+  assert.ok(run.results.length >= 6);
+  for (const result of run.results) {
+    assert.ok(result.codeFlows[0].threadFlows[0].locations.length >= 1);
+    assert.ok(!result.locations[0].physicalLocation.artifactLocation.uri.startsWith('/'), 'URIs are relative to the tree root');
+  }
+});
+
 test('a clean tree exits 0 with no output; a finding exits 1 with its path as notes', () => {
   const clean = tree({ 'drivers/x/x.c': 'static int x_probe(struct platform_device *pdev)\n{\n\treturn 0;\n}\n' });
   assert.deepEqual(dmalint(['--root', clean]), { code: 0, stdout: '', stderr: '' });
