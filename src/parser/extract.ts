@@ -144,7 +144,7 @@ class FileExtractor {
         if (PREPROC_CONTAINERS.has(node.type)) {
           for (const b of branches(this.src, node)) {
             if (b.cond === null) continue;
-            const inner = b.cond === '' ? cond : [...cond, b.cond];
+            const inner = [...cond, ...b.cond];
             for (const child of b.body) this.topItem(child, inner);
           }
           return;
@@ -364,7 +364,9 @@ class FileExtractor {
           if (name) ctx.scope.declare(name, type);
           const value = decl.type === 'init_declarator' ? decl.childForFieldName('value') : null;
           if (value?.type === 'initializer_list' && name) this.table(value, name, type, ctx.cond);
-          else if (value) {
+          else if (value && peel(value).type === 'call_expression' && name) {
+            this.call(peel(value), ctx, undefined, name);
+          } else if (value) {
             this.expression(value, ctx);
             if (peel(value).type === 'identifier') this.current!.valueRefs.push(textOf(this.src, peel(value)));
           }
@@ -405,7 +407,7 @@ class FileExtractor {
         if (PREPROC_CONTAINERS.has(node.type)) {
           for (const b of branches(this.src, node)) {
             if (b.cond === null) continue;
-            const inner = b.cond === '' ? ctx : { ...ctx, cond: [...ctx.cond, b.cond] };
+            const inner = b.cond.length === 0 ? ctx : { ...ctx, cond: [...ctx.cond, ...b.cond] };
             for (const child of b.body) this.statement(child, inner);
           }
           return ctx;
@@ -507,7 +509,7 @@ class FileExtractor {
     }
   }
 
-  private call(node: SyntaxNode, ctx: Ctx, storedInMember?: string): void {
+  private call(node: SyntaxNode, ctx: Ctx, storedInMember?: string, assignedTo?: string): void {
     const fn = node.childForFieldName('function');
     const argsNode = node.childForFieldName('arguments');
     const argNodes = argsNode?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
@@ -529,6 +531,7 @@ class FileExtractor {
         ...(viaMember ? { viaMember } : {}),
         args: argNodes.map((a) => this.argInfo(a, ctx)),
         ...(storedInMember ? { storedInMember } : {}),
+        ...(assignedTo ? { assignedTo } : {}),
         cond: ctx.cond,
         guards: ctx.guards,
         params: ctx.params,
@@ -589,7 +592,8 @@ class FileExtractor {
     }
     if (!right) return;
     const value = peel(right);
-    if (value.type === 'call_expression') this.call(value, ctx, member);
+    const variable = left && peel(left).type === 'identifier' ? textOf(this.src, peel(left)) : undefined;
+    if (value.type === 'call_expression') this.call(value, ctx, member, variable);
     else if (value.type === 'identifier') this.current!.valueRefs.push(textOf(this.src, value));
     else this.expression(right, ctx);
   }

@@ -12,8 +12,8 @@ export const PREPROC_CONTAINERS = new Set([
 ]);
 
 export interface Branch {
-  /** Condition for the branch's own body, or null when the branch is dead (`#if 0`). */
-  cond: string | null;
+  /** Conditions that select the branch (all must hold), or null when it is dead (`#if 0`). */
+  cond: string[] | null;
   /** Nodes in the branch body. */
   body: SyntaxNode[];
 }
@@ -26,14 +26,14 @@ function literal(cond: string): boolean | undefined {
 }
 
 /** `defined(X)` → `!defined(X)`, `!X` → `X`, anything compound → `!(…)`. */
-function negate(cond: string): string {
+export function negate(cond: string): string {
   if (!/^!?(?:defined\s*\(\s*\w+\s*\)|\w+)$/.test(cond)) return `!(${cond})`;
   return cond.startsWith('!') ? cond.slice(1) : `!${cond}`;
 }
 
 /**
  * Splits `#if A … #elif B … #else … #endif` into branches with the condition that selects each.
- * A condition `''` means "always" (a literal `#if 1`).
+ * An empty condition list means "always" (a literal `#if 1`).
  */
 export function branches(src: SourceText, node: SyntaxNode): Branch[] {
   const out: Branch[] = [];
@@ -61,10 +61,16 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
     const parts = [...earlier.map(negate)];
     if (value === undefined) parts.push(own);
     const dead = earlierTrue || value === false;
-    out.push({ cond: dead ? null : parts.join(' && '), body });
+    out.push({ cond: dead ? null : parts, body });
     if (value === true) earlierTrue = true;
     else if (value === undefined) earlier.push(own);
     current = alternative;
   }
   return out;
+}
+
+/** False when one list holds a condition and the other its negation: never compiled together. */
+export function conditionsCompatible(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return !b.some((c) => set.has(negate(c)));
 }

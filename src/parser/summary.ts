@@ -45,6 +45,8 @@ export interface CallSite extends Pos, SiteContext {
   args: ArgInfo[];
   /** The member the result is stored in: `mmu->mapping = create(...)` → `mapping`. */
   storedInMember?: string;
+  /** The variable the result is stored in: `mapping = create(...)` → `mapping`. */
+  assignedTo?: string;
   endLine: number;
   endCol: number;
 }

@@ -9,6 +9,7 @@ import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '..
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
 import { type Effect, EffectAnalysis } from './effects.js';
 import { definitionStep, edgeSteps, isDeviceObject, siteLocation } from './support.js';
+import { conditionsCompatible } from '../parser/preproc.js';
 
 const meta: RuleMeta = {
   id: 'asymmetric-teardown',
@@ -73,14 +74,20 @@ interface PairInstance {
 const fnLabel = (fns: FnNode[], fallback: string) =>
   fns.length ? fns.map((f) => `${f.name}()`).join(' and ') : fallback;
 
+/**
+ * A setup is compared with the teardowns defined beside it, in the same file and compiled in
+ * the same configurations: an `#else` stub never runs with the real function, and another
+ * file's definition (dma-mapping-nommu.c, a header's static inline fallback) belongs to
+ * another build.
+ */
 function functionPairs(graph: CallGraph, config: Config): PairInstance[] {
   const out: PairInstance[] = [];
   for (const pair of activePairs(config)) {
     for (const setup of graph.named(pair.setup)) {
-      const all = graph.named(pair.teardown);
-      const local = all.filter((t) => t.file === setup.file);
-      const teardowns = local.length ? local : all.filter((t) => !t.summary.isStatic);
-      if (teardowns.length === 0) continue; // a teardown we did not parse: nothing to compare
+      const teardowns = graph
+        .named(pair.teardown)
+        .filter((t) => t.file === setup.file && conditionsCompatible(t.summary.cond, setup.summary.cond));
+      if (teardowns.length === 0) continue;
       out.push({ setups: [setup], teardowns, setupName: `${setup.name}()`, teardownName: fnLabel(teardowns, '') });
     }
   }

@@ -57,7 +57,11 @@ export class EffectAnalysis {
       const api = site.viaMember ? undefined : this.apis.get(site.callee);
       if (!api) continue;
       const base = { edges: [], fn, site, what: `${site.callee}()`, guards: site.guards, cond: site.cond };
-      for (const kind of api.establishes) out.push({ ...base, kind, op: 'establish', ...(site.storedInMember ? { storedIn: site.storedInMember } : {}) });
+      // Kept in a member directly, or through a local first: `m = create(); mmu->mapping = m;`
+      const storedIn =
+        site.storedInMember ??
+        (site.assignedTo ? fn.summary.writes.find((w) => w.valueIdent === site.assignedTo)?.member : undefined);
+      for (const kind of api.establishes) out.push({ ...base, kind, op: 'establish', ...(storedIn ? { storedIn } : {}) });
       const released = site.args.find((a) => a.member)?.member;
       for (const kind of api.undoes) out.push({ ...base, kind, op: 'undo', ...(released ? { releasedFrom: released } : {}) });
     }
