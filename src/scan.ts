@@ -6,7 +6,8 @@ import { growthWords, seedWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
-import type { ParseOptions } from './parser/parse-file.js';
+import { type ParseOptions, summarizeSource } from './parser/parse-file.js';
+import { textMentions } from './parser/search.js';
 import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
 import { RULES } from './rules/index.js';
@@ -22,6 +23,11 @@ export interface ScanOptions {
   cacheDir?: string | false;
   /** Parse every listed file instead of the prefiltered set (for checking the prefilter). */
   parseAll?: boolean;
+  /**
+   * File contents that replace the tree's (tree path → text; null: the file is deleted), so
+   * that a patched or unpatched tree can be analyzed without writing to it.
+   */
+  overlay?: ReadonlyMap<string, string | null>;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -66,7 +72,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { root, config } = options;
   const progress = options.onProgress ?? (() => {});
   const listing = listSourceFiles(root, config);
-  const files = listing.files;
+  const overlay = options.overlay ?? new Map<string, string | null>();
+  const files = [...new Set([...listing.files.filter((f) => overlay.get(f) !== null), ...[...overlay].filter(([, t]) => t !== null).map(([f]) => f)])].sort();
   progress('listed', files.length, files.length);
   const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
@@ -76,26 +83,31 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
   let rounds = 0;
+  // Overlaid files are few (a patch's): searched and parsed here; the tree's go to the workers.
+  const search = async (among: string[], words: string[]) => [
+    ...(await workers.search(root, among.filter((f) => !overlay.has(f)), words)),
+    ...among.filter((f) => overlay.has(f) && textMentions(overlay.get(f)!, words)),
+  ];
   try {
     const parsed = new Set<string>();
     const parse = async (batch: string[]) => {
       for (const f of batch) parsed.add(f);
-      const r = await workers.parse(root, batch, parseOptions, (d, t) => progress('parsed', d, t));
+      const r = await workers.parse(root, batch.filter((f) => !overlay.has(f)), parseOptions, (d, t) => progress('parsed', d, t));
       summaries.push(...r.summaries);
       notifications.push(...r.notifications);
       cached += r.cached;
+      for (const f of batch.filter((f) => overlay.has(f))) summaries.push(summarizeSource(overlay.get(f)!, f, base));
     };
     if (options.parseAll) {
       await parse(files);
     } else {
-      await parse(await workers.search(root, files, seedWords(config)));
+      await parse(await search(files, seedWords(config)));
       const searched = new Set<string>();
       for (; rounds < MAX_GROWTH_ROUNDS; rounds++) {
         const words = growthWords(summaries, config, searched);
         if (words.length === 0) break;
         for (const w of words) searched.add(w);
-        const rest = files.filter((f) => !parsed.has(f));
-        const more = await workers.search(root, rest, words);
+        const more = await search(files.filter((f) => !parsed.has(f)), words);
         if (more.length) await parse(more);
       }
     }

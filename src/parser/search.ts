@@ -34,3 +34,7 @@ export function filesMentioning(root: string, files: readonly string[], words: r
   });
   return hits;
 }
+
+export function textMentions(text: string, words: readonly string[]): boolean {
+  return words.length > 0 && patternFor(words).test(text);
+}
