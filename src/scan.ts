@@ -8,6 +8,7 @@ import { listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
 import { type ParseOptions, summarizeSource } from './parser/parse-file.js';
 import { textMentions } from './parser/search.js';
+import { findRipgrep, ripgrepFiles } from './parser/ripgrep.js';
 import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
 import { RULES } from './rules/index.js';
@@ -28,6 +29,8 @@ export interface ScanOptions {
    * that a patched or unpatched tree can be analyzed without writing to it.
    */
   overlay?: ReadonlyMap<string, string | null>;
+  /** Use ripgrep for the text prefilter when it is installed (default); false: Node only. */
+  ripgrep?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -37,6 +40,10 @@ export interface ScanStats {
   filesCached: number;
   growthRounds: number;
   errorNodes: number;
+  /** Milliseconds spent per stage (wall clock). */
+  timings: { list: number; search: number; parse: number; analyze: number };
+  /** How the text prefilter ran. */
+  searchedWith: 'ripgrep' | 'node';
 }
 
 export interface ScanResult extends ScanStats {
@@ -65,13 +72,25 @@ export function analyze(summaries: readonly FileSummary[], config: Config): Find
     .sort(compareFindings);
 }
 
+/** Below this many files Node searches faster than starting ripgrep. */
+const RIPGREP_THRESHOLD = 500;
+
 /** Maximum rounds of growing the parsed set along the call graph. */
 const MAX_GROWTH_ROUNDS = 10;
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { root, config } = options;
   const progress = options.onProgress ?? (() => {});
-  const listing = listSourceFiles(root, config);
+  const timings = { list: 0, search: 0, parse: 0, analyze: 0 };
+  const timed = async <T>(stage: keyof typeof timings, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] += performance.now() - start;
+    }
+  };
+  const listing = await timed('list', () => listSourceFiles(root, config));
   const overlay = options.overlay ?? new Map<string, string | null>();
   const files = [...new Set([...listing.files.filter((f) => overlay.get(f) !== null), ...[...overlay].filter(([, t]) => t !== null).map(([f]) => f)])].sort();
   progress('listed', files.length, files.length);
@@ -83,21 +102,25 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
   let rounds = 0;
-  // Overlaid files are few (a patch's): searched and parsed here; the tree's go to the workers.
-  const search = async (among: string[], words: string[]) => [
-    ...(await workers.search(root, among.filter((f) => !overlay.has(f)), words)),
-    ...among.filter((f) => overlay.has(f) && textMentions(overlay.get(f)!, words)),
-  ];
+  // Overlaid files are few (a patch's): searched and parsed here; the tree's go to ripgrep
+  // when there are many and it is installed, else to the workers.
+  const rg = options.ripgrep === false ? undefined : findRipgrep();
+  const search = (among: string[], words: string[]) => timed('search', async () => {
+    const onDisk = among.filter((f) => !overlay.has(f));
+    const found =
+      rg && onDisk.length > RIPGREP_THRESHOLD ? await ripgrepFiles(rg, root, onDisk, words) : await workers.search(root, onDisk, words);
+    return [...found, ...among.filter((f) => overlay.has(f) && textMentions(overlay.get(f)!, words))];
+  });
   try {
     const parsed = new Set<string>();
-    const parse = async (batch: string[]) => {
+    const parse = (batch: string[]) => timed('parse', async () => {
       for (const f of batch) parsed.add(f);
       const r = await workers.parse(root, batch.filter((f) => !overlay.has(f)), parseOptions, (d, t) => progress('parsed', d, t));
       summaries.push(...r.summaries);
       notifications.push(...r.notifications);
       cached += r.cached;
       for (const f of batch.filter((f) => overlay.has(f))) summaries.push(summarizeSource(overlay.get(f)!, f, base));
-    };
+    });
     if (options.parseAll) {
       await parse(files);
     } else {
@@ -115,7 +138,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     await workers.close();
   }
   summaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  let findings = analyze(summaries, config);
+  let findings = await timed('analyze', () => analyze(summaries, config));
   if (options.reportPaths?.length) findings = findings.filter((f) => underAny(f.location.file, options.reportPaths!));
   return {
     findings,
@@ -125,5 +148,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     filesCached: cached,
     growthRounds: rounds,
     errorNodes: summaries.reduce((n, s) => n + s.errorNodes, 0),
+    timings,
+    searchedWith: rg ? 'ripgrep' : 'node',
   };
 }

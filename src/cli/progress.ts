@@ -23,3 +23,13 @@ export function progressReporter(enabled: boolean): Progress {
     },
   };
 }
+
+export function formatStats(r: ScanResult): string {
+  const t = r.timings;
+  return (
+    `dmalint: ${r.filesListed} files listed, ${r.filesParsed} parsed (${r.filesCached} from the cache), ` +
+    `${r.growthRounds} growth rounds, ${r.errorNodes} syntax error nodes, ${r.findings.length} findings\n` +
+    `dmalint: time: list ${t.list.toFixed(0)} ms, search ${t.search.toFixed(0)} ms (${r.searchedWith}), ` +
+    `parse ${t.parse.toFixed(0)} ms, analyze ${t.analyze.toFixed(0)} ms\n`
+  );
+}

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import { UsageError, findRoot, toTreePath } from '../discover.js';
 import { scan } from '../scan.js';
 import { renderReport, writeOutput } from './report.js';
-import { progressReporter } from './progress.js';
+import { formatStats, progressReporter } from './progress.js';
 import { TOOL_VERSION } from '../version.js';
 
 export const SAMPLE_TREE = fileURLToPath(new URL('../../../fixtures/sample', import.meta.url));
@@ -37,6 +37,7 @@ function program(): Command {
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
     .option('--no-cache', 'parse every file again, and store nothing')
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -51,6 +52,7 @@ interface Options {
   quiet?: boolean;
   cache: boolean;
   cacheDir?: string;
+  stats?: boolean;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -75,6 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     const cacheDir = opts.cache ? opts.cacheDir : false;
     const result = await scan({ root, config, reportPaths, workers: opts.jobs, cacheDir, onProgress: progress.update });
     progress.done(result);
+    if (opts.stats) process.stderr.write(formatStats(result));
     const exitCode = result.findings.length > 0 ? 1 : 0;
     const report = renderReport(opts.format, result, root, ['dmalint', ...argv.slice(2)].join(' '), exitCode);
     writeOutput(report, opts.output);

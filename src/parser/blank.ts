@@ -14,8 +14,15 @@ export interface BlankSets {
 const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isIdentPart = (c: number) => isIdentStart(c) || (c >= 48 && c <= 57);
 
-function spaces(chars: string[], from: number, to: number): void {
-  for (let i = from; i < to; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+/** The text with each [from, to) range overwritten by spaces, line breaks kept. */
+function overwrite(text: string, ranges: [number, number][]): string {
+  let out = '';
+  let at = 0;
+  for (const [from, to] of ranges) {
+    out += text.slice(at, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ');
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 /** Returns the end (exclusive) of the balanced `( … )` starting at or after `from`, or -1. */
@@ -34,7 +41,7 @@ function balancedParens(text: string, from: number): number {
 }
 
 export function blankAnnotations(text: string, sets: BlankSets): string {
-  let chars: string[] | null = null;
+  const ranges: [number, number][] = [];
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -56,13 +63,11 @@ export function blankAnnotations(text: string, sets: BlankSets): string {
       while (i < n && isIdentPart(text.charCodeAt(i))) i++;
       const word = text.slice(start, i);
       if (sets.plain.has(word)) {
-        chars ??= text.split('');
-        spaces(chars, start, i);
+        ranges.push([start, i]);
       } else if (sets.withArgs.has(word)) {
         const end = balancedParens(text, i);
         if (end > 0) {
-          chars ??= text.split('');
-          spaces(chars, start, end);
+          ranges.push([start, end]);
           i = end;
         }
       }
@@ -70,5 +75,5 @@ export function blankAnnotations(text: string, sets: BlankSets): string {
       i++;
     }
   }
-  return chars === null ? text : chars.join('');
+  return ranges.length === 0 ? text : overwrite(text, ranges);
 }

@@ -25,8 +25,7 @@ import {
   peel,
   startPos,
   textOf,
-  typeName,
-} from './syntax.js';
+  typeName, kind } from './syntax.js';
 
 export interface ExtractOptions {
   /** Top-level macros that export a symbol: EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, … */
@@ -64,12 +63,12 @@ const EXITS = new Set(['return_statement']);
 /** True when a statement always leaves the function (`return …;` or a block ending in one). */
 function alwaysExits(node: SyntaxNode | null): boolean {
   if (!node) return false;
-  if (EXITS.has(node.type)) return true;
-  if (node.type === 'compound_statement') {
-    const stmts = node.namedChildren.filter((c) => c.type !== 'comment');
+  if (EXITS.has(kind(node))) return true;
+  if (kind(node) === 'compound_statement') {
+    const stmts = node.namedChildren.filter((c) => kind(c) !== 'comment');
     return stmts.length > 0 && alwaysExits(stmts[stmts.length - 1]!);
   }
-  if (node.type === 'if_statement') {
+  if (kind(node) === 'if_statement') {
     const alt = node.childForFieldName('alternative');
     return alwaysExits(node.childForFieldName('consequence')) && alt !== null && alwaysExits(alt.namedChild(0));
   }
@@ -113,7 +112,7 @@ class FileExtractor {
   }
 
   private topItem(node: SyntaxNode, cond: string[]): void {
-    switch (node.type) {
+    switch (kind(node)) {
       case 'function_definition':
         this.functionDefinition(node, cond);
         return;
@@ -141,7 +140,7 @@ class FileExtractor {
       case 'preproc_call':
         return;
       default:
-        if (PREPROC_CONTAINERS.has(node.type)) {
+        if (PREPROC_CONTAINERS.has(kind(node))) {
           for (const b of branches(this.src, node)) {
             if (b.cond === null) continue;
             const inner = [...cond, ...b.cond];
@@ -149,7 +148,7 @@ class FileExtractor {
           }
           return;
         }
-        if (node.type === 'ERROR') this.summary.errorNodes++;
+        if (kind(node) === 'ERROR') this.summary.errorNodes++;
         this.topLevel(node, cond);
     }
   }
@@ -159,7 +158,7 @@ class FileExtractor {
     if (!name) return;
     const def: MacroDef = {
       name: textOf(this.src, name),
-      functionLike: node.type === 'preproc_function_def',
+      functionLike: kind(node) === 'preproc_function_def',
       cond,
       ...startPos(this.src, node),
     };
@@ -174,7 +173,7 @@ class FileExtractor {
       const name = fn?.type === 'identifier' ? textOf(this.src, fn) : '';
       for (const arg of args) {
         const p = peel(arg);
-        if (p.type !== 'identifier') continue;
+        if (kind(p) !== 'identifier') continue;
         const ident = textOf(this.src, p);
         if (this.options.exportMacros.has(name)) this.summary.exports.push({ name: ident, ...startPos(this.src, expr) });
         else this.summary.fileRefs.push(ident);
@@ -191,9 +190,9 @@ class FileExtractor {
     for (const decl of node.childrenForFieldName('declarator')) {
       const name = declaredName(this.src, decl);
       if (!name) continue;
-      if (decl.type === 'function_declarator') continue; // a prototype
+      if (kind(decl) === 'function_declarator') continue; // a prototype
       this.fileScope.declare(name, type);
-      const value = decl.type === 'init_declarator' ? decl.childForFieldName('value') : null;
+      const value = kind(decl) === 'init_declarator' ? decl.childForFieldName('value') : null;
       if (value?.type === 'initializer_list') this.table(value, name, type, cond);
       else if (value) this.collectValueRefs(value, this.summary.fileRefs);
     }
@@ -203,11 +202,11 @@ class FileExtractor {
     const stack = [node];
     while (stack.length) {
       const n = stack.pop()!;
-      if ((n.type === 'struct_specifier' || n.type === 'union_specifier') && n.childForFieldName('body')) {
+      if ((kind(n) === 'struct_specifier' || kind(n) === 'union_specifier') && n.childForFieldName('body')) {
         const name = n.childForFieldName('name');
         const members: Record<string, string> = {};
         for (const field of n.childForFieldName('body')!.namedChildren) {
-          if (field.type !== 'field_declaration') continue;
+          if (kind(field) !== 'field_declaration') continue;
           const t = typeName(this.src, field.childForFieldName('type'));
           if (!t) continue;
           for (const d of field.childrenForFieldName('declarator')) {
@@ -225,28 +224,28 @@ class FileExtractor {
   private table(list: SyntaxNode, name: string, structType: string | undefined, cond: string[]): void {
     const table: OpsTable = { name, structType, fields: [], cond, ...startPos(this.src, list) };
     for (const item of list.namedChildren) {
-      if (item.type === 'initializer_pair') {
+      if (kind(item) === 'initializer_pair') {
         const designator = item.childrenForFieldName('designator').at(-1);
         const value = item.childForFieldName('value');
         if (!designator || !value) continue;
         const field = designator.namedChild(0);
-        if (designator.type !== 'field_designator' || !field) continue;
+        if (kind(designator) !== 'field_designator' || !field) continue;
         const fieldName = textOf(this.src, field);
         const v = peel(value);
-        if (v.type === 'identifier') {
+        if (kind(v) === 'identifier') {
           table.fields.push({ field: fieldName, fn: textOf(this.src, v), ...startPos(this.src, item) });
-        } else if (v.type === 'initializer_list') {
+        } else if (kind(v) === 'initializer_list') {
           this.table(v, `${name}.${fieldName}`, undefined, cond);
-        } else if (v.type === 'compound_literal_expression') {
+        } else if (kind(v) === 'compound_literal_expression') {
           const inner = v.childForFieldName('value');
           const t = typeName(this.src, v.childForFieldName('type')?.childForFieldName('type') ?? null);
           if (inner?.type === 'initializer_list') this.table(inner, `${name}.${fieldName}`, t, cond);
         }
-      } else if (item.type === 'initializer_list') {
+      } else if (kind(item) === 'initializer_list') {
         this.table(item, name, structType, cond); // array of tables
       } else if (peel(item).type === 'identifier') {
         this.summary.fileRefs.push(textOf(this.src, peel(item))); // positional initializer
-      } else if (item.type === 'assignment_expression') {
+      } else if (kind(item) === 'assignment_expression') {
         // `#ifdef` inside an initializer list: tree-sitter recovers `.field = fn` as an assignment.
         const left = item.childForFieldName('left');
         const right = item.childForFieldName('right');
@@ -254,7 +253,7 @@ class FileExtractor {
         if (field && right && peel(right).type === 'identifier') {
           table.fields.push({ field: textOf(this.src, field), fn: textOf(this.src, peel(right)), ...startPos(this.src, field) });
         }
-      } else if (PREPROC_CONTAINERS.has(item.type) || item.type === 'ERROR') {
+      } else if (PREPROC_CONTAINERS.has(kind(item)) || kind(item) === 'ERROR') {
         // `#ifdef` inside an initializer list, or a macro that broke it: search what is inside.
         const inner = item.descendantsOfType('initializer_pair');
         if (inner.length) this.tableFromPairs(inner, table);
@@ -278,8 +277,8 @@ class FileExtractor {
   private functionDefinition(node: SyntaxNode, cond: string[]): void {
     const declarator = node.childForFieldName('declarator');
     let fnDecl: SyntaxNode | null = declarator;
-    while (fnDecl && fnDecl.type !== 'function_declarator') {
-      fnDecl = fnDecl.childForFieldName('declarator') ?? (fnDecl.type === 'parenthesized_declarator' ? fnDecl.namedChild(0) : null);
+    while (fnDecl && kind(fnDecl) !== 'function_declarator') {
+      fnDecl = fnDecl.childForFieldName('declarator') ?? (kind(fnDecl) === 'parenthesized_declarator' ? fnDecl.namedChild(0) : null);
     }
     let name = fnDecl ? declaredName(this.src, fnDecl.childForFieldName('declarator')) : undefined;
     let recovered = false;
@@ -291,10 +290,10 @@ class FileExtractor {
         recovered = true;
       }
     }
-    const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && textOf(this.src, c) === 'static');
+    const isStatic = node.namedChildren.some((c) => kind(c) === 'storage_class_specifier' && textOf(this.src, c) === 'static');
     const params: ParamInfo[] = [];
     for (const p of fnDecl?.childForFieldName('parameters')?.namedChildren ?? []) {
-      if (p.type !== 'parameter_declaration') continue;
+      if (kind(p) !== 'parameter_declaration') continue;
       const pname = declaredName(this.src, p.childForFieldName('declarator'));
       params.push({ name: pname ?? '', structType: typeName(this.src, p.childForFieldName('type')) });
     }
@@ -351,10 +350,10 @@ class FileExtractor {
 
   /** Walks a statement; returns the context that holds after it (early returns add facts). */
   private statement(node: SyntaxNode, ctx: Ctx, functionBody = false): Ctx {
-    switch (node.type) {
+    switch (kind(node)) {
       case 'compound_statement': {
         let inner: Ctx = { ...ctx, scope: new Scope(ctx.scope) };
-        for (const child of node.namedChildren) inner = this.statement(child, inner, functionBody && child.type === 'if_statement');
+        for (const child of node.namedChildren) inner = this.statement(child, inner, functionBody && kind(child) === 'if_statement');
         return ctx;
       }
       case 'declaration': {
@@ -362,7 +361,7 @@ class FileExtractor {
         for (const decl of node.childrenForFieldName('declarator')) {
           const name = declaredName(this.src, decl);
           if (name) ctx.scope.declare(name, type);
-          const value = decl.type === 'init_declarator' ? decl.childForFieldName('value') : null;
+          const value = kind(decl) === 'init_declarator' ? decl.childForFieldName('value') : null;
           if (value?.type === 'initializer_list' && name) this.table(value, name, type, ctx.cond);
           else if (value && peel(value).type === 'call_expression' && name) {
             this.call(peel(value), ctx, undefined, name);
@@ -404,7 +403,7 @@ class FileExtractor {
       case 'goto_statement':
         return ctx;
       default:
-        if (PREPROC_CONTAINERS.has(node.type)) {
+        if (PREPROC_CONTAINERS.has(kind(node))) {
           for (const b of branches(this.src, node)) {
             if (b.cond === null) continue;
             const inner = b.cond.length === 0 ? ctx : { ...ctx, cond: [...ctx.cond, ...b.cond] };
@@ -412,11 +411,11 @@ class FileExtractor {
           }
           return ctx;
         }
-        if (node.type === 'ERROR') this.summary.errorNodes++;
+        if (kind(node) === 'ERROR') this.summary.errorNodes++;
         // Loops, labels, `do {} while`, statement-like macros and error nodes: their children
         // are statements or expressions; walk them all.
         for (const child of node.namedChildren) {
-          if (child.type.endsWith('_statement') || child.type === 'declaration' || PREPROC_CONTAINERS.has(child.type)) {
+          if (kind(child).endsWith('_statement') || kind(child) === 'declaration' || PREPROC_CONTAINERS.has(kind(child))) {
             this.statement(child, ctx);
           } else {
             this.expression(child, ctx);
@@ -429,9 +428,9 @@ class FileExtractor {
   /** `switch (event) { case BUS_NOTIFY_ADD_DEVICE: … }`: each case runs for its labels only. */
   private switchBody(body: SyntaxNode, condition: SyntaxNode | null, ctx: Ctx): void {
     let inner = condition;
-    while (inner && inner.type === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0);
+    while (inner && kind(inner) === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0);
     const param = inner?.type === 'identifier' ? ctx.paramIndex.get(textOf(this.src, inner)) : undefined;
-    const cases = body.namedChildren.filter((c) => c.type === 'case_statement');
+    const cases = body.namedChildren.filter((c) => kind(c) === 'case_statement');
     const allValues = cases.flatMap((c) => {
       const v = c.childForFieldName('value');
       return v ? [textOf(this.src, v)] : [];
@@ -439,7 +438,7 @@ class FileExtractor {
     let active: string[] | 'default' | null = null; // labels that reach the current statements
     let fellThrough = false;
     for (const child of body.namedChildren) {
-      if (child.type !== 'case_statement') {
+      if (kind(child) !== 'case_statement') {
         this.statement(child, ctx);
         continue;
       }
@@ -455,7 +454,7 @@ class FileExtractor {
       for (const stmt of child.namedChildren) {
         if (stmt === v) continue;
         stmtCtx = this.statement(stmt, stmtCtx);
-        if (stmt.type === 'break_statement' || stmt.type === 'return_statement' || stmt.type === 'goto_statement') fellThrough = false;
+        if (kind(stmt) === 'break_statement' || kind(stmt) === 'return_statement' || kind(stmt) === 'goto_statement') fellThrough = false;
       }
     }
   }
@@ -463,7 +462,7 @@ class FileExtractor {
   private recordBail(condition: SyntaxNode | null): void {
     if (!condition) return;
     let c: SyntaxNode | null = condition;
-    while (c && c.type === 'parenthesized_expression' && c.namedChildCount === 1) c = c.namedChild(0);
+    while (c && kind(c) === 'parenthesized_expression' && c.namedChildCount === 1) c = c.namedChild(0);
     if (c?.type !== 'field_expression') return;
     const field = c.childForFieldName('field');
     const object = c.childForFieldName('argument');
@@ -485,7 +484,7 @@ class FileExtractor {
   // ---- expressions --------------------------------------------------------------------------
 
   private expression(node: SyntaxNode, ctx: Ctx): void {
-    switch (node.type) {
+    switch (kind(node)) {
       case 'call_expression':
         this.call(node, ctx);
         return;
@@ -501,9 +500,9 @@ class FileExtractor {
       case 'comment':
         return;
       default:
-        if (node.type === 'ERROR') this.summary.errorNodes++;
+        if (kind(node) === 'ERROR') this.summary.errorNodes++;
         for (const child of node.namedChildren) {
-          if (child.type === 'declaration' || child.type.endsWith('_statement')) this.statement(child, ctx);
+          if (kind(child) === 'declaration' || kind(child).endsWith('_statement')) this.statement(child, ctx);
           else this.expression(child, ctx);
         }
     }
@@ -512,7 +511,7 @@ class FileExtractor {
   private call(node: SyntaxNode, ctx: Ctx, storedInMember?: string, assignedTo?: string): void {
     const fn = node.childForFieldName('function');
     const argsNode = node.childForFieldName('arguments');
-    const argNodes = argsNode?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+    const argNodes = argsNode?.namedChildren.filter((a) => kind(a) !== 'comment') ?? [];
     let callee: string | undefined;
     let viaMember = false;
     const target = fn ? peel(fn) : null;
@@ -542,7 +541,7 @@ class FileExtractor {
     }
     for (const a of argNodes) {
       const p = peel(a);
-      if (p.type === 'identifier') this.current!.valueRefs.push(textOf(this.src, p));
+      if (kind(p) === 'identifier') this.current!.valueRefs.push(textOf(this.src, p));
       else this.expression(a, ctx);
     }
   }
@@ -550,11 +549,11 @@ class FileExtractor {
   private argInfo(node: SyntaxNode, ctx: Ctx): ArgInfo {
     const p = peel(node);
     const info: ArgInfo = { text: foldedText(this.src, node), isNull: isNullLiteral(this.src, node) };
-    if (p.type === 'identifier') {
+    if (kind(p) === 'identifier') {
       info.ident = textOf(this.src, p);
       const t = ctx.scope.lookup(info.ident);
       if (t) info.structType = t;
-    } else if (p.type === 'field_expression') {
+    } else if (kind(p) === 'field_expression') {
       const field = p.childForFieldName('field');
       if (field) info.member = textOf(this.src, field);
     }
@@ -578,7 +577,7 @@ class FileExtractor {
           object: this.objectRef(object, ctx.scope),
           isNull: isNullLiteral(this.src, right),
           isTrue: valueText === 'true' || valueText === '1',
-          ...(value.type === 'identifier' ? { valueIdent: valueText } : {}),
+          ...(kind(value) === 'identifier' ? { valueIdent: valueText } : {}),
           cond: ctx.cond,
           guards: ctx.guards,
           params: ctx.params,
@@ -593,8 +592,8 @@ class FileExtractor {
     if (!right) return;
     const value = peel(right);
     const variable = left && peel(left).type === 'identifier' ? textOf(this.src, peel(left)) : undefined;
-    if (value.type === 'call_expression') this.call(value, ctx, member, variable);
-    else if (value.type === 'identifier') this.current!.valueRefs.push(textOf(this.src, value));
+    if (kind(value) === 'call_expression') this.call(value, ctx, member, variable);
+    else if (kind(value) === 'identifier') this.current!.valueRefs.push(textOf(this.src, value));
     else this.expression(right, ctx);
   }
 
@@ -603,16 +602,16 @@ class FileExtractor {
     const members: string[] = [];
     let n = peel(node);
     for (;;) {
-      if (n.type === 'field_expression') {
+      if (kind(n) === 'field_expression') {
         const field = n.childForFieldName('field');
         if (field) members.unshift(textOf(this.src, field));
         n = peel(n.childForFieldName('argument')!);
-      } else if (n.type === 'subscript_expression') {
+      } else if (kind(n) === 'subscript_expression') {
         n = peel(n.childForFieldName('argument')!);
       } else break;
     }
     const ref: ObjectRef = { members, text: foldedText(this.src, node) };
-    if (n.type === 'identifier') {
+    if (kind(n) === 'identifier') {
       ref.root = textOf(this.src, n);
       const t = scope.lookup(ref.root);
       if (t) ref.rootType = t;

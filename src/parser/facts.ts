@@ -4,7 +4,7 @@
 // condition constrains nothing, so no path is ever wrongly excluded.
 import type { SyntaxNode } from 'tree-sitter';
 import type { ParamConstraint } from './summary.js';
-import { type SourceText, textOf } from './syntax.js';
+import { type SourceText, textOf, kind } from './syntax.js';
 
 export interface Facts {
   guards: string[];
@@ -17,7 +17,7 @@ const CONSTANT = /^[A-Z_][A-Z0-9_]*$/;
 
 function unwrap(node: SyntaxNode): SyntaxNode {
   let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  while (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
   return n;
 }
 
@@ -37,7 +37,7 @@ function comparison(
   const left = unwrap(node.childForFieldName('left')!);
   const right = unwrap(node.childForFieldName('right')!);
   for (const [a, b] of [[left, right], [right, left]] as const) {
-    if (a.type !== 'identifier' || b.type !== 'identifier') continue;
+    if (kind(a) !== 'identifier' || kind(b) !== 'identifier') continue;
     const index = params.get(textOf(src, a));
     const value = textOf(src, b);
     if (index !== undefined && CONSTANT.test(value)) return { param: index, value, equal: opText === '==' };
@@ -54,7 +54,7 @@ export function factsOf(
 ): Facts {
   if (!node) return NO_FACTS;
   const n = unwrap(node);
-  switch (n.type) {
+  switch (kind(n)) {
     case 'unary_expression': {
       const op = n.childForFieldName('operator');
       if (op && textOf(src, op) === '!') return factsOf(src, n.childForFieldName('argument'), !truth, params);
@@ -87,10 +87,10 @@ function alternatives(src: SourceText, node: SyntaxNode, params: ReadonlyMap<str
   let param: number | undefined;
   const visit = (n: SyntaxNode): boolean => {
     const u = unwrap(n);
-    if (u.type === 'binary_expression' && textOf(src, u.childForFieldName('operator')!) === '||') {
+    if (kind(u) === 'binary_expression' && textOf(src, u.childForFieldName('operator')!) === '||') {
       return visit(u.childForFieldName('left')!) && visit(u.childForFieldName('right')!);
     }
-    if (u.type !== 'binary_expression') return false;
+    if (kind(u) !== 'binary_expression') return false;
     const cmp = comparison(src, u, params);
     if (!cmp || !cmp.equal || (param !== undefined && cmp.param !== param)) return false;
     param = cmp.param;

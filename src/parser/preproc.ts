@@ -1,7 +1,7 @@
 // Preprocessor branches: each piece of a file lives under a stack of conditions. Only literal
 // `#if 0` / `#if 1` are decided here; deciding CONFIG_* needs a .config and is a later stage's job.
 import type { SyntaxNode } from 'tree-sitter';
-import { type SourceText, textOf } from './syntax.js';
+import { type SourceText, textOf, kind } from './syntax.js';
 
 export const PREPROC_CONTAINERS = new Set([
   'preproc_if',
@@ -43,11 +43,11 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
   let current: SyntaxNode | null = node;
   while (current) {
     let own: string;
-    if (current.type === 'preproc_ifdef' || current.type === 'preproc_elifdef') {
+    if (kind(current) === 'preproc_ifdef' || kind(current) === 'preproc_elifdef') {
       const name = current.childForFieldName('name');
       const negated = textOf(src, current.child(0)!).includes('ndef');
       own = name ? `${negated ? '!' : ''}defined(${textOf(src, name)})` : '';
-    } else if (current.type === 'preproc_else') {
+    } else if (kind(current) === 'preproc_else') {
       own = '';
     } else {
       const c = current.childForFieldName('condition');

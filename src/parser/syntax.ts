@@ -7,6 +7,22 @@ export interface SourceText {
   lineStarts: number[];
 }
 
+const typeByClass = new Map<Function, string>();
+
+/**
+ * A node's type. node-tree-sitter computes `type` in C++ on every access, and the extractor
+ * asks millions of times on a kernel tree; each named node type has its own JS class, so the
+ * answer is cached per class (error nodes share the base class and are asked each time).
+ */
+export function kind(node: SyntaxNode): string {
+  const cls = node.constructor;
+  const cached = typeByClass.get(cls);
+  if (cached !== undefined) return cached;
+  const type = node.type;
+  if (Object.getPrototypeOf(cls.prototype) !== Object.prototype) typeByClass.set(cls, type);
+  return type;
+}
+
 export function makeSource(text: string): SourceText {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -36,12 +52,12 @@ export function foldedText(src: SourceText, node: SyntaxNode): string {
 export function peel(node: SyntaxNode): SyntaxNode {
   let n = node;
   for (;;) {
-    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-    else if (n.type === 'cast_expression') {
+    if (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+    else if (kind(n) === 'cast_expression') {
       const value = n.childForFieldName('value');
       if (!value) return n;
       n = value;
-    } else if (n.type === 'pointer_expression') {
+    } else if (kind(n) === 'pointer_expression') {
       const arg = n.childForFieldName('argument');
       if (!arg) return n;
       n = arg;
@@ -53,7 +69,7 @@ export function peel(node: SyntaxNode): SyntaxNode {
 export function declaredName(src: SourceText, node: SyntaxNode | null): string | undefined {
   let n = node;
   while (n) {
-    switch (n.type) {
+    switch (kind(n)) {
       case 'identifier':
       case 'field_identifier':
       case 'type_identifier':
@@ -78,17 +94,17 @@ export function declaredName(src: SourceText, node: SyntaxNode | null): string |
 /** Struct tag (or typedef name) of a declaration's type: `struct device *` → `device`. */
 export function typeName(src: SourceText, type: SyntaxNode | null): string | undefined {
   if (!type) return undefined;
-  if (type.type === 'struct_specifier' || type.type === 'union_specifier') {
+  if (kind(type) === 'struct_specifier' || kind(type) === 'union_specifier') {
     const name = type.childForFieldName('name');
     return name ? textOf(src, name) : undefined;
   }
-  if (type.type === 'type_identifier') return textOf(src, type);
+  if (kind(type) === 'type_identifier') return textOf(src, type);
   return undefined;
 }
 
 export function isNullLiteral(src: SourceText, node: SyntaxNode): boolean {
   const n = peel(node);
-  if (n.type === 'null') return true;
+  if (kind(n) === 'null') return true;
   const t = textOf(src, n);
   return t === 'NULL' || t === '0';
 }

@@ -4,7 +4,10 @@ import type { EntryInstance } from '../callgraph/entries.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { Location, PathStep } from '../model.js';
-import type { CallSite, MemberWrite, ObjectRef } from '../parser/summary.js';
+import type { CallSite, MemberWrite } from '../parser/summary.js';
+import { isDeviceObject } from '../callgraph/device.js';
+
+export { isDeviceObject };
 
 /** A write of `dev->dma_ops`, by a setter call or by assignment. */
 export interface OpsWrite {
@@ -19,13 +22,6 @@ export interface OpsWrite {
   cond: string[];
   guards: string[];
   site: CallSite | MemberWrite;
-}
-
-export function isDeviceObject(graph: CallGraph, config: Config, object: ObjectRef): boolean {
-  const type = graph.typeOf(object.rootType, object.members, (t, m) =>
-    config.device.containers[t] === m ? config.device.structs[0] : undefined,
-  );
-  return type !== undefined && config.device.structs.includes(type);
 }
 
 export function opsWritesIn(graph: CallGraph, config: Config, fn: FnNode): OpsWrite[] {
