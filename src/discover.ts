@@ -4,6 +4,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Config } from './config/types.js';
 import type { Notification } from './model.js';
+import type { FileStat } from './cache/tree-index.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -26,6 +27,8 @@ export function findRoot(start: string): string | undefined {
 
 export interface Listing {
   files: string[];
+  /** Size and mtime of each file, when asked for. */
+  stats: Map<string, FileStat>;
   /** Problems met while listing (unreadable directories), reported without stopping. */
   notifications: Notification[];
 }
@@ -35,10 +38,11 @@ export interface Listing {
  * picomatch filters: excluded directories are pruned, symbolic links are not followed (a link
  * loop cannot hang the scan), and other architectures' arch/ trees are left out.
  */
-export function listSourceFiles(root: string, config: Config): Listing {
+export function listSourceFiles(root: string, config: Config, withStats = false): Listing {
   const include = picomatch(config.paths.include, { dot: false });
   const exclude = picomatch(config.paths.exclude.length ? config.paths.exclude : ['\0'], { dot: false });
   const files: string[] = [];
+  const stats = new Map<string, FileStat>();
   const notifications: Notification[] = [];
   const walk = (dir: string, rel: string) => {
     let entries: Dirent[];
@@ -55,14 +59,18 @@ export function listSourceFiles(root: string, config: Config): Listing {
       if (entry.isDirectory()) {
         if (rel === 'arch' && entry.name !== config.arch) continue;
         if (exclude(childRel)) continue;
-        walk(path.join(dir, entry.name), childRel);
+        walk(`${dir}/${entry.name}`, childRel);
       } else if (entry.isFile() && include(childRel) && !exclude(childRel)) {
         files.push(childRel);
+        if (withStats) {
+          const st = statSync(`${dir}/${entry.name}`, { throwIfNoEntry: false });
+          if (st) stats.set(childRel, [st.size, st.mtimeMs]);
+        }
       }
     }
   };
   walk(root, '');
-  return { files: files.sort(), notifications };
+  return { files: files.sort(), stats, notifications };
 }
 
 export function toTreePath(root: string, p: string): string {

@@ -7,8 +7,9 @@ import type { Config } from './config/types.js';
 import { listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
 import { type ParseOptions, summarizeSource } from './parser/parse-file.js';
-import { textMentions } from './parser/search.js';
-import { findRipgrep, ripgrepFiles } from './parser/ripgrep.js';
+import { findRipgrep } from './parser/ripgrep.js';
+import { Prefilter } from './prefilter.js';
+import { TreeIndex } from './cache/tree-index.js';
 import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
 import { RULES } from './rules/index.js';
@@ -72,9 +73,6 @@ export function analyze(summaries: readonly FileSummary[], config: Config): Find
     .sort(compareFindings);
 }
 
-/** Below this many files Node searches faster than starting ripgrep. */
-const RIPGREP_THRESHOLD = 500;
-
 /** Maximum rounds of growing the parsed set along the call graph. */
 const MAX_GROWTH_ROUNDS = 10;
 
@@ -90,37 +88,37 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       timings[stage] += performance.now() - start;
     }
   };
-  const listing = await timed('list', () => listSourceFiles(root, config));
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const listing = await timed('list', () => listSourceFiles(root, config, cacheDir !== false));
   const overlay = options.overlay ?? new Map<string, string | null>();
   const files = [...new Set([...listing.files.filter((f) => overlay.get(f) !== null), ...[...overlay].filter(([, t]) => t !== null).map(([f]) => f)])].sort();
   progress('listed', files.length, files.length);
   const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
-  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt: cacheSalt(base) } } : base;
+  const salt = cacheSalt(base);
+  const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
+  const index = TreeIndex.open(cacheDir, root, salt);
+  const changed = index.refresh(listing.stats);
   const workers = new Workers(options.workers);
+  const rg = options.ripgrep === false ? undefined : findRipgrep();
+  const prefilter = new Prefilter(root, files, changed, index, workers, rg, overlay);
   const summaries: FileSummary[] = [];
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
   let rounds = 0;
-  // Overlaid files are few (a patch's): searched and parsed here; the tree's go to ripgrep
-  // when there are many and it is installed, else to the workers.
-  const rg = options.ripgrep === false ? undefined : findRipgrep();
-  const search = (among: string[], words: string[]) => timed('search', async () => {
-    const onDisk = among.filter((f) => !overlay.has(f));
-    const found =
-      rg && onDisk.length > RIPGREP_THRESHOLD ? await ripgrepFiles(rg, root, onDisk, words) : await workers.search(root, onDisk, words);
-    return [...found, ...among.filter((f) => overlay.has(f) && textMentions(overlay.get(f)!, words))];
-  });
+  const search = (among: string[], words: string[]) => timed('search', () => prefilter.mentioning(words, among));
   try {
     const parsed = new Set<string>();
-    const parse = (batch: string[]) => timed('parse', async () => {
-      for (const f of batch) parsed.add(f);
-      const r = await workers.parse(root, batch.filter((f) => !overlay.has(f)), parseOptions, (d, t) => progress('parsed', d, t));
-      summaries.push(...r.summaries);
-      notifications.push(...r.notifications);
-      cached += r.cached;
-      for (const f of batch.filter((f) => overlay.has(f))) summaries.push(summarizeSource(overlay.get(f)!, f, base));
-    });
+    const parse = (batch: string[]) =>
+      timed('parse', async () => {
+        for (const f of batch) parsed.add(f);
+        const onDisk = batch.filter((f) => !overlay.has(f));
+        const r = await workers.parse(root, onDisk, parseOptions, (f) => index.contentKey(f), (d, t) => progress('parsed', d, t));
+        for (const [f, key] of r.keys) index.setContentKey(f, key);
+        summaries.push(...r.summaries);
+        notifications.push(...r.notifications);
+        cached += r.cached;
+        for (const f of batch.filter((f) => overlay.has(f))) summaries.push(summarizeSource(overlay.get(f)!, f, base));
+      });
     if (options.parseAll) {
       await parse(files);
     } else {
@@ -137,6 +135,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   } finally {
     await workers.close();
   }
+  // An overlaid scan (a patch check) must not teach the index contents the tree does not have.
+  if (overlay.size === 0) index.save();
   summaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   let findings = await timed('analyze', () => analyze(summaries, config));
   if (options.reportPaths?.length) findings = findings.filter((f) => underAny(f.location.file, options.reportPaths!));

@@ -40,6 +40,7 @@ export class CallGraph {
   private byName = new Map<string, FnNode[]>();
   private byField = new Map<string, Binding[]>();
   private structMembers = new Map<string, Map<string, string>>();
+  private resolved = new Map<string, FnNode[]>();
 
   constructor(readonly files: readonly FileSummary[]) {
     for (const file of files) this.addDefinitions(file);
@@ -130,10 +131,16 @@ export class CallGraph {
   resolve(file: string, name: string): FnNode[] {
     const all = this.byName.get(name);
     if (!all) return [];
-    const local = all.filter((f) => f.file === file);
-    if (local.length) return local;
-    const global = all.filter((f) => !f.summary.isStatic);
-    return global.length ? global : all.filter((f) => f.file.endsWith('.h'));
+    if (all.length === 1 && (all[0]!.file === file || !all[0]!.summary.isStatic)) return all;
+    const key = `${file}\0${name}`;
+    let hit = this.resolved.get(key);
+    if (!hit) {
+      const local = all.filter((f) => f.file === file);
+      const global = all.filter((f) => !f.summary.isStatic);
+      hit = local.length ? local : global.length ? global : all.filter((f) => f.file.endsWith('.h'));
+      this.resolved.set(key, hit);
+    }
+    return hit;
   }
 
   named(name: string): FnNode[] {

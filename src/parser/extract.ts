@@ -95,6 +95,7 @@ class FileExtractor {
       structs: [],
       fileRefs: [],
       errorNodes: 0,
+      errorSpans: [],
       orphanCalls: 0,
     };
   }
@@ -103,6 +104,11 @@ class FileExtractor {
     this.topLevel(root, []);
     this.summary.functions = this.summary.functions.filter((f) => f.calls.length + f.writes.length + f.valueRefs.length > 0 || !f.recovered);
     this.dropShadowedCalls();
+  }
+
+  private errorNode(node: SyntaxNode): void {
+    this.summary.errorNodes++;
+    this.summary.errorSpans.push([node.startPosition.row + 1, node.endPosition.row + 1]);
   }
 
   // ---- file scope ---------------------------------------------------------------------------
@@ -148,7 +154,7 @@ class FileExtractor {
           }
           return;
         }
-        if (kind(node) === 'ERROR') this.summary.errorNodes++;
+        if (kind(node) === 'ERROR') this.errorNode(node);
         this.topLevel(node, cond);
     }
   }
@@ -411,7 +417,7 @@ class FileExtractor {
           }
           return ctx;
         }
-        if (kind(node) === 'ERROR') this.summary.errorNodes++;
+        if (kind(node) === 'ERROR') this.errorNode(node);
         // Loops, labels, `do {} while`, statement-like macros and error nodes: their children
         // are statements or expressions; walk them all.
         for (const child of node.namedChildren) {
@@ -500,7 +506,7 @@ class FileExtractor {
       case 'comment':
         return;
       default:
-        if (kind(node) === 'ERROR') this.summary.errorNodes++;
+        if (kind(node) === 'ERROR') this.errorNode(node);
         for (const child of node.namedChildren) {
           if (kind(child) === 'declaration' || kind(child).endsWith('_statement')) this.statement(child, ctx);
           else this.expression(child, ctx);

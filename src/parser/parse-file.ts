@@ -1,8 +1,8 @@
 // One file from disk to summary: read, decode, blank annotations, parse, extract.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Parser from 'tree-sitter';
-import C from 'tree-sitter-c';
+import { createRequire } from 'node:module';
+import type Parser from 'tree-sitter';
 import type { Notification } from '../model.js';
 import { type BlankSets, blankAnnotations } from './blank.js';
 import { extractSummary } from './extract.js';
@@ -23,6 +23,8 @@ export interface FileOutcome {
   notification?: Notification;
   /** The summary came from the cache. */
   cached?: boolean;
+  /** Content key of the file, for the tree index. */
+  key?: string;
 }
 
 let openCache: SummaryCache | null = null;
@@ -48,8 +50,11 @@ let prepared: { key: string; sets: BlankSets; exportMacros: Set<string> } | null
 
 function setup(options: ParseOptions) {
   if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(C as unknown as Parser.Language);
+    // Loaded on first use: a re-scan answered from the cache never needs the native parser.
+    const require = createRequire(import.meta.url);
+    const TreeSitter = require('tree-sitter') as typeof Parser;
+    parser = new TreeSitter();
+    parser.setLanguage(require('tree-sitter-c') as Parser.Language);
   }
   const key = JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros]);
   if (prepared?.key !== key) {
@@ -70,7 +75,13 @@ export function summarizeSource(text: string, file: string, options: ParseOption
   return extractSummary(tree, blanked, file, { exportMacros });
 }
 
-export function summarizeFile(root: string, file: string, options: ParseOptions): FileOutcome {
+export function summarizeFile(root: string, file: string, options: ParseOptions, knownKey?: string): FileOutcome {
+  const cache = options.cache ? cacheFor(options.cache) : undefined;
+  if (cache && knownKey) {
+    // The tree index vouches that the file is unchanged: no need to read it.
+    const hit = cache.get(knownKey, file);
+    if (hit) return { summary: hit, cached: true, key: knownKey };
+  }
   let bytes: Buffer;
   try {
     bytes = readFileSync(path.join(root, file));
@@ -81,16 +92,15 @@ export function summarizeFile(root: string, file: string, options: ParseOptions)
   if (bytes.includes(0)) {
     return { notification: { level: 'warning', file, message: 'binary file (NUL byte); not analyzed' } };
   }
-  const cache = options.cache ? cacheFor(options.cache) : undefined;
   const key = cache?.key(bytes);
   if (cache && key) {
     const hit = cache.get(key, file);
-    if (hit) return { summary: hit, cached: true };
+    if (hit) return { summary: hit, cached: true, key };
   }
   try {
     const summary = summarizeSource(decodeSource(bytes), file, options);
     if (cache && key) cache.put(key, summary);
-    return { summary };
+    return { summary, ...(key ? { key } : {}) };
   } catch (err) {
     return { notification: { level: 'error', file, message: `could not be parsed: ${(err as Error).message}` } };
   }

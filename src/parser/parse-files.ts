@@ -2,15 +2,17 @@
 // small jobs run on the main thread, since starting workers and loading tree-sitter in them
 // costs more than a handful of files.
 import os from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Notification } from '../model.js';
 import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
-import { filesMentioning } from './search.js';
+import { filesMentioning, wordsInFiles } from './search.js';
 import type { FileSummary } from './summary.js';
 import type { ParseTask, SearchTask } from './worker.js';
 
 export interface ParseResult {
   summaries: FileSummary[];
+  /** Content key of each file parsed or read from the cache. */
+  keys: Map<string, string>;
   notifications: Notification[];
   /** How many summaries came from the cache. */
   cached: number;
@@ -29,12 +31,16 @@ export class Workers {
     this.threads = threads ?? Math.max(1, os.availableParallelism());
   }
 
-  private get workers(): Piscina {
-    this.pool ??= new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: this.threads,
-      maxThreads: this.threads,
-    });
+  private async pool_(): Promise<Piscina> {
+    if (!this.pool) {
+      // Loaded on first use, like the parser: small and cached scans never start threads.
+      const { Piscina } = await import('piscina');
+      this.pool = new Piscina({
+        filename: new URL('./worker.js', import.meta.url).href,
+        minThreads: this.threads,
+        maxThreads: this.threads,
+      });
+    }
     return this.pool;
   }
 
@@ -47,20 +53,34 @@ export class Workers {
     return (await Promise.all(jobs)).flat();
   }
 
-  async parse(root: string, files: readonly string[], options: ParseOptions, onProgress?: (done: number, total: number) => void): Promise<ParseResult> {
+  async parse(
+    root: string,
+    files: readonly string[],
+    options: ParseOptions,
+    knownKey: (file: string) => string | undefined = () => undefined,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ParseResult> {
     let outcomes: FileOutcome[];
-    if (this.threads === 0 || files.length <= INLINE_PARSE_LIMIT) {
-      outcomes = files.map((f, i) => (onProgress?.(i + 1, files.length), summarizeFile(root, f, options)));
+    // Cache hits cost a file read each: not worth a worker.
+    const inline = this.threads === 0 || files.filter((f) => !knownKey(f)).length <= INLINE_PARSE_LIMIT;
+    if (inline) {
+      outcomes = files.map((f, i) => (onProgress?.(i + 1, files.length), summarizeFile(root, f, options, knownKey(f))));
     } else {
       let done = 0;
       outcomes = await this.batches(
         files,
         PARSE_BATCH,
-        (slice) => this.workers.run({ root, files: slice, options } satisfies ParseTask, { name: 'parseBatch' }) as Promise<FileOutcome[]>,
+        async (slice) => {
+          const keys = Object.fromEntries(slice.flatMap((f) => (knownKey(f) ? [[f, knownKey(f)!]] : [])));
+          return (await this.pool_()).run({ root, files: slice, options, keys } satisfies ParseTask, { name: 'parseBatch' }) as Promise<FileOutcome[]>;
+        },
         (n) => onProgress?.((done += n), files.length),
       );
     }
-    const result: ParseResult = { summaries: [], notifications: [], cached: 0 };
+    const result: ParseResult = { summaries: [], keys: new Map(), notifications: [], cached: 0 };
+    outcomes.forEach((o, i) => {
+      if (o.key) result.keys.set(files[i]!, o.key);
+    });
     for (const o of outcomes) {
       if (o.summary) result.summaries.push(o.summary);
       if (o.notification) result.notifications.push(o.notification);
@@ -76,10 +96,24 @@ export class Workers {
       return filesMentioning(root, files, words).map((i) => files[i]!);
     }
     const hits = await this.batches(files, SEARCH_BATCH, async (slice) => {
-      const idx = (await this.workers.run({ root, files: slice, words: [...words] } satisfies SearchTask, { name: 'searchBatch' })) as number[];
+      const idx = (await (await this.pool_()).run({ root, files: slice, words: [...words] } satisfies SearchTask, { name: 'searchBatch' })) as number[];
       return idx.map((i) => slice[i]!);
     });
     return hits;
+  }
+
+  /** For each file, the words of `words` it mentions. */
+  async wordsIn(root: string, files: readonly string[], words: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (words.length === 0 || files.length === 0) return out;
+    const lists =
+      this.threads === 0 || files.length <= INLINE_SEARCH_LIMIT
+        ? wordsInFiles(root, files, words)
+        : await this.batches(files, SEARCH_BATCH, async (slice) =>
+            (await (await this.pool_()).run({ root, files: slice, words: [...words] } satisfies SearchTask, { name: 'wordsBatch' })) as string[][],
+          );
+    files.forEach((f, i) => out.set(f, lists[i] ?? []));
+    return out;
   }
 
   async close(): Promise<void> {

@@ -42,3 +42,37 @@ export function ripgrepFiles(rg: string, root: string, among: readonly string[],
   });
 }
 
+
+/** For each file among `among` that mentions one of `words`, the words it mentions. */
+export function ripgrepWords(rg: string, root: string, among: readonly string[], words: readonly string[]): Promise<Map<string, string[]>> {
+  const wanted = new Set(among);
+  const args = ['--only-matching', '--no-line-number', '--with-filename', '--null', '--no-heading', '--no-messages', '--no-ignore', '--no-config', '--fixed-strings', '--word-regexp'];
+  for (const w of words) args.push('-e', w);
+  args.push('--', ...searchRoots(among));
+  return new Promise((resolve, reject) => {
+    const child = spawn(rg, args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const found = new Map<string, Set<string>>();
+    let rest = '';
+    const take = (line: string) => {
+      const nul = line.indexOf('\0');
+      if (nul < 0) return;
+      const file = line.slice(0, nul).split(path.sep).join('/');
+      if (!wanted.has(file)) return;
+      const set = found.get(file) ?? new Set<string>();
+      set.add(line.slice(nul + 1));
+      found.set(file, set);
+    };
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      lines.forEach(take);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 && code !== 1 && code !== 2) return reject(new Error(`${rg} exited with status ${code}`));
+      take(rest);
+      resolve(new Map([...found].map(([f, w]) => [f, [...w]])));
+    });
+  });
+}

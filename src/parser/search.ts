@@ -38,3 +38,17 @@ export function filesMentioning(root: string, files: readonly string[], words: r
 export function textMentions(text: string, words: readonly string[]): boolean {
   return words.length > 0 && patternFor(words).test(text);
 }
+
+/** For each file (by index into `files`), the words of `words` it mentions. */
+export function wordsInFiles(root: string, files: readonly string[], words: readonly string[]): string[][] {
+  const re = new RegExp(patternFor(words).source, 'g');
+  return files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(path.join(root, file), 'latin1');
+    } catch {
+      return [...words]; // unreadable: let the parser report it
+    }
+    return [...new Set(Array.from(text.matchAll(re), (m) => m[0]))];
+  });
+}

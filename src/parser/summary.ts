@@ -134,8 +134,10 @@ export interface FileSummary {
   structs: StructDef[];
   /** Identifiers passed as arguments at file scope (`module_init(fn)`, `EXPORT_SYMBOL(fn)`). */
   fileRefs: string[];
-  /** Number of ERROR/MISSING nodes tree-sitter produced. */
+  /** Number of ERROR nodes tree-sitter produced (that the extractor met). */
   errorNodes: number;
+  /** First and last line of each of them. */
+  errorSpans: [number, number][];
   /** Interesting sites that sat outside any recognisable function after error recovery. */
   orphanCalls: number;
 }
