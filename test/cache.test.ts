@@ -1,0 +1,47 @@
+// A re-scan answered from the cache must equal a fresh scan, whatever changed in between.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config/load.js';
+import { scan } from '../src/scan.js';
+
+const SAMPLE = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));
+const config = loadConfig();
+
+const keyOf = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
+
+test('re-scans after edits, additions and deletions equal fresh scans', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'dmalint-tree-'));
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'dmalint-cache-'));
+  cpSync(SAMPLE, root, { recursive: true });
+  const both = async () => {
+    const cached = await scan({ root, config, workers: 0, cacheDir });
+    const fresh = await scan({ root, config, workers: 0, cacheDir: false });
+    assert.deepEqual(keyOf(cached), keyOf(fresh));
+    return cached;
+  };
+  const first = await both();
+  assert.equal(first.filesCached, 0);
+  const second = await both();
+  assert.equal(second.filesCached, second.filesParsed, 'an unchanged tree is answered from the cache');
+
+  // A new driver with a notifier that installs ops, then an edit that removes it again.
+  const added = path.join(root, 'drivers/iommu/new-notifier.c');
+  writeFileSync(
+    added,
+    'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct device *dev = data;\n\n\tset_dma_ops(dev, &nn_ops);\n\treturn 0;\n}\n\nstatic struct notifier_block nn_nb = {\n\t.notifier_call = nn_notify,\n};\n',
+  );
+  const third = await both();
+  assert.equal(keyOf(third).length, keyOf(first).length + 1);
+  writeFileSync(added, 'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\treturn 0;\n}\n');
+  utimesSync(added, new Date(), new Date(Date.now() + 5000));
+  assert.deepEqual(keyOf(await both()), keyOf(first));
+
+  // Deleting the IOMMU driver removes its finding.
+  rmSync(path.join(root, 'drivers/iommu/ipmmu-vmsa.c'));
+  const last = await both();
+  assert.ok(!keyOf(last).some((k) => k.includes('ipmmu-vmsa.c')));
+});
