@@ -32,6 +32,8 @@ export interface ScanOptions {
   overlay?: ReadonlyMap<string, string | null>;
   /** Use ripgrep for the text prefilter when it is installed (default); false: Node only. */
   ripgrep?: boolean;
+  /** Return the file summaries too (for the benchmark's parse-recovery figures). */
+  keepSummaries?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -50,6 +52,7 @@ export interface ScanStats {
 export interface ScanResult extends ScanStats {
   findings: Finding[];
   notifications: Notification[];
+  summaries?: FileSummary[];
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -150,5 +153,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errorNodes: summaries.reduce((n, s) => n + s.errorNodes, 0),
     timings,
     searchedWith: rg ? 'ripgrep' : 'node',
+    ...(options.keepSummaries ? { summaries } : {}),
   };
 }
