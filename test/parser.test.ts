@@ -152,3 +152,37 @@ test('files larger than the default parse buffer parse whole', () => {
   assert.equal(f.calls.length, 4001);
   assert.equal(f.calls.at(-1)!.line, 4003);
 });
+
+test('kernel shapes keep their functions and calls: DEFINE_*, __attribute__, split declarators, #ifdef in bodies', () => {
+  const s = summarize(`static DEFINE_MUTEX(iommu_lock);
+static DEFINE_SPINLOCK(iommu_spin);
+static int __attribute__((unused)) helper(struct device *dev)
+{
+	return arm_iommu_attach_device(dev, m);
+}
+
+static int
+split_name(struct device *dev)
+{
+#ifdef CONFIG_ARM_DMA_USE_IOMMU
+	set_dma_ops(dev, &iommu_ops);
+#else
+	set_dma_ops(dev, NULL);
+#endif
+	return 0;
+}
+
+static void __iomem *map_it(struct device *dev)
+{
+	return devm_ioremap(dev, 0, 4);
+}
+module_platform_driver(foo_driver);
+`);
+  assert.deepEqual(s.functions.map((f) => f.name), ['helper', 'split_name', 'map_it']);
+  const split = s.functions[1]!;
+  assert.deepEqual(split.calls.map((c) => [c.callee, c.line, c.cond]), [
+    ['set_dma_ops', 12, ['defined(CONFIG_ARM_DMA_USE_IOMMU)']],
+    ['set_dma_ops', 14, ['!defined(CONFIG_ARM_DMA_USE_IOMMU)']],
+  ]);
+  assert.ok(s.fileRefs.includes('foo_driver'));
+});
