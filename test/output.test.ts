@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Finding, Notification } from '../src/model.js';
 import type { RuleMeta } from '../src/rules/rule.js';
 import { FINGERPRINT_KEY, fingerprint } from '../src/output/fingerprint.js';
-import { renderSarif, type SarifInput } from '../src/output/sarif.js';
+import type { ReportedFinding } from '../src/output/reported.js';
+import { renderSarif, sarifMessageString, type SarifInput } from '../src/output/sarif.js';
 import { renderText } from '../src/output/text.js';
 import { validateSarif } from './helpers/sarif-schema.js';
 
@@ -148,8 +149,8 @@ test('SARIF header, driver and rules', () => {
     shortDescription: { text: setOpsRule.shortDescription },
     fullDescription: { text: setOpsRule.fullDescription },
     messageStrings: {
-      exported: { text: 'dev->dma_ops written in exported {{fn}}' },
-      notifier: { text: 'dev->dma_ops written in {{fn}}, reached from a bus notifier' },
+      exported: { text: 'dev->dma_ops written in exported {0}.' },
+      notifier: { text: 'dev->dma_ops written in {0}, reached from a bus notifier.' },
     },
     help: { text: setOpsRule.help.text, markdown: setOpsRule.help.markdown },
     defaultConfiguration: { level: 'warning' },
@@ -168,7 +169,8 @@ test('SARIF artifacts, uris and indexes', () => {
     'drivers/gpu/drm/odd%20name%231.c',
     'drivers/iommu/msm_iommu.c',
   ];
-  assert.deepEqual(r.artifacts, uris.map((uri) => ({ location: { uri, uriBaseId: 'SRCROOT' } })));
+  const roles = [['resultFile', 'tracedFile'], ['analysisTarget'], ['resultFile', 'tracedFile'], ['analysisTarget'], ['resultFile', 'tracedFile']];
+  assert.deepEqual(r.artifacts, uris.map((uri, i) => ({ location: { uri, uriBaseId: 'SRCROOT' }, roles: roles[i] })));
 
   const results = r.results!;
   assert.deepEqual(
@@ -333,4 +335,60 @@ test('shuffled input gives byte-identical output', () => {
   });
   // Rendering leaves its inputs alone.
   assert.deepEqual(findings, [notifierWrite, addDeviceAttach, exportedDetach, twin]);
+});
+
+test('rule message templates become SARIF message strings: numbered placeholders, literal braces doubled, a closing period', () => {
+  assert.equal(sarifMessageString('{{fn}} calls {{ callee }} from {{fn}}'), '{0} calls {1} from {0}.');
+  assert.equal(sarifMessageString('struct {x} in {{fn}}?'), 'struct {{x}} in {0}?');
+  assert.equal(sarifMessageString('done.'), 'done.');
+});
+
+test('baseline states and suppressions in SARIF; a rules file outside the tree gets an absolute URI', () => {
+  const findings: ReportedFinding[] = [
+    { ...notifierWrite, baselineState: 'new' },
+    { ...addDeviceAttach, baselineState: 'unchanged', suppression: { reason: 'owned by the driver', at: { file: '/etc/dmalint/rules.yaml', line: 7 } } },
+    { ...exportedDetach, baselineState: 'absent', fingerprint: 'f'.repeat(64) },
+  ];
+  const log = renderSarif(input({ findings, artifactRoles: new Map([['/etc/dmalint/rules.yaml', ['userSpecifiedConfiguration']]]) }));
+  assert.deepEqual(validateSarif(log), []);
+  const r = run(log);
+  assert.deepEqual(
+    r.results!.map((x) => [x.locations?.[0]?.physicalLocation?.artifactLocation?.uri, x.baselineState, x.partialFingerprints?.[FINGERPRINT_KEY]]),
+    [
+      ['arch/arm/mach-highbank/highbank.c', 'new', fingerprint(notifierWrite)],
+      ['arch/arm/mm/dma-mapping.c', 'absent', 'f'.repeat(64)],
+      ['drivers/iommu/msm_iommu.c', 'unchanged', fingerprint(addDeviceAttach)],
+    ],
+  );
+  const rulesFile = r.artifacts!.findIndex((a) => a.location?.uri === 'file:///etc/dmalint/rules.yaml');
+  assert.deepEqual(r.artifacts![rulesFile], { location: { uri: 'file:///etc/dmalint/rules.yaml' }, roles: ['userSpecifiedConfiguration'] });
+  assert.deepEqual(r.results![2]!.suppressions, [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: 'owned by the driver',
+      location: { physicalLocation: { artifactLocation: { uri: 'file:///etc/dmalint/rules.yaml', index: rulesFile }, region: { startLine: 7 } } },
+    },
+  ]);
+});
+
+test('text lists new findings, notes fixed ones, and only counts unchanged and suppressed ones', () => {
+  const text = renderText(
+    [
+      { ...notifierWrite, baselineState: 'new' },
+      { ...addDeviceAttach, baselineState: 'unchanged' },
+      { ...exportedDetach, baselineState: 'absent' },
+      { ...exportedDetach, function: 'other', suppression: { reason: 'r', at: { file: 'rules.yaml', line: 3 } } },
+    ],
+    [],
+  );
+  assert.deepEqual(text.split('\n'), [
+    'arch/arm/mach-highbank/highbank.c:85:2: warning: dev->dma_ops written in highbank_set_coherent, reached from the notifier at line 98 [set-dma-ops-outside-setup-teardown]',
+    'arch/arm/mach-highbank/highbank.c:120:2: note: registers highbank_platform_notifier',
+    'arch/arm/mach-highbank/highbank.c:98:3: note: BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent',
+    'arch/arm/mm/dma-mapping.c:2290:2: note: arch_setup_dma_ops() returns early when dma_ops is set',
+    'arch/arm/mm/dma-mapping.c:2210:2: note: fixed: dev->dma_ops written in exported arm_iommu_detach_device [set-dma-ops-outside-setup-teardown]',
+    'dmalint: note: not shown: 1 finding also in the baseline, 1 suppressed finding (--format sarif lists them)',
+    '',
+  ]);
 });

@@ -1,11 +1,15 @@
-import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Location, Notification, PathStep, RelatedLocation } from '../model.js';
 import type { RuleMeta } from '../rules/rule.js';
-import { FINGERPRINT_KEY, fingerprint } from './fingerprint.js';
+import { FINGERPRINT_KEY } from './fingerprint.js';
+import { type ReportedFinding, fingerprintOf } from './reported.js';
+
+export type ArtifactRole = NonNullable<Sarif.Artifact['roles']>[number];
 
 export interface SarifInput {
-  findings: Finding[];
+  findings: ReportedFinding[];
   notifications: Notification[];
   rules: RuleMeta[];
   /** Absolute path of the scanned tree root. */
@@ -13,6 +17,8 @@ export interface SarifInput {
   toolVersion: string;
   commandLine?: string;
   exitCode?: number;
+  /** Roles the caller knows of (a patch's added or deleted files, the rules file), by file. */
+  artifactRoles?: ReadonlyMap<string, readonly ArtifactRole[]>;
 }
 
 const SRCROOT = 'SRCROOT';
@@ -70,6 +76,16 @@ export function relativeUri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The file an artifact URI names: a tree path for a relative URI, an absolute path for a file: URI. */
+export function fileOfUri(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri.split('/').map(decodeURIComponent).join('/');
+}
+
+/** Files outside the tree (a rules file given with --config) have absolute paths and no uriBaseId. */
+function artifactUri(file: string): Sarif.ArtifactLocation {
+  return path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: relativeUri(file), uriBaseId: SRCROOT };
+}
+
 function rootUri(rootDir: string): string {
   const href = pathToFileURL(rootDir).href;
   // Without the trailing slash, resolving a relative uri against it would drop the last segment.
@@ -78,23 +94,36 @@ function rootUri(rootDir: string): string {
 
 // ---- building blocks ----
 
+/** Every file the log mentions, once, with what it is to the analysis (the artifact's roles). */
 class Artifacts {
   private readonly index = new Map<string, number>();
+  private readonly entries: Sarif.Artifact[];
 
-  constructor(files: Iterable<string>) {
-    const uris = [...new Set([...files].map(relativeUri))].sort(cmpStr);
-    uris.forEach((uri, i) => this.index.set(uri, i));
+  constructor(files: ReadonlyMap<string, ReadonlySet<ArtifactRole>>) {
+    const byUri = new Map<string, { location: Sarif.ArtifactLocation; roles: Set<ArtifactRole> }>();
+    for (const [file, roles] of files) {
+      const location = artifactUri(file);
+      const entry = byUri.get(location.uri!) ?? { location, roles: new Set<ArtifactRole>() };
+      for (const role of roles) entry.roles.add(role);
+      byUri.set(location.uri!, entry);
+    }
+    this.entries = [...byUri.keys()].sort(cmpStr).map((uri, i) => {
+      this.index.set(uri, i);
+      const { location, roles } = byUri.get(uri)!;
+      // A file named only by a notification was still read as part of the analysis.
+      return { location, roles: roles.size ? [...roles].sort(cmpStr) : ['analysisTarget'] };
+    });
   }
 
   list(): Sarif.Artifact[] {
-    return [...this.index.keys()].map((uri) => ({ location: { uri, uriBaseId: SRCROOT } }));
+    return this.entries;
   }
 
   location(file: string): Sarif.ArtifactLocation {
-    const uri = relativeUri(file);
-    const index = this.index.get(uri);
+    const location = artifactUri(file);
+    const index = this.index.get(location.uri!);
     if (index === undefined) throw new Error(`artifact not collected: ${file}`);
-    return { uri, uriBaseId: SRCROOT, index };
+    return { ...location, index };
   }
 }
 
@@ -113,10 +142,29 @@ function functionLocation(name: string): Sarif.LogicalLocation[] {
   return [{ name, kind: 'function' }];
 }
 
+/**
+ * A rule's `{{name}}` template in SARIF's message-string syntax: numbered placeholders `{0}`
+ * in order of first use, literal braces doubled, and a closing period (SARIF asks for
+ * complete sentences).
+ */
+export function sarifMessageString(template: string): string {
+  const names: string[] = [];
+  const text = template
+    .split(/(\{\{\s*\w+\s*\}\})/)
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/[{}]/g, (brace) => brace + brace);
+      const name = part.slice(2, -2).trim();
+      if (!names.includes(name)) names.push(name);
+      return `{${names.indexOf(name)}}`;
+    })
+    .join('');
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
   const messageStrings: Record<string, Sarif.MultiformatMessageString> = {};
   for (const id of Object.keys(meta.messages).sort(cmpStr)) {
-    messageStrings[id] = { text: meta.messages[id] as string };
+    messageStrings[id] = { text: sarifMessageString(meta.messages[id] as string) };
   }
   return {
     id: meta.id,
@@ -144,7 +192,7 @@ function nestingLevels(path: PathStep[]): number[] {
   });
 }
 
-function result(f: Finding, ruleIndex: Map<string, number>, artifacts: Artifacts): Sarif.Result {
+function result(f: ReportedFinding, ruleIndex: Map<string, number>, artifacts: Artifacts): Sarif.Result {
   const index = ruleIndex.get(f.ruleId);
   const r: Sarif.Result = {
     ruleId: f.ruleId,
@@ -185,7 +233,19 @@ function result(f: Finding, ruleIndex: Map<string, number>, artifacts: Artifacts
     }));
   }
 
-  r.partialFingerprints = { [FINGERPRINT_KEY]: fingerprint(f) };
+  r.partialFingerprints = { [FINGERPRINT_KEY]: fingerprintOf(f) };
+  if (f.baselineState !== undefined) r.baselineState = f.baselineState;
+  if (f.suppression !== undefined) {
+    const { reason, at } = f.suppression;
+    r.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: reason,
+        location: { physicalLocation: { artifactLocation: artifacts.location(at.file), region: { startLine: at.line } } },
+      },
+    ];
+  }
   if (f.conditions.length > 0) r.properties = { conditions: [...f.conditions] };
   return r;
 }
@@ -213,11 +273,19 @@ export function renderSarif(input: SarifInput): Sarif.Log {
   const findings = [...input.findings].sort(compareFindings);
   const notifications = [...input.notifications].sort(compareNotifications);
 
-  const files: string[] = [];
+  const files = new Map<string, Set<ArtifactRole>>();
+  const mention = (file: string, role?: ArtifactRole) => {
+    const roles = files.get(file) ?? new Set<ArtifactRole>();
+    for (const known of input.artifactRoles?.get(file) ?? []) roles.add(known);
+    if (role) roles.add(role);
+    files.set(file, roles);
+  };
   for (const f of findings) {
-    files.push(f.location.file, ...f.path.map((s) => s.file), ...f.related.map((r) => r.file));
+    mention(f.location.file, 'resultFile');
+    for (const l of [...f.path, ...f.related]) mention(l.file, 'tracedFile');
+    if (f.suppression) mention(f.suppression.at.file);
   }
-  for (const n of notifications) if (n.file !== undefined) files.push(n.file);
+  for (const n of notifications) if (n.file !== undefined) mention(n.file);
   const artifacts = new Artifacts(files);
 
   const invocation: Sarif.Invocation = {

@@ -1,4 +1,5 @@
-import type { Finding, Location, Notification } from '../model.js';
+import type { Location, Notification } from '../model.js';
+import type { ReportedFinding } from './reported.js';
 import { compareFindings, compareNotifications } from './sarif.js';
 
 // Editors and CI log parsers read this format one line per diagnostic.
@@ -15,7 +16,9 @@ function notificationLine(n: Notification): string {
   return `${prefix}: ${n.level}: ${oneLine(n.message)}`;
 }
 
-function findingLines(f: Finding): string[] {
+function findingLines(f: ReportedFinding): string[] {
+  // A finding that is gone is news but not a problem: one note at the place it was.
+  if (f.baselineState === 'absent') return [`${where(f.location)}: note: fixed: ${oneLine(f.message)} [${f.ruleId}]`];
   const lines = [`${where(f.location)}: ${f.level}: ${oneLine(f.message)} [${f.ruleId}]`];
   // The last step is the primary location, already printed above.
   for (const step of f.path.slice(0, -1)) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
@@ -23,11 +26,31 @@ function findingLines(f: Finding): string[] {
   return lines;
 }
 
-/** gcc/sparse style diagnostics; '' when there is nothing to say. */
-export function renderText(findings: Finding[], notifications: Notification[]): string {
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** Findings that need no action are counted in one closing note instead of listed. */
+function notShown(findings: ReportedFinding[]): string[] {
+  const suppressed = findings.filter((f) => f.suppression).length;
+  const unchanged = findings.filter((f) => !f.suppression && f.baselineState === 'unchanged').length;
+  const parts = [
+    ...(unchanged ? [`${plural(unchanged, 'finding')} also in the baseline`] : []),
+    ...(suppressed ? [plural(suppressed, 'suppressed finding')] : []),
+  ];
+  return parts.length ? [`dmalint: note: not shown: ${parts.join(', ')} (--format sarif lists them)`] : [];
+}
+
+/**
+ * gcc/sparse style diagnostics; '' when there is nothing to say. New (or not compared)
+ * findings are listed with their path, fixed ones as one note each, the rest only counted.
+ */
+export function renderText(findings: ReportedFinding[], notifications: Notification[]): string {
+  const listed = findings.filter((f) => !f.suppression && f.baselineState !== 'unchanged');
   const lines = [
     ...[...notifications].sort(compareNotifications).map(notificationLine),
-    ...[...findings].sort(compareFindings).flatMap(findingLines),
+    ...[...listed].sort(compareFindings).flatMap(findingLines),
+    ...notShown(findings),
   ];
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,30 @@
+// A finding as a report shows it: where it stands against a baseline or a patch's old side,
+// and whether rules.yaml accepts it. A plain Finding is a ReportedFinding with neither.
+import type { Finding } from '../model.js';
+import { fingerprint } from './fingerprint.js';
+
+/** SARIF's result.baselineState; 'absent' is a finding of the baseline (or old side) that is gone. */
+export type BaselineState = 'new' | 'unchanged' | 'absent';
+
+export interface Suppressed {
+  reason: string;
+  /** Where the suppression is written: rules.yaml (tree path or absolute path) and line. */
+  at: { file: string; line: number };
+}
+
+export interface ReportedFinding extends Finding {
+  /** Set when the run compares with a baseline or with the tree before a patch. */
+  baselineState?: BaselineState;
+  suppression?: Suppressed;
+  /** The identity it was matched by; absent results keep the one their baseline recorded. */
+  fingerprint?: string;
+}
+
+export function fingerprintOf(f: ReportedFinding): string {
+  return f.fingerprint ?? fingerprint(f);
+}
+
+/** Whether a result makes the exit status 1: only findings that are new and not accepted. */
+export function counts(f: ReportedFinding): boolean {
+  return f.suppression === undefined && (f.baselineState === undefined || f.baselineState === 'new');
+}
