@@ -1,44 +1,12 @@
 // The dmalint command as users run it: exit status, formats, paths, errors.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { dmalint, tree } from './helpers/cli.js';
+import { NOTIFIER } from './helpers/snippets.js';
 import { validateSarif } from './helpers/sarif-schema.js';
-
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-
-function dmalint(args: string[], cwd?: string) {
-  const r = spawnSync(process.execPath, [CLI, '--no-cache', ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'dmalint-cli-'));
-  writeFileSync(path.join(root, 'MAINTAINERS'), '');
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    writeFileSync(path.join(root, name), text);
-  }
-  return root;
-}
-
-const NOTIFIER = `static int hb_notifier(struct notifier_block *nb, unsigned long event, void *data)
-{
-	struct device *dev = data;
-
-	if (event != BUS_NOTIFY_ADD_DEVICE)
-		return NOTIFY_DONE;
-	set_dma_ops(dev, &arm_coherent_dma_ops);
-	return NOTIFY_OK;
-}
-
-static struct notifier_block hb_nb = {
-	.notifier_call = hb_notifier,
-};
-`;
 
 test('with no path it scans the bundled sample tree and reports findings (exit 1)', () => {
   const r = dmalint([]);
@@ -127,7 +95,7 @@ test('usage and configuration errors exit 2 with a one-line reason and no stack 
 
 test('the root is found by walking up to MAINTAINERS', () => {
   const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
-  const r = dmalint(['mach-hb/hb.c'], path.join(root, 'arch/arm'));
+  const r = dmalint(['mach-hb/hb.c'], { cwd: path.join(root, 'arch/arm') });
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^arch\/arm\/mach-hb\/hb\.c:7:2: /);
   assert.ok(!existsSync(path.join(root, 'out.sarif')));

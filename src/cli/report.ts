@@ -1,16 +1,24 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderSarif } from '../output/sarif.js';
+import type { Notification } from '../model.js';
+import type { ReportedFinding } from '../output/reported.js';
+import { type ArtifactRole, renderSarif } from '../output/sarif.js';
 import { renderText } from '../output/text.js';
 import { RULES } from '../rules/index.js';
-import type { ScanResult } from '../scan.js';
 import { TOOL_VERSION } from '../version.js';
 
-export function renderReport(format: 'text' | 'sarif', result: ScanResult, root: string, commandLine: string, exitCode: number): string {
-  if (format === 'text') return renderText(result.findings, result.notifications);
+export interface Report {
+  results: ReportedFinding[];
+  notifications: Notification[];
+  artifactRoles?: ReadonlyMap<string, readonly ArtifactRole[]>;
+}
+
+export function renderReport(format: 'text' | 'sarif', report: Report, root: string, commandLine: string, exitCode: number): string {
+  if (format === 'text') return renderText(report.results, report.notifications);
   const log = renderSarif({
-    findings: result.findings,
-    notifications: result.notifications,
+    findings: report.results,
+    notifications: report.notifications,
+    ...(report.artifactRoles ? { artifactRoles: report.artifactRoles } : {}),
     rules: RULES.map((r) => r.meta),
     rootDir: root,
     toolVersion: TOOL_VERSION,

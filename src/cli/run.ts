@@ -1,12 +1,15 @@
 // dmalint [paths…]: scan a kernel tree and report unsafe handling of dev->dma_ops.
-// Exit status: 0 no findings, 1 findings, 2 usage or configuration error.
+// Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import { UsageError, findRoot, toTreePath } from '../discover.js';
-import { scan } from '../scan.js';
+import { type ReportedFinding, counts } from '../output/reported.js';
+import type { Config } from '../config/types.js';
+import { type Suppressions, applySuppressions } from '../suppress/apply.js';
+import { type Collected, type Mode, collect } from './collect.js';
 import { renderReport, writeOutput } from './report.js';
 import { formatStats, progressReporter } from './progress.js';
 import { TOOL_VERSION } from '../version.js';
@@ -17,6 +20,16 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
+}
+
+const OMITTABLE = ['unchanged', 'absent', 'suppressed'] as const;
+type Omittable = (typeof OMITTABLE)[number];
+
+function omittable(value: string): Omittable[] {
+  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const wrong = kinds.filter((k) => !(OMITTABLE as readonly string[]).includes(k));
+  if (wrong.length || !kinds.length) throw new InvalidArgumentError(`expected a comma-separated list of ${OMITTABLE.join(', ')}`);
+  return kinds as Omittable[];
 }
 
 function program(): Command {
@@ -36,6 +49,7 @@ function program(): Command {
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', positiveInt)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
     .option('--no-cache', 'parse every file again, and store nothing')
+    .option('--omit <kinds>', `leave these results out of the report: ${OMITTABLE.join(', ')} (comma-separated)`, omittable)
     .option('-q, --quiet', 'no progress on stderr')
     .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
     .exitOverride()
@@ -53,6 +67,43 @@ interface Options {
   cache: boolean;
   cacheDir?: string;
   stats?: boolean;
+  omit?: Omittable[];
+}
+
+function modeOf(): Mode {
+  return { kind: 'tree' };
+}
+
+/** --root, else the tree holding the first path; with none, the sample, but a comparison is about the tree we are in. */
+function rootOf(opts: Options, paths: string[], mode: Mode): string {
+  if (opts.root) return path.resolve(opts.root);
+  const from = paths[0] ?? (mode.kind === 'tree' ? undefined : '.');
+  if (from === undefined) return SAMPLE_TREE;
+  return findRoot(from) ?? fail(`cannot find the kernel tree root above ${path.resolve(from)} (no MAINTAINERS or Kbuild); give it with --root`);
+}
+
+function omitted(results: ReportedFinding[], omit: readonly Omittable[] = []): ReportedFinding[] {
+  return results.filter(
+    (f) =>
+      !(omit.includes('suppressed') && f.suppression) &&
+      !(omit.includes('unchanged') && f.baselineState === 'unchanged') &&
+      !(omit.includes('absent') && f.baselineState === 'absent'),
+  );
+}
+
+/** rules.yaml is named as the report names files: tree-relative inside the tree, else absolute. */
+function reportPath(root: string, file: string): string {
+  const inTree = path.relative(root, path.resolve(file));
+  return inTree.startsWith('..') || path.isAbsolute(inTree) ? path.resolve(file) : inTree.split(path.sep).join('/');
+}
+
+function suppress(collected: Collected, config: Config, root: string, partial: boolean): Suppressions {
+  for (const file of new Set(config.suppressions.map((s) => s.at.file))) {
+    collected.artifactRoles.set(reportPath(root, file), [file === DEFAULT_CONFIG_PATH ? 'toolSpecifiedConfiguration' : 'userSpecifiedConfiguration']);
+  }
+  // A report on part of the tree cannot tell a stale suppression from one for another part.
+  const everything = partial ? undefined : collected.everything;
+  return applySuppressions(collected.results, config.suppressions, (file) => reportPath(root, file), everything);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -68,18 +119,27 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(opts.config, opts.arch ? { arch: opts.arch } : {});
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-    const root = path.resolve(
-      opts.root ?? (paths.length ? (findRoot(paths[0]!) ?? fail(`cannot find the kernel tree root above ${paths[0]} (no MAINTAINERS or Kbuild); give it with --root`)) : SAMPLE_TREE),
-    );
+    const mode = modeOf();
+    const root = rootOf(opts, paths, mode);
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
     const cacheDir = opts.cache ? opts.cacheDir : false;
-    const result = await scan({ root, config, reportPaths, workers: opts.jobs, cacheDir, onProgress: progress.update });
-    progress.done(result);
-    if (opts.stats) process.stderr.write(formatStats(result));
-    const exitCode = result.findings.length > 0 ? 1 : 0;
-    const report = renderReport(opts.format, result, root, ['dmalint', ...argv.slice(2)].join(' '), exitCode);
+    const collected = await collect(mode, { root, config, reportPaths, workers: opts.jobs, cacheDir, onProgress: progress.update });
+    for (const scanned of collected.scans) {
+      progress.done(scanned);
+      if (opts.stats) process.stderr.write(formatStats(scanned));
+    }
+
+    const { results, stale } = suppress(collected, config, root, reportPaths.length > 0);
+    const exitCode = results.some(counts) ? 1 : 0;
+    const report = renderReport(
+      opts.format,
+      { results: omitted(results, opts.omit), notifications: [...collected.notifications, ...stale], artifactRoles: collected.artifactRoles },
+      root,
+      ['dmalint', ...argv.slice(2)].join(' '),
+      exitCode,
+    );
     writeOutput(report, opts.output);
     return exitCode;
   } catch (err) {

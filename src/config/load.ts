@@ -6,7 +6,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, type Node, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { RULE_IDS } from '../model.js';
 import { configSchema } from './schema.js';
-import type { Config } from './types.js';
+import type { Config, Suppression } from './types.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../rules.yaml', import.meta.url));
 
@@ -109,12 +109,16 @@ function checkSchema(parsed: Parsed): string[] {
   return problems.sort((a, b) => lineOfProblem(a) - lineOfProblem(b));
 }
 
+/** The file whose top-level key `top` is in effect: a later file replaces the key whole. */
+function ownerOf(parsed: Parsed[], top: string): Parsed {
+  return [...parsed].reverse().find((p) => top in p.value) ?? parsed[0]!;
+}
+
 /** Checks the schema cannot express: references between keys, duplicated names. */
 function checkMeaning(config: Config, parsed: Parsed[]): string[] {
   const problems: string[] = [];
   const where = (pointer: string): string => {
-    const top = pointer.split('/')[1]!;
-    const owner = [...parsed].reverse().find((p) => top in p.value) ?? parsed[0]!;
+    const owner = ownerOf(parsed, pointer.split('/')[1]!);
     return `${owner.file}:${locate(owner, pointer)}`;
   };
   if (!config.architectures[config.arch]) {
@@ -143,6 +147,9 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
       problems.push(`${where(`/entryPoints/${i}`)}: entryPoints.${i}: 'events' needs 'eventParam' (the index of the event parameter)`);
     }
   });
+  config.suppressions.forEach((s, i) => {
+    if (!s.reason.trim()) problems.push(`${where(`/suppressions/${i}/reason`)}: suppressions.${i}.reason: say why the finding is acceptable`);
+  });
   const apiNames = new Set<string>();
   for (const api of [...config.apis.setters, ...config.apis.effects]) {
     if (apiNames.has(api.name)) problems.push(`${where('/apis')}: apis: '${api.name}' is listed twice`);
@@ -164,10 +171,16 @@ export function loadConfig(userFile?: string, overrides: Partial<Pick<Config, 'a
   const rules = merged.rules as Record<string, unknown>;
   const missingRules = RULE_IDS.filter((id) => !(id in rules));
   if (missingRules.length) {
-    const owner = [...parsed].reverse().find((p) => 'rules' in p.value)!;
+    const owner = ownerOf(parsed, 'rules');
     throw new ConfigError([`${owner.file}:${locate(owner, '/rules')}: rules: missing settings for ${missingRules.join(', ')}`]);
   }
   const config = { ...(merged as unknown as Omit<Config, 'source'>), ...overrides, source: userFile ?? DEFAULT_CONFIG_PATH } as Config;
+  // A stale suppression is reported at its line, so each one remembers where it is written.
+  const suppressionsOwner = ownerOf(parsed, 'suppressions');
+  config.suppressions = (merged.suppressions as Array<Omit<Suppression, 'at'>>).map((s, i) => ({
+    ...s,
+    at: { file: suppressionsOwner.file, line: locate(suppressionsOwner, `/suppressions/${i}`) },
+  }));
   const meaning = checkMeaning(config, parsed);
   if (meaning.length) throw new ConfigError(meaning);
   return config;

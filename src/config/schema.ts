@@ -1,3 +1,5 @@
+import { RULE_IDS } from '../model.js';
+
 // JSON schema of rules.yaml. Every object is closed (additionalProperties: false) so that a
 // misspelt key is an error with its line instead of a setting silently ignored.
 const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
@@ -130,6 +132,20 @@ export const configSchema = {
           properties: { ...ruleSettings.properties, calls: { ...identifiers, minItems: 1 } },
         },
         'asymmetric-teardown': ruleSettings,
+      },
+    },
+    suppressions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'path', 'reason'],
+        properties: {
+          rule: { enum: RULE_IDS },
+          path: { type: 'string', minLength: 1 },
+          function: identifier,
+          reason: { type: 'string', minLength: 1 },
+        },
       },
     },
   },

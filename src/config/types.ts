@@ -43,6 +43,18 @@ export interface RuleSettings {
   level: Level;
 }
 
+/** A finding silenced on purpose (rules.yaml `suppressions`), with the reason a reviewer reads. */
+export interface Suppression {
+  rule: RuleId;
+  /** Glob over the tree path of the finding's primary location. */
+  path: string;
+  /** The function holding the primary location; any when absent. */
+  function?: string;
+  reason: string;
+  /** Where it is written, so that a stale one can be pointed at. */
+  at: { file: string; line: number };
+}
+
 export interface Config {
   /** The file this configuration came from (for messages). */
   source: string;
@@ -62,6 +74,7 @@ export interface Config {
   rules: Record<RuleId, RuleSettings> & {
     'attach-before-setup': RuleSettings & { calls: string[] };
   };
+  suppressions: Suppression[];
 }
 
 /** The function pairs of the configured architecture. */

@@ -1,0 +1,52 @@
+// Runs the dmalint command as users do, and builds the throwaway trees tests run it on.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../../fixtures', import.meta.url));
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** No cache (tests must not share state through ~/.cache) and CI set (no progress). */
+export function dmalint(args: string[], options: { cwd?: string; input?: string } = {}): Run {
+  const r = spawnSync(process.execPath, [CLI, '--no-cache', ...args], {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `dmalint-${prefix}-`));
+}
+
+/** A kernel-style tree in a temporary directory: MAINTAINERS marks its root. */
+export function tree(files: Record<string, string>): string {
+  const root = tempDir('tree');
+  writeFileSync(path.join(root, 'MAINTAINERS'), '');
+  writeFiles(root, files);
+  return root;
+}
+
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+}
+
+/** A copy of a fixture tree that a test may change. */
+export function fixtureCopy(name: string): string {
+  const root = tempDir(name);
+  cpSync(path.join(FIXTURES, name), root, { recursive: true });
+  return root;
+}
