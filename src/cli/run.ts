@@ -49,6 +49,7 @@ function program(): Command {
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', positiveInt)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
     .option('--no-cache', 'parse every file again, and store nothing')
+    .option('--baseline <sarif>', 'compare with an earlier SARIF log: results are new, unchanged or absent, and only new ones fail')
     .option('--omit <kinds>', `leave these results out of the report: ${OMITTABLE.join(', ')} (comma-separated)`, omittable)
     .option('-q, --quiet', 'no progress on stderr')
     .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
@@ -67,10 +68,12 @@ interface Options {
   cache: boolean;
   cacheDir?: string;
   stats?: boolean;
+  baseline?: string;
   omit?: Omittable[];
 }
 
-function modeOf(): Mode {
+function modeOf(opts: Options): Mode {
+  if (opts.baseline !== undefined) return { kind: 'baseline', file: opts.baseline };
   return { kind: 'tree' };
 }
 
@@ -119,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(opts.config, opts.arch ? { arch: opts.arch } : {});
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-    const mode = modeOf();
+    const mode = modeOf(opts);
     const root = rootOf(opts, paths, mode);
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
     const reportPaths = paths.map((p) => toTreePath(root, p));

@@ -1,0 +1,102 @@
+// Reads the findings of an earlier dmalint SARIF log (--baseline), back into the model so
+// that those no longer found can be reported again as absent.
+import { readFileSync } from 'node:fs';
+import type * as Sarif from 'sarif';
+import { LineCounter, parseDocument } from 'yaml';
+import { UsageError } from '../discover.js';
+import type { Level, PathStep, RuleId } from '../model.js';
+import { FINGERPRINT_KEY } from '../output/fingerprint.js';
+import type { ReportedFinding } from '../output/reported.js';
+import { fileOfUri } from '../output/sarif.js';
+
+/** Where in the log a problem is, as a JSON path: `runs[0].results[3].locations`. */
+type Where = string;
+
+class BadBaseline extends Error {
+  constructor(readonly where: Where, what: string) {
+    super(what);
+  }
+}
+
+function need<T>(value: T | undefined | null, where: Where, what: string): T {
+  if (value === undefined || value === null) throw new BadBaseline(where, what);
+  return value;
+}
+
+/**
+ * The line of a JSON syntax error. JSON.parse names an offset for some errors only; for the
+ * rest, the YAML parser (JSON is YAML) usually points at the same place.
+ */
+function syntaxErrorLine(text: string, err: SyntaxError): number | undefined {
+  const offset = /\bposition (\d+)/.exec(err.message)?.[1];
+  if (offset !== undefined) return text.slice(0, Number(offset)).split('\n').length;
+  const lines = new LineCounter();
+  const yamlError = parseDocument(text, { lineCounter: lines }).errors[0];
+  return yamlError ? lines.linePos(yamlError.pos[0]).line : undefined;
+}
+
+function location(l: Sarif.Location | undefined, where: Where): { file: string; line: number; col: number } {
+  const physical = need(l?.physicalLocation, where, 'no physicalLocation');
+  const uri = need(physical.artifactLocation?.uri, `${where}.physicalLocation`, 'no artifactLocation.uri');
+  return { file: fileOfUri(uri), line: physical.region?.startLine ?? 1, col: physical.region?.startColumn ?? 1 };
+}
+
+function finding(r: Sarif.Result, where: Where): ReportedFinding {
+  const fingerprint = r.partialFingerprints?.[FINGERPRINT_KEY];
+  if (typeof fingerprint !== 'string') throw new BadBaseline(where, `no partialFingerprints["${FINGERPRINT_KEY}"]`);
+  const primary = r.locations?.[0];
+  const steps = r.codeFlows?.[0]?.threadFlows?.[0]?.locations ?? [];
+  const path = steps.map((step, i): PathStep => {
+    const at = `${where}.codeFlows[0].threadFlows[0].locations[${i}].location`;
+    return {
+      ...location(step.location, at),
+      function: step.location?.logicalLocations?.[0]?.name ?? '',
+      message: step.location?.message?.text ?? '',
+    };
+  });
+  return {
+    ruleId: need(r.ruleId, where, 'no ruleId') as RuleId,
+    level: (r.level ?? 'warning') as Level,
+    messageId: r.message?.id ?? '',
+    message: need(r.message?.text, `${where}.message`, 'no text'),
+    location: location(primary, `${where}.locations[0]`),
+    function: primary?.logicalLocations?.[0]?.name ?? '',
+    path,
+    related: [],
+    conditions: Array.isArray(r.properties?.conditions) ? (r.properties.conditions as string[]) : [],
+    fingerprint,
+  };
+}
+
+/**
+ * The findings an earlier run reported, from every dmalint run in the log. Results it already
+ * marked absent are history and skipped. Any problem is a UsageError naming the file and
+ * the line (JSON syntax) or the JSON path (structure).
+ */
+export function readBaseline(file: string): ReportedFinding[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read the baseline: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let log: Sarif.Log;
+  try {
+    log = JSON.parse(text) as Sarif.Log;
+  } catch (err) {
+    const line = syntaxErrorLine(text, err as SyntaxError);
+    throw new UsageError(`${file}${line ? `:${line}` : ''}: the baseline is not JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  try {
+    if (typeof log !== 'object' || log === null || !Array.isArray(log.runs)) throw new BadBaseline('(top level)', 'not a SARIF log (no runs)');
+    const runs = log.runs.map((run, i) => ({ run, i })).filter(({ run }) => run?.tool?.driver?.name === 'dmalint');
+    if (runs.length === 0) throw new BadBaseline('runs', 'no run of dmalint');
+    return runs.flatMap(({ run, i }) =>
+      (run.results ?? []).flatMap((r, j) => (r.baselineState === 'absent' ? [] : [finding(r, `runs[${i}].results[${j}]`)])),
+    );
+  } catch (err) {
+    if (err instanceof BadBaseline) throw new UsageError(`${file}: ${err.where}: ${err.message}; expected a SARIF log written by dmalint --format sarif`);
+    if (err instanceof TypeError || err instanceof URIError) throw new UsageError(`${file}: malformed SARIF (${err.message}); expected a SARIF log written by dmalint --format sarif`);
+    throw err;
+  }
+}
