@@ -85,4 +85,7 @@ test('a bad or unreadable baseline is a one-line error naming the file, exit 2',
     assert.match(r.stderr.trimEnd(), message);
     assert.equal(r.stderr.split('\n').length, 2, 'one line');
   }
+  const both = dmalint(['--root', root, '--baseline', BASELINE, '--diff', '-'], { input: '' });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /cannot be used with/);
 });

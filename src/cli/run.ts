@@ -49,6 +49,10 @@ function program(): Command {
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', positiveInt)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
     .option('--no-cache', 'parse every file again, and store nothing')
+    .addOption(
+      new Option('--diff <patch>', 'report only what this patch introduces or fixes: a unified diff or git format-patch mail (- reads stdin)').conflicts(['since', 'baseline']),
+    )
+    .addOption(new Option('--since <rev>', 'report only what the changes since REV introduce or fix (git diff REV, in a git checkout)').conflicts('baseline'))
     .option('--baseline <sarif>', 'compare with an earlier SARIF log: results are new, unchanged or absent, and only new ones fail')
     .option('--omit <kinds>', `leave these results out of the report: ${OMITTABLE.join(', ')} (comma-separated)`, omittable)
     .option('-q, --quiet', 'no progress on stderr')
@@ -68,11 +72,15 @@ interface Options {
   cache: boolean;
   cacheDir?: string;
   stats?: boolean;
+  diff?: string;
+  since?: string;
   baseline?: string;
   omit?: Omittable[];
 }
 
 function modeOf(opts: Options): Mode {
+  if (opts.diff !== undefined) return { kind: 'diff', file: opts.diff };
+  if (opts.since !== undefined) return { kind: 'since', rev: opts.since };
   if (opts.baseline !== undefined) return { kind: 'baseline', file: opts.baseline };
   return { kind: 'tree' };
 }
