@@ -4,7 +4,7 @@
 // worker threads.
 import type { TreeIndex } from './cache/tree-index.js';
 import type { Workers } from './parser/parse-files.js';
-import { ripgrepWords } from './parser/ripgrep.js';
+import { ripgrepCandidates } from './parser/ripgrep.js';
 import { textMentions } from './parser/search.js';
 
 /** Below this many files Node searches faster than starting ripgrep. */
@@ -30,13 +30,26 @@ export class Prefilter {
 
   private async search(files: string[], words: string[]): Promise<void> {
     if (words.length === 0) return;
-    const found =
-      this.rg && files.length > RIPGREP_THRESHOLD
-        ? await ripgrepWords(this.rg, this.root, files, words)
-        : await this.workers.wordsIn(this.root, files, words);
+    // ripgrep narrows a large set to the files containing a word at all; the workers then
+    // tell exactly which words each of those mentions.
+    const candidates = this.rg && files.length > RIPGREP_THRESHOLD ? await ripgrepCandidates(this.rg, this.root, files, words) : files;
+    const found = await this.workers.wordsIn(this.root, candidates, words);
     const byWord = new Map<string, string[]>(words.map((w) => [w, []]));
     for (const [file, present] of found) for (const w of present) byWord.get(w)?.push(file);
     for (const [w, hits] of byWord) this.index.record(w, hits);
+  }
+
+  /**
+   * The files among the few in `scope` that mention one of `words`: searched directly, neither
+   * answered from nor recorded in the index (whose words cover the whole tree).
+   */
+  async mentioningWithin(words: readonly string[], scope: readonly string[]): Promise<string[]> {
+    if (words.length === 0) return [];
+    const onDisk = scope.filter((f) => !this.overlay.has(f));
+    const found = await this.workers.wordsIn(this.root, onDisk, words);
+    return scope.filter((f) =>
+      this.overlay.has(f) ? textMentions(this.overlay.get(f) ?? '', words) : (found.get(f)?.length ?? 0) > 0,
+    );
   }
 
   /** The files among `among` that mention one of `words`. */

@@ -2,7 +2,7 @@
 import { defaultCacheDir } from './cache/summary-cache.js';
 import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
-import { growthWords, seedWords } from './callgraph/growth.js';
+import { effectWords, growthWords, seedWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
@@ -127,12 +127,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } else {
       await parse(await search(files, seedWords(config)));
       const searched = new Set<string>();
+      let effectFiles: string[] | undefined;
       for (; rounds < MAX_GROWTH_ROUNDS; rounds++) {
-        const words = growthWords(summaries, config, searched);
-        if (words.length === 0) break;
-        for (const w of words) searched.add(w);
-        const more = await search(files.filter((f) => !parsed.has(f)), words);
-        if (more.length) await parse(more);
+        const { anywhere, amongEffects } = growthWords(summaries, config, searched);
+        if (anywhere.length + amongEffects.length === 0) break;
+        for (const w of [...anywhere, ...amongEffects]) searched.add(w);
+        const rest = files.filter((f) => !parsed.has(f));
+        const more = new Set(await search(rest, anywhere));
+        if (amongEffects.length) {
+          effectFiles ??= await search(files, effectWords(config));
+          const candidates = new Set(effectFiles);
+          const scope = rest.filter((f) => candidates.has(f));
+          for (const f of await timed('search', () => prefilter.mentioningWithin(amongEffects, scope))) more.add(f);
+        }
+        if (more.size) await parse([...more].sort());
       }
     }
   } finally {

@@ -5,10 +5,10 @@
 //   reach it), and from a dma_ops write while no root reaches it other than through the pair
 //   (rule 1), through non-static functions only, since a static function's callers are in its
 //   own file;
-// - rule 3 needs the effects under the pairs and ops-table callbacks: every file that calls
-//   an API with a configured effect is parsed from the start, so a helper in another file is
-//   seen when it calls such an API itself (a chain of cross-file helpers none of which calls
-//   one is not followed);
+// - downwards from the pairs and the ops-table pair callbacks (rule 3 needs their effects):
+//   a function they call that is not defined yet is looked for among the files that call an
+//   API with a configured effect, since only such a helper can have an effect (a chain of
+//   cross-file helpers none of which calls such an API directly is not followed);
 // - callbacks that ops tables bind to configured fields, wherever they are defined.
 import { type Config, activePairs } from '../config/types.js';
 import type { FileSummary } from '../parser/summary.js';
@@ -33,14 +33,56 @@ function configuredFields(config: Config): Set<string> {
   return new Set([...config.entryPoints.map((e) => e.field), ...config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown])]);
 }
 
-/** Fields of the ops-table pairs: their tables are looked at whatever they call. */
-function pairFields(config: Config): Set<string> {
-  return new Set(config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]));
+/**
+ * What an ops-table pair's tables must mention: their struct tag (`iommu_ops`), or the fields
+ * where no tag is configured. Field names alone (add_device, probe_device) are also names of
+ * unrelated functions all over drivers/ and net/.
+ */
+function tableWords(config: Config): string[] {
+  return config.opsPairs.flatMap((p) => (p.struct ? [p.struct] : [...p.setup, ...p.teardown]));
 }
 
 /** Words whose mention makes a file worth parsing from the start. */
 export function seedWords(config: Config): string[] {
-  return [...new Set([...apiNames(config), config.device.opsMember, ...pairNames(config), ...pairFields(config)])].sort();
+  const traced = [...config.apis.setters.map((s) => s.name), ...config.rules['attach-before-setup'].calls];
+  return [...new Set([...traced, config.device.opsMember, ...pairNames(config), ...tableWords(config)])].sort();
+}
+
+/** Files that mention one of these are where helpers with an effect can be defined. */
+export function effectWords(config: Config): string[] {
+  return [...new Set(config.apis.effects.map((e) => e.name))].sort();
+}
+
+/** How many calls deep the search for helpers under a pair goes. */
+const MAX_DOWNWARD_DEPTH = 4;
+
+/** Names called (transitively) from the pairs and ops-table pair callbacks, not defined yet. */
+function undefinedBelowPairs(graph: CallGraph, config: Config): Set<string> {
+  const apis = apiNames(config);
+  const fields = new Set(config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]));
+  const starts = [
+    ...[...pairNames(config)].flatMap((n) => graph.named(n)),
+    ...graph.bindings.filter((b) => fields.has(b.field.field)).map((b) => b.fn),
+  ];
+  const depth = new Map<FnNode, number>(starts.map((f) => [f, 0]));
+  const queue = [...depth.keys()];
+  const missing = new Set<string>();
+  for (let i = 0; i < queue.length; i++) {
+    const fn = queue[i]!;
+    const d = depth.get(fn)!;
+    if (d >= MAX_DOWNWARD_DEPTH) continue;
+    for (const site of fn.summary.calls) {
+      if (site.viaMember || apis.has(site.callee)) continue;
+      const targets = graph.resolve(fn.file, site.callee);
+      if (targets.length === 0) missing.add(site.callee);
+      for (const t of targets) {
+        if (depth.has(t)) continue;
+        depth.set(t, d + 1);
+        queue.push(t);
+      }
+    }
+  }
+  return missing;
 }
 
 /** Could code outside the analyzed tree, or a function pointer, call this function? */
@@ -88,25 +130,33 @@ function needingCallers(graph: CallGraph, config: Config): Set<FnNode> {
   return need;
 }
 
+export interface Growth {
+  /** Names to look for in every file not parsed yet. */
+  anywhere: string[];
+  /** Names to look for among the files that call an API with a configured effect. */
+  amongEffects: string[];
+}
+
 /**
  * Names to search for in files not parsed yet. `searched` holds the names searched before,
  * which are never searched again.
  */
-export function growthWords(summaries: readonly FileSummary[], config: Config, searched: ReadonlySet<string>): string[] {
+export function growthWords(summaries: readonly FileSummary[], config: Config, searched: ReadonlySet<string>): Growth {
   const graph = new CallGraph(summaries);
-  const words = new Set<string>();
+  const anywhere = new Set<string>();
   // A static function's callers are in its file, except for header inlines.
   for (const fn of needingCallers(graph, config)) {
-    if ((!fn.summary.isStatic || fn.file.endsWith('.h')) && !fn.summary.recovered) words.add(fn.name);
+    if ((!fn.summary.isStatic || fn.file.endsWith('.h')) && !fn.summary.recovered) anywhere.add(fn.name);
   }
   const fields = configuredFields(config);
   for (const file of summaries) {
     for (const table of file.tables) {
       for (const b of table.fields) {
-        if (fields.has(b.field) && graph.resolve(file.file, b.fn).length === 0) words.add(b.fn);
+        if (fields.has(b.field) && graph.resolve(file.file, b.fn).length === 0) anywhere.add(b.fn);
       }
     }
   }
-  for (const seed of seedWords(config)) words.delete(seed);
-  return [...words].filter((w) => !searched.has(w)).sort();
+  const seeds = new Set(seedWords(config));
+  const fresh = (words: Iterable<string>) => [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort();
+  return { anywhere: fresh(anywhere), amongEffects: fresh([...undefinedBelowPairs(graph, config)].filter((w) => !anywhere.has(w))) };
 }
