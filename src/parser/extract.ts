@@ -25,7 +25,7 @@ import {
   peel,
   startPos,
   textOf,
-  typeName, kind } from './syntax.js';
+  typeName, kind, verifyNodeLayout, fieldOf } from './syntax.js';
 
 export interface ExtractOptions {
   /** Top-level macros that export a symbol: EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, … */
@@ -69,8 +69,8 @@ function alwaysExits(node: SyntaxNode | null): boolean {
     return stmts.length > 0 && alwaysExits(stmts[stmts.length - 1]!);
   }
   if (kind(node) === 'if_statement') {
-    const alt = node.childForFieldName('alternative');
-    return alwaysExits(node.childForFieldName('consequence')) && alt !== null && alwaysExits(alt.namedChild(0));
+    const alt = fieldOf(node, 'alternative');
+    return alwaysExits(fieldOf(node, 'consequence')) && alt !== null && alwaysExits(alt.namedChild(0));
   }
   return false;
 }
@@ -160,7 +160,7 @@ class FileExtractor {
   }
 
   private macro(node: SyntaxNode, cond: string[]): void {
-    const name = node.childForFieldName('name');
+    const name = fieldOf(node, 'name');
     if (!name) return;
     const def: MacroDef = {
       name: textOf(this.src, name),
@@ -174,8 +174,8 @@ class FileExtractor {
   private fileStatement(node: SyntaxNode, cond: string[]): void {
     const expr = node.namedChild(0);
     if (expr?.type === 'call_expression') {
-      const fn = expr.childForFieldName('function');
-      const args = expr.childForFieldName('arguments')?.namedChildren ?? [];
+      const fn = fieldOf(expr, 'function');
+      const args = fieldOf(expr, 'arguments')?.namedChildren ?? [];
       const name = fn?.type === 'identifier' ? textOf(this.src, fn) : '';
       for (const arg of args) {
         const p = peel(arg);
@@ -192,13 +192,13 @@ class FileExtractor {
 
   private fileDeclaration(node: SyntaxNode, cond: string[]): void {
     this.collectStructs(node);
-    const type = typeName(this.src, node.childForFieldName('type'));
+    const type = typeName(this.src, fieldOf(node, 'type'));
     for (const decl of node.childrenForFieldName('declarator')) {
       const name = declaredName(this.src, decl);
       if (!name) continue;
       if (kind(decl) === 'function_declarator') continue; // a prototype
       this.fileScope.declare(name, type);
-      const value = kind(decl) === 'init_declarator' ? decl.childForFieldName('value') : null;
+      const value = kind(decl) === 'init_declarator' ? fieldOf(decl, 'value') : null;
       if (value?.type === 'initializer_list') this.table(value, name, type, cond);
       else if (value) this.collectValueRefs(value, this.summary.fileRefs);
     }
@@ -208,12 +208,12 @@ class FileExtractor {
     const stack = [node];
     while (stack.length) {
       const n = stack.pop()!;
-      if ((kind(n) === 'struct_specifier' || kind(n) === 'union_specifier') && n.childForFieldName('body')) {
-        const name = n.childForFieldName('name');
+      if ((kind(n) === 'struct_specifier' || kind(n) === 'union_specifier') && fieldOf(n, 'body')) {
+        const name = fieldOf(n, 'name');
         const members: Record<string, string> = {};
-        for (const field of n.childForFieldName('body')!.namedChildren) {
+        for (const field of fieldOf(n, 'body')!.namedChildren) {
           if (kind(field) !== 'field_declaration') continue;
-          const t = typeName(this.src, field.childForFieldName('type'));
+          const t = typeName(this.src, fieldOf(field, 'type'));
           if (!t) continue;
           for (const d of field.childrenForFieldName('declarator')) {
             const member = declaredName(this.src, d);
@@ -232,7 +232,7 @@ class FileExtractor {
     for (const item of list.namedChildren) {
       if (kind(item) === 'initializer_pair') {
         const designator = item.childrenForFieldName('designator').at(-1);
-        const value = item.childForFieldName('value');
+        const value = fieldOf(item, 'value');
         if (!designator || !value) continue;
         const field = designator.namedChild(0);
         if (kind(designator) !== 'field_designator' || !field) continue;
@@ -243,8 +243,8 @@ class FileExtractor {
         } else if (kind(v) === 'initializer_list') {
           this.table(v, `${name}.${fieldName}`, undefined, cond);
         } else if (kind(v) === 'compound_literal_expression') {
-          const inner = v.childForFieldName('value');
-          const t = typeName(this.src, v.childForFieldName('type')?.childForFieldName('type') ?? null);
+          const inner = fieldOf(v, 'value');
+          const t = typeName(this.src, fieldOf(v, 'type')?.childForFieldName('type') ?? null);
           if (inner?.type === 'initializer_list') this.table(inner, `${name}.${fieldName}`, t, cond);
         }
       } else if (kind(item) === 'initializer_list') {
@@ -253,9 +253,9 @@ class FileExtractor {
         this.summary.fileRefs.push(textOf(this.src, peel(item))); // positional initializer
       } else if (kind(item) === 'assignment_expression') {
         // `#ifdef` inside an initializer list: tree-sitter recovers `.field = fn` as an assignment.
-        const left = item.childForFieldName('left');
-        const right = item.childForFieldName('right');
-        const field = left?.type === 'field_expression' ? left.childForFieldName('field') : null;
+        const left = fieldOf(item, 'left');
+        const right = fieldOf(item, 'right');
+        const field = left?.type === 'field_expression' ? fieldOf(left, 'field') : null;
         if (field && right && peel(right).type === 'identifier') {
           table.fields.push({ field: textOf(this.src, field), fn: textOf(this.src, peel(right)), ...startPos(this.src, field) });
         }
@@ -271,7 +271,7 @@ class FileExtractor {
   private tableFromPairs(pairs: SyntaxNode[], table: OpsTable): void {
     for (const pair of pairs) {
       const designator = pair.childrenForFieldName('designator').at(-1);
-      const value = pair.childForFieldName('value');
+      const value = fieldOf(pair, 'value');
       const field = designator?.namedChild(0);
       if (!field || !value || peel(value).type !== 'identifier') continue;
       table.fields.push({ field: textOf(this.src, field), fn: textOf(this.src, peel(value)), ...startPos(this.src, pair) });
@@ -281,16 +281,16 @@ class FileExtractor {
   // ---- functions ----------------------------------------------------------------------------
 
   private functionDefinition(node: SyntaxNode, cond: string[]): void {
-    const declarator = node.childForFieldName('declarator');
+    const declarator = fieldOf(node, 'declarator');
     let fnDecl: SyntaxNode | null = declarator;
     while (fnDecl && kind(fnDecl) !== 'function_declarator') {
-      fnDecl = fnDecl.childForFieldName('declarator') ?? (kind(fnDecl) === 'parenthesized_declarator' ? fnDecl.namedChild(0) : null);
+      fnDecl = fieldOf(fnDecl, 'declarator') ?? (kind(fnDecl) === 'parenthesized_declarator' ? fnDecl.namedChild(0) : null);
     }
-    let name = fnDecl ? declaredName(this.src, fnDecl.childForFieldName('declarator')) : undefined;
+    let name = fnDecl ? declaredName(this.src, fieldOf(fnDecl, 'declarator')) : undefined;
     let recovered = false;
     if (!name) {
       // `static int __init foo(void)` misparsed: the name sits in the type field.
-      const type = node.childForFieldName('type');
+      const type = fieldOf(node, 'type');
       if (type?.type === 'type_identifier') {
         name = textOf(this.src, type);
         recovered = true;
@@ -298,10 +298,10 @@ class FileExtractor {
     }
     const isStatic = node.namedChildren.some((c) => kind(c) === 'storage_class_specifier' && textOf(this.src, c) === 'static');
     const params: ParamInfo[] = [];
-    for (const p of fnDecl?.childForFieldName('parameters')?.namedChildren ?? []) {
+    for (const p of fieldOf(fnDecl, 'parameters')?.namedChildren ?? []) {
       if (kind(p) !== 'parameter_declaration') continue;
-      const pname = declaredName(this.src, p.childForFieldName('declarator'));
-      params.push({ name: pname ?? '', structType: typeName(this.src, p.childForFieldName('type')) });
+      const pname = declaredName(this.src, fieldOf(p, 'declarator'));
+      params.push({ name: pname ?? '', structType: typeName(this.src, fieldOf(p, 'type')) });
     }
     const fn: FunctionSummary = {
       name: name ?? `<anonymous@${node.startPosition.row + 1}>`,
@@ -316,7 +316,7 @@ class FileExtractor {
       ...startPos(this.src, node),
       endLine: node.endPosition.row + 1,
     };
-    const body = node.childForFieldName('body');
+    const body = fieldOf(node, 'body');
     this.walkFunction(fn, body);
     this.summary.functions.push(fn);
   }
@@ -363,11 +363,11 @@ class FileExtractor {
         return ctx;
       }
       case 'declaration': {
-        const type = typeName(this.src, node.childForFieldName('type'));
+        const type = typeName(this.src, fieldOf(node, 'type'));
         for (const decl of node.childrenForFieldName('declarator')) {
           const name = declaredName(this.src, decl);
           if (name) ctx.scope.declare(name, type);
-          const value = kind(decl) === 'init_declarator' ? decl.childForFieldName('value') : null;
+          const value = kind(decl) === 'init_declarator' ? fieldOf(decl, 'value') : null;
           if (value?.type === 'initializer_list' && name) this.table(value, name, type, ctx.cond);
           else if (value && peel(value).type === 'call_expression' && name) {
             this.call(peel(value), ctx, undefined, name);
@@ -379,10 +379,10 @@ class FileExtractor {
         return ctx;
       }
       case 'if_statement': {
-        const condition = node.childForFieldName('condition');
+        const condition = fieldOf(node, 'condition');
         if (condition) this.expression(condition, ctx);
-        const consequence = node.childForFieldName('consequence');
-        const alternative = node.childForFieldName('alternative');
+        const consequence = fieldOf(node, 'consequence');
+        const alternative = fieldOf(node, 'alternative');
         if (consequence) this.statement(consequence, withFacts(ctx, factsOf(this.src, condition, true, ctx.paramIndex)));
         const whenFalse = withFacts(ctx, factsOf(this.src, condition, false, ctx.paramIndex));
         if (alternative) for (const c of alternative.namedChildren) this.statement(c, whenFalse);
@@ -393,9 +393,9 @@ class FileExtractor {
         return ctx;
       }
       case 'switch_statement': {
-        const condition = node.childForFieldName('condition');
+        const condition = fieldOf(node, 'condition');
         if (condition) this.expression(condition, ctx);
-        const body = node.childForFieldName('body');
+        const body = fieldOf(node, 'body');
         if (body) this.switchBody(body, condition, ctx);
         return ctx;
       }
@@ -438,7 +438,7 @@ class FileExtractor {
     const param = inner?.type === 'identifier' ? ctx.paramIndex.get(textOf(this.src, inner)) : undefined;
     const cases = body.namedChildren.filter((c) => kind(c) === 'case_statement');
     const allValues = cases.flatMap((c) => {
-      const v = c.childForFieldName('value');
+      const v = fieldOf(c, 'value');
       return v ? [textOf(this.src, v)] : [];
     });
     let active: string[] | 'default' | null = null; // labels that reach the current statements
@@ -448,7 +448,7 @@ class FileExtractor {
         this.statement(child, ctx);
         continue;
       }
-      const v = child.childForFieldName('value');
+      const v = fieldOf(child, 'value');
       const label = v ? textOf(this.src, v) : 'default';
       if (label === 'default' || active === 'default') active = fellThrough && active !== null ? null : 'default';
       else active = fellThrough && Array.isArray(active) ? [...active, label] : [label];
@@ -470,8 +470,8 @@ class FileExtractor {
     let c: SyntaxNode | null = condition;
     while (c && kind(c) === 'parenthesized_expression' && c.namedChildCount === 1) c = c.namedChild(0);
     if (c?.type !== 'field_expression') return;
-    const field = c.childForFieldName('field');
-    const object = c.childForFieldName('argument');
+    const field = fieldOf(c, 'field');
+    const object = fieldOf(c, 'argument');
     if (!field || !object) return;
     this.current!.bails.push({
       member: textOf(this.src, field),
@@ -515,15 +515,15 @@ class FileExtractor {
   }
 
   private call(node: SyntaxNode, ctx: Ctx, storedInMember?: string, assignedTo?: string): void {
-    const fn = node.childForFieldName('function');
-    const argsNode = node.childForFieldName('arguments');
+    const fn = fieldOf(node, 'function');
+    const argsNode = fieldOf(node, 'arguments');
     const argNodes = argsNode?.namedChildren.filter((a) => kind(a) !== 'comment') ?? [];
     let callee: string | undefined;
     let viaMember = false;
     const target = fn ? peel(fn) : null;
     if (target?.type === 'identifier') callee = textOf(this.src, target);
     else if (target?.type === 'field_expression') {
-      const field = target.childForFieldName('field');
+      const field = fieldOf(target, 'field');
       if (field) {
         callee = textOf(this.src, field);
         viaMember = true;
@@ -560,20 +560,20 @@ class FileExtractor {
       const t = ctx.scope.lookup(info.ident);
       if (t) info.structType = t;
     } else if (kind(p) === 'field_expression') {
-      const field = p.childForFieldName('field');
+      const field = fieldOf(p, 'field');
       if (field) info.member = textOf(this.src, field);
     }
     return info;
   }
 
   private assignment(node: SyntaxNode, ctx: Ctx): void {
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    const op = node.childForFieldName('operator');
+    const left = fieldOf(node, 'left');
+    const right = fieldOf(node, 'right');
+    const op = fieldOf(node, 'operator');
     let member: string | undefined;
     if (left?.type === 'field_expression' && (!op || textOf(this.src, op) === '=')) {
-      const field = left.childForFieldName('field');
-      const object = left.childForFieldName('argument');
+      const field = fieldOf(left, 'field');
+      const object = fieldOf(left, 'argument');
       if (field && object && right) {
         member = textOf(this.src, field);
         const value = peel(right);
@@ -609,11 +609,11 @@ class FileExtractor {
     let n = peel(node);
     for (;;) {
       if (kind(n) === 'field_expression') {
-        const field = n.childForFieldName('field');
+        const field = fieldOf(n, 'field');
         if (field) members.unshift(textOf(this.src, field));
-        n = peel(n.childForFieldName('argument')!);
+        n = peel(fieldOf(n, 'argument')!);
       } else if (kind(n) === 'subscript_expression') {
-        n = peel(n.childForFieldName('argument')!);
+        n = peel(fieldOf(n, 'argument')!);
       } else break;
     }
     const ref: ObjectRef = { members, text: foldedText(this.src, node) };
@@ -647,6 +647,7 @@ class FileExtractor {
 }
 
 export function extractSummary(tree: Tree, text: string, file: string, options: ExtractOptions): FileSummary {
+  verifyNodeLayout(tree.rootNode);
   const extractor = new FileExtractor(makeSource(text), file, options);
   extractor.run(tree.rootNode);
   return extractor.summary;

@@ -4,7 +4,7 @@
 // condition constrains nothing, so no path is ever wrongly excluded.
 import type { SyntaxNode } from 'tree-sitter';
 import type { ParamConstraint } from './summary.js';
-import { type SourceText, textOf, kind } from './syntax.js';
+import { type SourceText, textOf, kind, fieldOf } from './syntax.js';
 
 export interface Facts {
   guards: string[];
@@ -31,11 +31,11 @@ function comparison(
   node: SyntaxNode,
   params: ReadonlyMap<string, number>,
 ): { param: number; value: string; equal: boolean } | undefined {
-  const op = node.childForFieldName('operator');
+  const op = fieldOf(node, 'operator');
   const opText = op ? textOf(src, op) : '';
   if (opText !== '==' && opText !== '!=') return undefined;
-  const left = unwrap(node.childForFieldName('left')!);
-  const right = unwrap(node.childForFieldName('right')!);
+  const left = unwrap(fieldOf(node, 'left')!);
+  const right = unwrap(fieldOf(node, 'right')!);
   for (const [a, b] of [[left, right], [right, left]] as const) {
     if (kind(a) !== 'identifier' || kind(b) !== 'identifier') continue;
     const index = params.get(textOf(src, a));
@@ -56,18 +56,18 @@ export function factsOf(
   const n = unwrap(node);
   switch (kind(n)) {
     case 'unary_expression': {
-      const op = n.childForFieldName('operator');
-      if (op && textOf(src, op) === '!') return factsOf(src, n.childForFieldName('argument'), !truth, params);
+      const op = fieldOf(n, 'operator');
+      if (op && textOf(src, op) === '!') return factsOf(src, fieldOf(n, 'argument'), !truth, params);
       return NO_FACTS;
     }
     case 'field_expression': {
-      const field = n.childForFieldName('field');
+      const field = fieldOf(n, 'field');
       return truth && field ? { guards: [textOf(src, field)], params: [] } : NO_FACTS;
     }
     case 'binary_expression': {
-      const op = textOf(src, n.childForFieldName('operator')!);
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
+      const op = textOf(src, fieldOf(n, 'operator')!);
+      const left = fieldOf(n, 'left');
+      const right = fieldOf(n, 'right');
       if (op === '&&' && truth) return merge(factsOf(src, left, true, params), factsOf(src, right, true, params));
       if (op === '||' && !truth) return merge(factsOf(src, left, false, params), factsOf(src, right, false, params));
       if (op === '||' && truth) return alternatives(src, n, params);
@@ -87,8 +87,8 @@ function alternatives(src: SourceText, node: SyntaxNode, params: ReadonlyMap<str
   let param: number | undefined;
   const visit = (n: SyntaxNode): boolean => {
     const u = unwrap(n);
-    if (kind(u) === 'binary_expression' && textOf(src, u.childForFieldName('operator')!) === '||') {
-      return visit(u.childForFieldName('left')!) && visit(u.childForFieldName('right')!);
+    if (kind(u) === 'binary_expression' && textOf(src, fieldOf(u, 'operator')!) === '||') {
+      return visit(fieldOf(u, 'left')!) && visit(fieldOf(u, 'right')!);
     }
     if (kind(u) !== 'binary_expression') return false;
     const cmp = comparison(src, u, params);

@@ -1,7 +1,7 @@
 // Preprocessor branches: each piece of a file lives under a stack of conditions. Only literal
 // `#if 0` / `#if 1` are decided here; deciding CONFIG_* needs a .config and is a later stage's job.
 import type { SyntaxNode } from 'tree-sitter';
-import { type SourceText, textOf, kind } from './syntax.js';
+import { type SourceText, textOf, kind, fieldOf } from './syntax.js';
 
 export const PREPROC_CONTAINERS = new Set([
   'preproc_if',
@@ -44,19 +44,19 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
   while (current) {
     let own: string;
     if (kind(current) === 'preproc_ifdef' || kind(current) === 'preproc_elifdef') {
-      const name = current.childForFieldName('name');
+      const name = fieldOf(current, 'name');
       const negated = textOf(src, current.child(0)!).includes('ndef');
       own = name ? `${negated ? '!' : ''}defined(${textOf(src, name)})` : '';
     } else if (kind(current) === 'preproc_else') {
       own = '';
     } else {
-      const c = current.childForFieldName('condition');
+      const c = fieldOf(current, 'condition');
       own = c ? textOf(src, c).replace(/\s+/g, ' ').trim() : '';
     }
     const value = own === '' ? true : literal(own);
-    const alternative: SyntaxNode | null = current.childForFieldName('alternative');
+    const alternative: SyntaxNode | null = fieldOf(current, 'alternative');
     const body = current.namedChildren.filter(
-      (c) => c !== alternative && c.id !== current!.childForFieldName('condition')?.id && c.id !== current!.childForFieldName('name')?.id,
+      (c) => c !== alternative && c.id !== fieldOf(current!, 'condition')?.id && c.id !== fieldOf(current!, 'name')?.id,
     );
     const parts = [...earlier.map(negate)];
     if (value === undefined) parts.push(own);

@@ -23,6 +23,50 @@ export function kind(node: SyntaxNode): string {
   return type;
 }
 
+/**
+ * node-tree-sitter 0.22 keeps a node's start (UTF-16 byte offset, row) in the node object
+ * itself, but its getters go through C++ every time. Reading the fields directly halves the
+ * crossings of the extractor; `verifyNodeLayout` checks the layout once per parser, and the
+ * getters are used if it ever differs.
+ */
+let directStart = false;
+
+export function verifyNodeLayout(root: SyntaxNode): void {
+  const probe = root.namedChildCount > 0 ? root.namedChild(root.namedChildCount - 1)! : root;
+  const fields = probe as unknown as Record<number, number>;
+  directStart = fields[2] === probe.startIndex * 2 && fields[3] === probe.startPosition.row;
+}
+
+function startIndexOf(node: SyntaxNode): number {
+  return directStart ? (node as unknown as Record<number, number>)[2]! / 2 : node.startIndex;
+}
+
+function startRowOf(node: SyntaxNode): number {
+  return directStart ? (node as unknown as Record<number, number>)[3]! : node.startPosition.row;
+}
+
+/**
+ * A node's child in a field. Each named node type has its own class with a getter per field
+ * (by field id); asking by name makes tree-sitter look the name up every time.
+ */
+export function fieldOf(node: SyntaxNode | null | undefined, name: string): SyntaxNode | null {
+  if (!node) return null;
+  const n = node as unknown as Record<string, unknown> & { fields?: readonly string[] };
+  if (n.fields === undefined) return node.childForFieldName(name); // error and anonymous nodes
+  const single = getterNames.get(name) ?? cacheGetter(name);
+  if (n.fields.includes(single[0])) return n[single[0]] as SyntaxNode | null;
+  if (n.fields.includes(single[1])) return ((n[single[1]] as SyntaxNode[])[0] ?? null) as SyntaxNode | null;
+  return null;
+}
+
+const getterNames = new Map<string, [string, string]>();
+function cacheGetter(name: string): [string, string] {
+  const camel = name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+  const names: [string, string] = [`${camel}Node`, `${camel}Nodes`];
+  getterNames.set(name, names);
+  return names;
+}
+
 export function makeSource(text: string): SourceText {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -31,8 +75,8 @@ export function makeSource(text: string): SourceText {
 
 /** 1-based line and character column of a node's start (tree-sitter columns are not characters). */
 export function startPos(src: SourceText, node: SyntaxNode): { line: number; col: number } {
-  const row = node.startPosition.row;
-  return { line: row + 1, col: node.startIndex - (src.lineStarts[row] ?? 0) + 1 };
+  const row = startRowOf(node);
+  return { line: row + 1, col: startIndexOf(node) - (src.lineStarts[row] ?? 0) + 1 };
 }
 
 export function endPos(src: SourceText, node: SyntaxNode): { endLine: number; endCol: number } {
@@ -41,7 +85,7 @@ export function endPos(src: SourceText, node: SyntaxNode): { endLine: number; en
 }
 
 export function textOf(src: SourceText, node: SyntaxNode): string {
-  return src.text.slice(node.startIndex, node.endIndex);
+  return src.text.slice(startIndexOf(node), node.endIndex);
 }
 
 export function foldedText(src: SourceText, node: SyntaxNode): string {
@@ -54,11 +98,11 @@ export function peel(node: SyntaxNode): SyntaxNode {
   for (;;) {
     if (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
     else if (kind(n) === 'cast_expression') {
-      const value = n.childForFieldName('value');
+      const value = fieldOf(n, 'value');
       if (!value) return n;
       n = value;
     } else if (kind(n) === 'pointer_expression') {
-      const arg = n.childForFieldName('argument');
+      const arg = fieldOf(n, 'argument');
       if (!arg) return n;
       n = arg;
     } else return n;
@@ -79,7 +123,7 @@ export function declaredName(src: SourceText, node: SyntaxNode | null): string |
       case 'array_declarator':
       case 'function_declarator':
       case 'attributed_declarator':
-        n = n.childForFieldName('declarator') ?? n.namedChild(0);
+        n = fieldOf(n, 'declarator') ?? n.namedChild(0);
         break;
       case 'parenthesized_declarator':
         n = n.namedChild(0);
@@ -95,7 +139,7 @@ export function declaredName(src: SourceText, node: SyntaxNode | null): string |
 export function typeName(src: SourceText, type: SyntaxNode | null): string | undefined {
   if (!type) return undefined;
   if (kind(type) === 'struct_specifier' || kind(type) === 'union_specifier') {
-    const name = type.childForFieldName('name');
+    const name = fieldOf(type, 'name');
     return name ? textOf(src, name) : undefined;
   }
   if (kind(type) === 'type_identifier') return textOf(src, type);
