@@ -63,6 +63,8 @@ test('a suppressed finding is not printed and does not fail the run; a stale sup
       'dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n',
     stderr: '',
   });
+  // The root given as the path is still the whole tree.
+  assert.deepEqual(dmalint(['--config', rules, '.'], { cwd: root }), r);
   // A report on part of the tree cannot know whether a suppression for the rest is stale.
   assert.equal(dmalint(['--config', rules, path.join(root, 'arch')]).stdout, 'dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n');
 });

@@ -142,7 +142,8 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.stats) process.stderr.write(formatStats(scanned));
     }
 
-    const { results, stale } = suppress(collected, config, root, reportPaths.length > 0);
+    // The tree root itself given as a path ('.') is the whole tree.
+    const { results, stale } = suppress(collected, config, root, reportPaths.some((p) => p !== ''));
     const exitCode = results.some(counts) ? 1 : 0;
     const report = renderReport(
       opts.format,
