@@ -21,8 +21,8 @@ function problemsOf(yaml: string): string[] {
   assert.fail('the configuration was accepted');
 }
 
-test('the bundled rules.yaml loads and names the ARM pair', () => {
-  const config = loadConfig();
+test('the bundled rules.yaml is valid against the schema and names the ARM pair', () => {
+  const config = loadConfig(undefined, {}, { validateDefault: true });
   assert.equal(config.arch, 'arm');
   assert.deepEqual(activePairs(config)[0], { setup: 'arch_setup_dma_ops', teardown: 'arch_teardown_dma_ops' });
 });
