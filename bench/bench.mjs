@@ -38,8 +38,8 @@ const has = (tool) => sh('sh', ['-c', `command -v ${tool}`]).status === 0;
 
 const tree = args.tree ?? sh(path.join(here, 'fetch-corpus.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim().split('\n').at(-1);
 if (!tree) throw new Error('no corpus: bench/fetch-corpus.sh failed');
-if (!has('rg') || !has('/usr/bin/time')) {
-  console.error('bench: needs ripgrep and GNU time; installing them with bench/install-tools.sh');
+if (!has('rg') || !has('/usr/bin/time') || (!args['no-cocci'] && !has('spatch'))) {
+  console.error('bench: needs ripgrep, GNU time and Coccinelle; installing them with bench/install-tools.sh');
   sh(path.join(here, 'install-tools.sh'), [], { stdio: 'inherit' });
 }
 
