@@ -71,8 +71,9 @@ interface PairInstance {
   table?: { name: string; fields: string[]; location: Location };
 }
 
+/** `a() and b()`; two definitions of one name (#ifdef alternatives) are one function here. */
 const fnLabel = (fns: FnNode[], fallback: string) =>
-  fns.length ? fns.map((f) => `${f.name}()`).join(' and ') : fallback;
+  fns.length ? [...new Set(fns.map((f) => `${f.name}()`))].join(' and ') : fallback;
 
 /**
  * A setup is compared with the teardowns defined beside it, in the same file and compiled in
