@@ -39,10 +39,10 @@ const meta: RuleMeta = {
   tags: ['correctness', 'dma', 'iommu', 'kernel'],
   precision: 'medium',
   messages: {
-    leftBehind: '{{setup}} {{states}} here, but {{teardown}} never undoes this: after -EPROBE_DEFER or unbind the state outlives the teardown and setup finds it on re-probe',
+    leftBehind: '{{setup}} {{states}} here, but the teardown ({{teardown}}) never undoes this: after -EPROBE_DEFER or unbind the state outlives the teardown and setup finds it on re-probe',
     noTeardown: '{{setup}} {{states}} here, but {{table}} has no {{fields}} callback to undo it',
-    unguarded: '{{teardown}} {{states}} here without checking that {{setup}} established it; {{setup}} returns early when the device already has dma_ops, so this can tear down a third party\'s state (record ownership, e.g. dev->archdata.dma_ops_setup, and test it first)',
-    notEstablished: '{{teardown}} {{states}} here, but {{setup}} does not establish {{nouns}}: the teardown does not mirror its setup and can undo state owned by someone else',
+    unguarded: "{{teardown}} {{states}} here without checking that the setup ({{setup}}) established it; the setup returns early when the device already has dma_ops, so this can tear down a third party's state (record ownership, e.g. dev->archdata.dma_ops_setup, and test it first)",
+    notEstablished: '{{teardown}} {{states}} here, but the setup ({{setup}}) does not establish {{nouns}}: the teardown does not mirror its setup and can undo state owned by someone else',
   },
 };
 
@@ -175,6 +175,8 @@ function check(graph: CallGraph, config: Config): Finding[] {
       messageId,
       message: formatMessage(meta, messageId, {
         ...data,
+        // The function whose statement this is, by name: a pair can have two setups.
+        [role]: `${top.name}()`,
         states: describeStates(group.map((e) => e.kind), first.op),
         nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => STATE_NOUNS[k])),
       }),
