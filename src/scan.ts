@@ -13,6 +13,8 @@ import { TreeIndex } from './cache/tree-index.js';
 import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
 import { RULES } from './rules/index.js';
+import { Configuration } from './kconfig/configuration.js';
+import { withConditionNotes } from './kconfig/findings.js';
 
 export interface ScanOptions {
   root: string;
@@ -32,6 +34,13 @@ export interface ScanOptions {
   overlay?: ReadonlyMap<string, string | null>;
   /** Use ripgrep for the text prefilter when it is installed (default); false: Node only. */
   ripgrep?: boolean;
+  /**
+   * A kernel .config: only the .c files it compiles and the branches it keeps are analyzed.
+   * Without one, the architecture (config.arch) decides what it can (see src/kconfig/).
+   */
+  kconfig?: string;
+  /** false: analyze every file and branch, as if no configuration were known. */
+  configAware?: boolean;
   /** Return the file summaries too (for the benchmark's parse-recovery figures). */
   keepSummaries?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
@@ -47,6 +56,9 @@ export interface ScanStats {
   timings: { list: number; search: number; parse: number; analyze: number };
   /** How the text prefilter ran. */
   searchedWith: 'ripgrep' | 'node';
+  /** Candidate .c files the configuration does not compile, and sites in its dead branches. */
+  filesNotBuilt: number;
+  deadSites: number;
 }
 
 export interface ScanResult extends ScanStats {
@@ -72,7 +84,7 @@ function underAny(file: string, prefixes: readonly string[]): boolean {
 export function analyze(summaries: readonly FileSummary[], config: Config): Finding[] {
   const graph = new CallGraph(summaries);
   return RULES.filter((r) => config.rules[r.meta.id].enabled)
-    .flatMap((r) => r.check(graph, config))
+    .flatMap((r) => withConditionNotes(r.check(graph, config)))
     .sort(compareFindings);
 }
 
@@ -104,6 +116,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const workers = new Workers(options.workers);
   const rg = options.ripgrep === false ? undefined : findRipgrep();
   const prefilter = new Prefilter(root, files, changed, index, workers, rg, overlay);
+  const configuration = options.configAware === false ? undefined : Configuration.open(root, config, options.kconfig, cacheDir);
   const summaries: FileSummary[] = [];
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
@@ -114,13 +127,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const parse = (batch: string[]) =>
       timed('parse', async () => {
         for (const f of batch) parsed.add(f);
+        if (configuration) batch = batch.filter((f) => configuration.built(f));
         const onDisk = batch.filter((f) => !overlay.has(f));
         const r = await workers.parse(root, onDisk, parseOptions, (f) => index.contentKey(f), (d, t) => progress('parsed', d, t));
         for (const [f, key] of r.keys) index.setContentKey(f, key);
-        summaries.push(...r.summaries);
+        const live = (s: FileSummary) => (configuration ? configuration.live(s) : s);
+        summaries.push(...r.summaries.map(live));
         notifications.push(...r.notifications);
         cached += r.cached;
-        for (const f of batch.filter((f) => overlay.has(f))) summaries.push(summarizeSource(overlay.get(f)!, f, base));
+        for (const f of batch.filter((f) => overlay.has(f))) summaries.push(live(summarizeSource(overlay.get(f)!, f, base)));
       });
     if (options.parseAll) {
       await parse(files);
@@ -161,6 +176,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errorNodes: summaries.reduce((n, s) => n + s.errorNodes, 0),
     timings,
     searchedWith: rg ? 'ripgrep' : 'node',
+    filesNotBuilt: configuration?.stats.filesNotBuilt ?? 0,
+    deadSites: configuration?.stats.deadSites ?? 0,
     ...(options.keepSummaries ? { summaries } : {}),
   };
 }

@@ -29,6 +29,7 @@ export function formatStats(r: ScanResult): string {
   return (
     `dmalint: ${r.filesListed} files listed, ${r.filesParsed} parsed (${r.filesCached} from the cache), ` +
     `${r.growthRounds} growth rounds, ${r.errorNodes} syntax error nodes, ${r.findings.length} findings\n` +
+    `dmalint: configuration: ${r.filesNotBuilt} candidate files not built, ${r.deadSites} sites in dead branches\n` +
     `dmalint: time: list ${t.list.toFixed(0)} ms, search ${t.search.toFixed(0)} ms (${r.searchedWith}), ` +
     `parse ${t.parse.toFixed(0)} ms, analyze ${t.analyze.toFixed(0)} ms\n`
   );

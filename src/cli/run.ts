@@ -46,6 +46,7 @@ function program(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml')
     .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
+    .option('--kconfig <file>', 'a kernel .config: analyze only the files and branches it compiles')
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', positiveInt)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
     .option('--no-cache', 'parse every file again, and store nothing')
@@ -67,6 +68,7 @@ interface Options {
   output?: string;
   config?: string;
   arch?: string;
+  kconfig?: string;
   jobs?: number;
   quiet?: boolean;
   cache: boolean;
@@ -136,7 +138,8 @@ export async function main(argv: string[]): Promise<number> {
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
     const cacheDir = opts.cache ? opts.cacheDir : false;
-    const collected = await collect(mode, { root, config, reportPaths, workers: opts.jobs, cacheDir, onProgress: progress.update });
+    if (opts.kconfig !== undefined && !existsSync(opts.kconfig)) throw new UsageError(`--kconfig ${opts.kconfig}: no such file`);
+    const collected = await collect(mode, { root, config, reportPaths, workers: opts.jobs, cacheDir, kconfig: opts.kconfig, onProgress: progress.update });
     for (const scanned of collected.scans) {
       progress.done(scanned);
       if (opts.stats) process.stderr.write(formatStats(scanned));

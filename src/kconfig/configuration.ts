@@ -1,0 +1,132 @@
+// What a configuration decides about a tree: which .c files are compiled (Kbuild) and which
+// preprocessor and IS_ENABLED() branches are live. With a .config (--kconfig) the .config
+// decides; without one, the architecture does, through the symbols only other architectures
+// define or can turn on (see kconfig.ts). Either way, whatever is not decided stays in.
+import type { Config } from '../config/types.js';
+import type { FileSummary } from '../parser/summary.js';
+import { type DotConfig, readDotConfig } from './dotconfig.js';
+import { type MacroOracle, type MacroValue, UNDEFINED_MACRO, UNKNOWN_MACRO, evaluateCondition } from './expr.js';
+import { Kbuild } from './kbuild.js';
+import { KconfigDb } from './kconfig.js';
+
+export interface ConfigurationStats {
+  /** Candidate .c files left out because the configuration does not compile them. */
+  filesNotBuilt: number;
+  /** Functions, calls, member writes and ops tables dropped as dead branches. */
+  deadSites: number;
+}
+
+export class Configuration {
+  readonly stats: ConfigurationStats = { filesNotBuilt: 0, deadSites: 0 };
+  private kbuild: Kbuild;
+  private verdicts = new Map<string, boolean | undefined>();
+  private db: KconfigDb | undefined;
+
+  /**
+   * @param dotconfig the .config, or undefined to decide from the architecture alone
+   * @param cacheDir  where the Kconfig files' reading is kept between runs (false: nowhere)
+   */
+  constructor(
+    private root: string,
+    private arch: string,
+    private dotconfig: DotConfig | undefined,
+    private cacheDir: string | false = false,
+  ) {
+    this.kbuild = new Kbuild(root, arch, (name) => this.makeValue(name));
+  }
+
+  static open(root: string, config: Config, dotconfigPath: string | undefined, cacheDir: string | false): Configuration {
+    return new Configuration(root, config.arch, dotconfigPath === undefined ? undefined : readDotConfig(dotconfigPath), cacheDir);
+  }
+
+  /** The Kconfig files, read on first need (only without a .config). */
+  private kconfig(): KconfigDb {
+    this.db ??= KconfigDb.load(this.root, this.arch, this.cacheDir);
+    return this.db;
+  }
+
+  /** A symbol (without CONFIG_) as make sees `$(CONFIG_X)`: 'y', 'm', '' or text; undefined: unknown. */
+  private makeValue(name: string): string | undefined {
+    if (this.dotconfig) {
+      const v = this.dotconfig.values.get(name);
+      if (v === undefined) return this.dotconfig.complete ? '' : undefined;
+      return v === 'n' ? '' : v.replace(/^"(.*)"$/, '$1');
+    }
+    return this.kconfig().possible(name) === false ? '' : undefined;
+  }
+
+  /** `CONFIG_X` as the preprocessor sees it (autoconf.h): =y is 1, =m defines CONFIG_X_MODULE. */
+  private macro: MacroOracle = (name: string): MacroValue => {
+    const m = /^CONFIG_(\w+)$/.exec(name);
+    if (!m) return UNKNOWN_MACRO;
+    const sym = m[1]!;
+    const base = /^(\w+)_MODULE$/.exec(sym)?.[1];
+    if (this.dotconfig) {
+      const { values, complete } = this.dotconfig;
+      const v = values.get(sym);
+      if (v === undefined) {
+        const b = base === undefined ? undefined : values.get(base);
+        if (b === 'm') return { defined: true, value: 1 };
+        return complete || b !== undefined ? UNDEFINED_MACRO : UNKNOWN_MACRO;
+      }
+      if (v === 'y') return { defined: true, value: 1 };
+      if (v === 'm' || v === 'n') return UNDEFINED_MACRO;
+      const n = /^-?(?:0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? Number(v) : undefined;
+      return { defined: true, value: n };
+    }
+    const db = this.kconfig();
+    if (db.possible(sym) === false || (base !== undefined && db.possible(base) === false)) return UNDEFINED_MACRO;
+    return UNKNOWN_MACRO;
+  };
+
+  /** Whether a candidate file is analyzed: false only when the configuration does not compile it. */
+  built(file: string): boolean {
+    const ok = this.kbuild.fileStatus(file) !== false;
+    if (!ok) this.stats.filesNotBuilt++;
+    return ok;
+  }
+
+  /** true / false when the configuration decides the condition, undefined when it does not. */
+  evaluate(cond: string, ownMacros: ReadonlySet<string> = new Set()): boolean | undefined {
+    if (ownMacros.size) {
+      // The file defines some CONFIG_ macros itself: those are unknown here.
+      return evaluateCondition(cond, (n) => (ownMacros.has(n) ? UNKNOWN_MACRO : this.macro(n)));
+    }
+    if (this.verdicts.has(cond)) return this.verdicts.get(cond);
+    const v = evaluateCondition(cond, this.macro);
+    this.verdicts.set(cond, v);
+    return v;
+  }
+
+  /** The summary without what lives in dead branches (see liveSummary). */
+  live(summary: FileSummary): FileSummary {
+    const own = new Set(summary.macros.map((m) => m.name).filter((n) => n.startsWith('CONFIG_')));
+    const out = liveSummary(summary, (cond) => this.evaluate(cond, own) === false);
+    this.stats.deadSites += countSites(summary) - countSites(out);
+    return out;
+  }
+}
+
+function countSites(s: FileSummary): number {
+  return s.tables.length + s.functions.reduce((n, f) => n + 1 + f.calls.length + f.writes.length, 0);
+}
+
+/**
+ * Drops the functions, calls, member writes, ops tables and macros that live under a dead
+ * condition (`dead(cond)` true for one of their conditions). Pure: the input is not changed.
+ */
+export function liveSummary(summary: FileSummary, dead: (cond: string) => boolean): FileSummary {
+  const memo = new Map<string, boolean>();
+  const isDead = (cond: string) => {
+    let d = memo.get(cond);
+    if (d === undefined) memo.set(cond, (d = dead(cond)));
+    return d;
+  };
+  const live = <T extends { cond: string[] }>(xs: T[]) => (xs.some((x) => x.cond.some(isDead)) ? xs.filter((x) => !x.cond.some(isDead)) : xs);
+  const functions = live(summary.functions).map((f) => {
+    const calls = live(f.calls);
+    const writes = live(f.writes);
+    return calls === f.calls && writes === f.writes ? f : { ...f, calls, writes };
+  });
+  return { ...summary, functions, tables: live(summary.tables), macros: live(summary.macros) };
+}

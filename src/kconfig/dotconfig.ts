@@ -1,0 +1,36 @@
+// A kernel .config: `CONFIG_FOO=y`, `=m`, `=123`, `="text"`, and `# CONFIG_FOO is not set`.
+//
+// A .config written by Kconfig (`make …config`, `make olddefconfig`) is complete: every symbol
+// whose dependencies are met is listed, and a symbol it does not list is off, as the generated
+// autoconf.h leaves it undefined. A hand-written fragment (a defconfig, a config snippet) is not:
+// a symbol it leaves out may be on or off. A file is taken as complete when it carries Kconfig's
+// header line ("# Automatically generated file; DO NOT EDIT."); otherwise a symbol it does not
+// mention is unknown, and the code under it is kept.
+import { readFileSync } from 'node:fs';
+
+export interface DotConfig {
+  /** Symbol without the CONFIG_ prefix → 'y', 'm', 'n' (not set), or the raw value (`123`, `"text"`). */
+  values: Map<string, string>;
+  /** Symbols absent from the file are off (see above). */
+  complete: boolean;
+}
+
+export const COMPLETE_MARK = /^#\s*Automatically generated file; DO NOT EDIT\./m;
+
+export function parseDotConfig(text: string): DotConfig {
+  const values = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const set = /^\s*CONFIG_(\w+)=(.*?)\s*$/.exec(line);
+    if (set) {
+      values.set(set[1]!, set[2]!);
+      continue;
+    }
+    const unset = /^#\s*CONFIG_(\w+) is not set\s*$/.exec(line);
+    if (unset) values.set(unset[1]!, 'n');
+  }
+  return { values, complete: COMPLETE_MARK.test(text) };
+}
+
+export function readDotConfig(file: string): DotConfig {
+  return parseDotConfig(readFileSync(file, 'utf8'));
+}

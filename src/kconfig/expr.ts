@@ -1,0 +1,235 @@
+// Three-valued evaluation of the conditions the extractor records: `#if` expressions as the C
+// preprocessor sees them (defined(), numbers, && || ! ?: and the arithmetic and comparison
+// operators), the kernel's IS_ENABLED() family, and C-level `if (IS_ENABLED(CONFIG_X))`.
+// A macro nobody can decide makes its part of the expression unknown, so that a branch is only
+// ever dead when the configuration really leaves it out.
+
+/** What the preprocessor knows about a macro: defined or not, and its value; undefined = unknown. */
+export interface MacroValue {
+  defined: boolean | undefined;
+  /** Numeric value when defined as a number (`CONFIG_X=y` is 1). */
+  value: number | undefined;
+}
+
+export type MacroOracle = (name: string) => MacroValue;
+
+export const UNKNOWN_MACRO: MacroValue = { defined: undefined, value: undefined };
+export const UNDEFINED_MACRO: MacroValue = { defined: false, value: 0 };
+
+/** A value during evaluation: a number, or undefined when unknown. */
+type V = number | undefined;
+
+const TOKEN = /\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%<>!~&|^?:(),])|('(?:\\.|[^'])*'|"(?:\\.|[^"])*"))/y;
+
+function tokenize(text: string): string[] | undefined {
+  const out: string[] = [];
+  TOKEN.lastIndex = 0;
+  let at = 0;
+  while (at < text.length) {
+    if (/^\s*$/.test(text.slice(at))) break;
+    TOKEN.lastIndex = at;
+    const m = TOKEN.exec(text);
+    if (!m) return undefined;
+    at = TOKEN.lastIndex;
+    out.push(m[1] !== undefined ? `#${Number(m[1].startsWith('0') && !/^0[xX]/.test(m[1]) && m[1].length > 1 ? parseInt(m[1], 8) : Number(m[1]))}` : m[0].trim());
+  }
+  return out;
+}
+
+const BINARY: Record<string, number> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+const CONFIG_MACROS = new Set(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE']);
+
+class Parser {
+  private at = 0;
+  constructor(
+    private tokens: string[],
+    private macro: MacroOracle,
+  ) {}
+
+  private peek(): string | undefined {
+    return this.tokens[this.at];
+  }
+  private next(): string {
+    const t = this.tokens[this.at++];
+    if (t === undefined) throw new SyntaxError('unexpected end');
+    return t;
+  }
+  private expect(t: string): void {
+    if (this.next() !== t) throw new SyntaxError(`expected ${t}`);
+  }
+
+  parse(): V {
+    const v = this.ternary();
+    if (this.at !== this.tokens.length) throw new SyntaxError('trailing tokens');
+    return v;
+  }
+
+  private ternary(): V {
+    const c = this.binary(1);
+    if (this.peek() !== '?') return c;
+    this.next();
+    const a = this.ternary();
+    this.expect(':');
+    const b = this.ternary();
+    if (c === undefined) return a === b ? a : undefined;
+    return c !== 0 ? a : b;
+  }
+
+  private binary(min: number): V {
+    let left = this.unary();
+    for (;;) {
+      const op = this.peek();
+      const prec = op === undefined ? undefined : BINARY[op];
+      if (prec === undefined || prec < min) return left;
+      this.next();
+      const right = this.binary(prec + 1);
+      left = apply(op!, left, right);
+    }
+  }
+
+  private unary(): V {
+    const t = this.next();
+    if (t === '!') {
+      const v = this.unary();
+      return v === undefined ? undefined : v === 0 ? 1 : 0;
+    }
+    if (t === '-') {
+      const v = this.unary();
+      return v === undefined ? undefined : -v;
+    }
+    if (t === '+') return this.unary();
+    if (t === '~') {
+      const v = this.unary();
+      return v === undefined ? undefined : ~v;
+    }
+    if (t === '(') {
+      const v = this.ternary();
+      this.expect(')');
+      return v;
+    }
+    if (t.startsWith('#')) return Number(t.slice(1));
+    if (t.startsWith("'") || t.startsWith('"')) return undefined;
+    if (!/^[A-Za-z_]/.test(t)) throw new SyntaxError(`unexpected ${t}`);
+    if (t === 'defined') {
+      const paren = this.peek() === '(';
+      if (paren) this.next();
+      const name = this.next();
+      if (paren) this.expect(')');
+      const d = this.macro(name).defined;
+      return d === undefined ? undefined : d ? 1 : 0;
+    }
+    if (this.peek() === '(') {
+      const args = this.arguments();
+      if (CONFIG_MACROS.has(t) && args.length === 1 && args[0]!.length === 1) return this.kconfigMacro(t, args[0]![0]!);
+      return undefined; // any other function-like macro: its expansion is unknown
+    }
+    const m = this.macro(t);
+    if (m.defined === false) return 0;
+    return m.defined === true ? m.value : undefined;
+  }
+
+  /** Skips a balanced argument list, returning each argument's tokens. */
+  private arguments(): string[][] {
+    this.expect('(');
+    const args: string[][] = [[]];
+    let depth = 0;
+    for (;;) {
+      const t = this.next();
+      if (t === '(') depth++;
+      else if (t === ')' && depth-- === 0) break;
+      if (t === ',' && depth === 0) args.push([]);
+      else args[args.length - 1]!.push(t);
+    }
+    return args.length === 1 && args[0]!.length === 0 ? [] : args;
+  }
+
+  /** include/linux/kconfig.h: a symbol is built in when defined as 1, modular when NAME_MODULE is. */
+  private kconfigMacro(which: string, name: string): V {
+    const isOne = (m: MacroValue): boolean | undefined => (m.defined === false ? false : m.defined === true && m.value !== undefined ? m.value === 1 : undefined);
+    const builtin = isOne(this.macro(name));
+    const module = isOne(this.macro(`${name}_MODULE`));
+    const or = (a: boolean | undefined, b: boolean | undefined) => (a === true || b === true ? true : a === false && b === false ? false : undefined);
+    let r: boolean | undefined;
+    if (which === 'IS_BUILTIN') r = builtin;
+    else if (which === 'IS_MODULE') r = module;
+    else if (which === 'IS_ENABLED') r = or(builtin, module);
+    // IS_REACHABLE: built in, or modular and the user is a module too (which is not known here).
+    else r = or(builtin, module === false ? false : undefined);
+    return r === undefined ? undefined : r ? 1 : 0;
+  }
+}
+
+function apply(op: string, a: V, b: V): V {
+  // Kleene logic: one decided side can decide the whole.
+  if (op === '&&') return a === 0 || b === 0 ? 0 : a === undefined || b === undefined ? undefined : 1;
+  if (op === '||') return (a !== undefined && a !== 0) || (b !== undefined && b !== 0) ? 1 : a === undefined || b === undefined ? undefined : 0;
+  if (a === undefined || b === undefined) return undefined;
+  switch (op) {
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '&': return a & b;
+    case '==': return a === b ? 1 : 0;
+    case '!=': return a !== b ? 1 : 0;
+    case '<': return a < b ? 1 : 0;
+    case '>': return a > b ? 1 : 0;
+    case '<=': return a <= b ? 1 : 0;
+    case '>=': return a >= b ? 1 : 0;
+    case '<<': return a * 2 ** b;
+    case '>>': return Math.floor(a / 2 ** b);
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return b === 0 ? undefined : Math.trunc(a / b);
+    case '%': return b === 0 ? undefined : a % b;
+    default: return undefined;
+  }
+}
+
+/**
+ * True when the condition holds, false when it cannot, undefined when it depends on something
+ * the oracle does not know (or the text is not an expression this evaluator reads).
+ */
+export function evaluateCondition(text: string, macro: MacroOracle): boolean | undefined {
+  const tokens = tokenize(text);
+  if (!tokens || tokens.length === 0) return undefined;
+  try {
+    const v = new Parser(tokens, macro).parse();
+    return v === undefined ? undefined : v !== 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The macros a condition names (for per-file overrides: a file that #defines CONFIG_X itself). */
+export function macrosIn(text: string): string[] {
+  return text.match(/[A-Za-z_]\w*/g) ?? [];
+}
+
+/**
+ * A condition as a reader says it: `defined(CONFIG_X)` and `IS_ENABLED(CONFIG_X)` are
+ * `CONFIG_X`, their negations `!CONFIG_X`; anything else as written.
+ */
+export function describeCondition(cond: string): string {
+  const c = cond.trim();
+  const simple = /^(!?)\s*(?:\(\s*)?(?:defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)|IS_ENABLED\s*\(\s*(\w+)\s*\))(?:\s*\))?$/.exec(c);
+  if (simple && (c.includes('(') ? balanced(c) : true)) return `${simple[1]}${simple[2] ?? simple[3] ?? simple[4]}`;
+  const neg = /^!\((.*)\)$/.exec(c);
+  if (neg && balanced(neg[1]!)) {
+    const inner = describeCondition(neg[1]!);
+    if (/^!?\w+(?:\(\w+\))?$/.test(inner)) return inner.startsWith('!') ? inner.slice(1) : `!${inner}`;
+  }
+  return c;
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
