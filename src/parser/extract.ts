@@ -3,7 +3,7 @@
 // recovery on kernel code: unknown node kinds are searched, never skipped.
 import type { SyntaxNode, Tree } from 'tree-sitter';
 import { type Facts, factsOf } from './facts.js';
-import { PREPROC_CONTAINERS, branches } from './preproc.js';
+import { PREPROC_CONTAINERS, branches, negate } from './preproc.js';
 import type {
   ArgInfo,
   CallSite,
@@ -383,8 +383,12 @@ class FileExtractor {
         if (condition) this.expression(condition, ctx);
         const consequence = fieldOf(node, 'consequence');
         const alternative = fieldOf(node, 'alternative');
-        if (consequence) this.statement(consequence, withFacts(ctx, factsOf(this.src, condition, true, ctx.paramIndex)));
-        const whenFalse = withFacts(ctx, factsOf(this.src, condition, false, ctx.paramIndex));
+        // `if (IS_ENABLED(CONFIG_X))`: a configuration condition, as #ifdef would be.
+        const config = this.configConditions(condition);
+        const inThen = config.whenTrue.length ? { ...ctx, cond: [...ctx.cond, ...config.whenTrue] } : ctx;
+        const inElse = config.whenFalse ? { ...ctx, cond: [...ctx.cond, config.whenFalse] } : ctx;
+        if (consequence) this.statement(consequence, withFacts(inThen, factsOf(this.src, condition, true, ctx.paramIndex)));
+        const whenFalse = withFacts(inElse, factsOf(this.src, condition, false, ctx.paramIndex));
         if (alternative) for (const c of alternative.namedChildren) this.statement(c, whenFalse);
         if (alwaysExits(consequence)) {
           if (functionBody) this.recordBail(condition);
@@ -429,6 +433,35 @@ class FileExtractor {
         }
         return ctx;
     }
+  }
+
+  /**
+   * The configuration tests in an `if` condition: the conjuncts made only of IS_ENABLED(),
+   * IS_BUILTIN(), IS_MODULE() or IS_REACHABLE() of CONFIG_ symbols hold in the consequence; the
+   * negation of the whole condition holds in the alternative when all of it is such a test.
+   */
+  private configConditions(condition: SyntaxNode | null): { whenTrue: string[]; whenFalse?: string } {
+    const isConfig = (n: SyntaxNode) => {
+      const text = foldedText(this.src, n);
+      const rest = text.replace(/\bIS_(?:ENABLED|BUILTIN|MODULE|REACHABLE)\s*\(\s*CONFIG_\w+\s*\)/g, '');
+      return rest !== text && /^[\s!&|()]*$/.test(rest);
+    };
+    let c = condition;
+    while (c && kind(c) === 'parenthesized_expression' && c.namedChildCount === 1) c = c.namedChild(0);
+    if (!c || !/IS_[A-Z]+\s*\(\s*CONFIG_/.test(textOf(this.src, c))) return { whenTrue: [] };
+    const text = (n: SyntaxNode) => foldedText(this.src, n);
+    if (isConfig(c)) return { whenTrue: [text(c)], whenFalse: negate(text(c)) };
+    const conjuncts: SyntaxNode[] = [];
+    const split = (n: SyntaxNode) => {
+      while (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+      const op = fieldOf(n, 'operator');
+      if (kind(n) === 'binary_expression' && op && textOf(this.src, op) === '&&') {
+        split(fieldOf(n, 'left')!);
+        split(fieldOf(n, 'right')!);
+      } else conjuncts.push(n);
+    };
+    split(c);
+    return { whenTrue: conjuncts.filter(isConfig).map(text) };
   }
 
   /** `switch (event) { case BUS_NOTIFY_ADD_DEVICE: … }`: each case runs for its labels only. */
