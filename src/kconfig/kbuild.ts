@@ -187,7 +187,7 @@ export class Kbuild {
       const assign = /^([^\s:+?=]+)\s*(?:\+=|:=|\?=|=)\s*(.*)$/.exec(line);
       if (!assign) continue;
       const variable = assign[1]!;
-      const dash = /^([\w.]+?)-(.*)$/.exec(variable);
+      const dash = /^([\w.-]+?)-(y|m|n|objs|\$[({].*|)$/.exec(variable);
       if (!dash) continue;
       const [, target, suffix] = dash as unknown as [string, string, string];
       let on: K;
