@@ -73,3 +73,24 @@ test('a pair naming a function twice, and an arch that is not configured', () =>
 test('a missing file is a configuration error, not a crash', () => {
   assert.throws(() => loadConfig(path.join(dir, 'nope.yaml')), (err: unknown) => err instanceof ConfigError && /cannot read configuration: ENOENT/.test(err.message));
 });
+
+test('bad globs: unbalanced brackets, braces and parentheses, absolute paths, a lone backslash', () => {
+  assert.deepEqual(
+    problemsOf(
+      'paths:\n  include: ["**/*.c", "drivers/[iommu/*.c"]\n  exclude: ["/usr/src/**", "drivers/iommu]/**", "x\\\\"]\n' +
+        'suppressions:\n  - rule: attach-before-setup\n    path: "drivers/{a,b/*.c"\n    reason: known\n  - rule: attach-before-setup\n    path: "drivers/@(a/*.c"\n    reason: known\n',
+    ),
+    [
+      "FILE:2: paths.include.1: bad glob 'drivers/[iommu/*.c': '[' is never closed (write \\[ to match it literally)",
+      "FILE:3: paths.exclude.0: bad glob '/usr/src/**': expected a glob relative to the tree root, without a leading /",
+      "FILE:3: paths.exclude.1: bad glob 'drivers/iommu]/**': ']' closes nothing (write \\] to match it literally)",
+      "FILE:3: paths.exclude.2: bad glob 'x\\': ends with a lone backslash",
+      "FILE:6: suppressions.0.path: bad glob 'drivers/{a,b/*.c': '{' is never closed (write \\{ to match it literally)",
+      "FILE:9: suppressions.1.path: bad glob 'drivers/@(a/*.c': '(' is never closed (write \\( to match it literally)",
+    ],
+  );
+  // Escaped characters and the usual shapes are fine.
+  const file = path.join(dir, 'globs-ok.yaml');
+  writeFileSync(file, 'paths:\n  include: ["**/*.{c,h}", "drivers/\\\\[x\\\\]/*.c", "arch/[!x]*/**/*.c", "+(a|b)/*.c"]\n  exclude: []\n');
+  assert.deepEqual(loadConfig(file).paths.include.length, 4);
+});

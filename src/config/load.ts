@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import picomatch from 'picomatch';
 import { LineCounter, type Node, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { RULE_IDS } from '../model.js';
 import { configSchema } from './schema.js';
@@ -124,7 +125,31 @@ function ownerOf(parsed: Parsed[], top: string): Parsed {
   return [...parsed].reverse().find((p) => top in p.value) ?? parsed[0]!;
 }
 
-/** Checks the schema cannot express: references between keys, duplicated names. */
+/**
+ * What is wrong with a glob over tree paths, if anything. picomatch reads an unbalanced bracket,
+ * brace or parenthesis as a literal character, so `drivers/[iommu` would silently match nothing.
+ */
+export function globProblem(glob: string): string | undefined {
+  if (glob.startsWith('/')) return 'expected a glob relative to the tree root, without a leading /';
+  if (/(^|[^\\])(\\\\)*\\$/.test(glob)) return 'ends with a lone backslash';
+  try {
+    picomatch.makeRe(glob, { strictBrackets: true });
+    return undefined;
+  } catch (err) {
+    const message = (err as Error).message;
+    const missing = /^Missing (opening|closing): "(.)"/.exec(message);
+    if (!missing) return message;
+    const [, which, c] = missing;
+    // picomatch names the character that is missing: the closer of an open one, or the opener.
+    const pairs: Record<string, string> = { ']': '[', '}': '{', ')': '(', '[': ']', '{': '}', '(': ')' };
+    const lone = pairs[c!] ?? c!;
+    return which === 'closing'
+      ? `'${lone}' is never closed (write \\${lone} to match it literally)`
+      : `'${lone}' closes nothing (write \\${lone} to match it literally)`;
+  }
+}
+
+/** Checks the schema cannot express: references between keys, duplicated names, glob syntax. */
 function checkMeaning(config: Config, parsed: Parsed[]): string[] {
   const problems: string[] = [];
   const where = (pointer: string): string => {
@@ -160,6 +185,14 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
   config.suppressions.forEach((s, i) => {
     if (!s.reason.trim()) problems.push(`${where(`/suppressions/${i}/reason`)}: suppressions.${i}.reason: say why the finding is acceptable`);
   });
+  const badGlob = (pointer: string, key: string, glob: string) => {
+    const problem = globProblem(glob);
+    if (problem) problems.push(`${where(pointer)}: ${key}: bad glob '${glob}': ${problem}`);
+  };
+  for (const kind of ['include', 'exclude'] as const) {
+    config.paths[kind].forEach((glob, i) => badGlob(`/paths/${kind}/${i}`, `paths.${kind}.${i}`, glob));
+  }
+  config.suppressions.forEach((s, i) => badGlob(`/suppressions/${i}/path`, `suppressions.${i}.path`, s.path));
   const apiNames = new Set<string>();
   for (const api of [...config.apis.setters, ...config.apis.effects]) {
     if (apiNames.has(api.name)) problems.push(`${where('/apis')}: apis: '${api.name}' is listed twice`);
