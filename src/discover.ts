@@ -1,5 +1,5 @@
 // Which files make up the tree: its root, and the C files the configuration includes.
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, type Stats, accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Config } from './config/types.js';
@@ -33,10 +33,34 @@ export interface Listing {
   notifications: Notification[];
 }
 
+// Whether the mode bits let this process read a file: a stat the listing makes anyway, where an
+// access() per file would cost a system call each. Root reads everything.
+const euid = process.geteuid?.();
+const groups = new Set([process.getegid?.(), ...(process.getgroups?.() ?? [])]);
+function modeAllowsRead(st: Stats): boolean {
+  if (euid === undefined || euid === 0) return true;
+  if (st.uid === euid) return (st.mode & 0o400) !== 0;
+  if (groups.has(st.gid)) return (st.mode & 0o040) !== 0;
+  return (st.mode & 0o004) !== 0;
+}
+
+function readable(file: string, st: Stats): boolean {
+  if (modeAllowsRead(st)) return true;
+  try {
+    accessSync(file, constants.R_OK); // an ACL may still grant it
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Files to analyze, relative to the root, '/'-separated and sorted. A plain directory walk with
  * picomatch filters: excluded directories are pruned, symbolic links are not followed (a link
- * loop cannot hang the scan), and other architectures' arch/ trees are left out.
+ * loop cannot hang the scan, and a file linked from elsewhere in the tree is analyzed where it
+ * lives), and other architectures' arch/ trees are left out. What cannot be analyzed is said
+ * in a notification: a directory that cannot be listed or a file that cannot be read (errors,
+ * whatever the file holds), and a link with a C file's name that leads nowhere or out of the tree.
  */
 export function listSourceFiles(root: string, config: Config, withStats = false): Listing {
   const include = picomatch(config.paths.include, { dot: false });
@@ -44,6 +68,22 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
   const files: string[] = [];
   const stats = new Map<string, FileStat>();
   const notifications: Notification[] = [];
+  let realRoot: string | undefined;
+  const link = (full: string, rel: string) => {
+    let target: string;
+    try {
+      target = realpathSync(full);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      notifications.push({ level: 'warning', file: rel, message: `symbolic link that leads nowhere (${code}); not analyzed` });
+      return;
+    }
+    realRoot ??= realpathSync(root);
+    const inTree = path.relative(realRoot, target);
+    if (inTree.startsWith('..') || path.isAbsolute(inTree)) {
+      notifications.push({ level: 'warning', file: rel, message: `symbolic link to ${target}, outside the tree; not analyzed` });
+    }
+  };
   const walk = (dir: string, rel: string) => {
     let entries: Dirent[];
     try {
@@ -56,17 +96,26 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      const full = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (rel === 'arch' && entry.name !== config.arch) continue;
         if (exclude(childRel)) continue;
-        walk(`${dir}/${entry.name}`, childRel);
-      } else if (entry.isFile() && include(childRel) && !exclude(childRel)) {
-        files.push(childRel);
-        if (withStats) {
-          const st = statSync(`${dir}/${entry.name}`, { throwIfNoEntry: false });
-          if (st) stats.set(childRel, [st.size, st.mtimeMs]);
+        walk(full, childRel);
+      } else if (!include(childRel) || exclude(childRel)) {
+        continue;
+      } else if (entry.isFile()) {
+        const st = statSync(full, { throwIfNoEntry: false });
+        if (!st) continue; // removed since it was listed
+        if (!readable(full, st)) {
+          notifications.push({ level: 'error', file: childRel, message: 'cannot read file (EACCES); not analyzed' });
+          continue;
         }
+        files.push(childRel);
+        if (withStats) stats.set(childRel, [st.size, st.mtimeMs]);
+      } else if (entry.isSymbolicLink()) {
+        link(full, childRel);
       }
+      // FIFOs, sockets and devices with a C file's name are never opened: a read could block.
     }
   };
   walk(root, '');

@@ -6,7 +6,7 @@ import { effectWords, growthWords, seedWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
-import { type ParseOptions, summarizeSource } from './parser/parse-file.js';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type ParseLimits, type ParseOptions, summarizeText } from './parser/parse-file.js';
 import { findRipgrep } from './parser/ripgrep.js';
 import { Prefilter } from './prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
@@ -41,6 +41,8 @@ export interface ScanOptions {
   kconfig?: string;
   /** false: analyze every file and branch, as if no configuration were known. */
   configAware?: boolean;
+  /** What one file may cost; files beyond it are reported, not analyzed. Default: 4 MiB, 10 s. */
+  limits?: ParseLimits;
   /** Return the file summaries too (for the benchmark's parse-recovery figures). */
   keepSummaries?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
@@ -108,7 +110,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const overlay = options.overlay ?? new Map<string, string | null>();
   const files = [...new Set([...listing.files.filter((f) => overlay.get(f) !== null), ...[...overlay].filter(([, t]) => t !== null).map(([f]) => f)])].sort();
   progress('listed', files.length, files.length);
-  const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
+  const maxFileSize = options.limits?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const parseTimeoutMs = options.limits?.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
+  const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros, maxFileSize, parseTimeoutMs };
   const salt = cacheSalt(base);
   const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
   const index = TreeIndex.open(cacheDir, root, salt);
@@ -135,7 +139,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         summaries.push(...r.summaries.map(live));
         notifications.push(...r.notifications);
         cached += r.cached;
-        for (const f of batch.filter((f) => overlay.has(f))) summaries.push(live(summarizeSource(overlay.get(f)!, f, base)));
+        for (const f of batch.filter((f) => overlay.has(f))) {
+          const { summary, notification } = summarizeText(overlay.get(f)!, f, base);
+          if (summary) summaries.push(live(summary));
+          if (notification) notifications.push(notification);
+        }
       });
     if (options.parseAll) {
       await parse(files);

@@ -1,5 +1,7 @@
-// One file from disk to summary: read, decode, blank annotations, parse, extract.
-import { readFileSync } from 'node:fs';
+// One file from disk to summary: check, read, decode, blank annotations, parse, extract.
+// Whatever a file holds, the outcome is a summary or a one-line notification naming the
+// reason it was not analyzed; nothing a file contains may stop the scan.
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
@@ -9,8 +11,21 @@ import { extractSummary } from './extract.js';
 import type { FileSummary } from './summary.js';
 import { SummaryCache } from '../cache/summary-cache.js';
 
+/** Bounds on the work one file may cost. */
+export interface ParseLimits {
+  /** Larger files are reported and not read (bytes; 0: no limit). */
+  maxFileSize?: number;
+  /** A parse that runs longer is abandoned and reported (milliseconds; 0: no limit). */
+  parseTimeoutMs?: number;
+}
+
+/** A generated 50 MB register header is not worth parsing; the largest kernel .c is ~2 MB. */
+export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
+/** Kernel files parse at 2-6 MB/s, so a file within the size limit needs a second or two. */
+export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
+
 /** Plain data, so that it can be sent to worker threads. */
-export interface ParseOptions {
+export interface ParseOptions extends ParseLimits {
   blank: string[];
   blankWithArgs: string[];
   exportMacros: string[];
@@ -25,6 +40,8 @@ export interface FileOutcome {
   cached?: boolean;
   /** Content key of the file, for the tree index. */
   key?: string;
+  /** Bytes of source run through the parser (not for cache hits), to bound a thread's memory. */
+  parsedBytes?: number;
 }
 
 let openCache: SummaryCache | null = null;
@@ -44,6 +61,16 @@ export function decodeSource(bytes: Uint8Array): string {
     return latin1.decode(bytes);
   }
 }
+
+/** 4 MiB, 50.0 MiB, 12 KiB, 900 bytes. */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+class ParseTimeout extends Error {}
 
 let parser: Parser | null = null;
 let prepared: { key: string; sets: BlankSets; exportMacros: Set<string> } | null = null;
@@ -67,41 +94,91 @@ function setup(options: ParseOptions) {
   return { parser, ...prepared };
 }
 
+/** The summary of a file's text; throws when the parse times out or extraction fails. */
 export function summarizeSource(text: string, file: string, options: ParseOptions): FileSummary {
   const { parser, sets, exportMacros } = setup(options);
   const blanked = blankAnnotations(text, sets);
+  parser.setTimeoutMicros((options.parseTimeoutMs ?? 0) * 1000);
   // The default 32 KiB buffer cannot hold large files; size the buffer to the whole text.
-  const tree = parser.parse(blanked, undefined, { bufferSize: blanked.length * 2 + 1024 });
+  const tree = parser.parse(blanked, undefined, { bufferSize: blanked.length * 2 + 1024 }) as Parser.Tree | null;
+  if (!tree) {
+    // A parser stopped by its timeout resumes the same parse next time unless reset: the next
+    // file would get this one's tree.
+    parser.reset();
+    throw new ParseTimeout();
+  }
   return extractSummary(tree, blanked, file, { exportMacros });
 }
 
-export function summarizeFile(root: string, file: string, options: ParseOptions, knownKey?: string): FileOutcome {
-  const cache = options.cache ? cacheFor(options.cache) : undefined;
-  if (cache && knownKey) {
-    // The tree index vouches that the file is unchanged: no need to read it.
-    const hit = cache.get(knownKey, file);
-    if (hit) return { summary: hit, cached: true, key: knownKey };
+function notAnalyzed(file: string, reason: string): FileOutcome {
+  return { notification: { level: 'error', file, message: `${reason}; not analyzed` } };
+}
+
+function tooLarge(file: string, size: number, options: ParseLimits): FileOutcome | undefined {
+  const limit = options.maxFileSize ?? 0;
+  if (limit <= 0 || size <= limit) return undefined;
+  return notAnalyzed(file, `${formatSize(size)}, larger than --max-file-size ${formatSize(limit)}`);
+}
+
+/** Parses decoded text, turning what the parser cannot finish into a notification. */
+function parseText(text: string, file: string, options: ParseOptions): FileOutcome {
+  try {
+    return { summary: summarizeSource(text, file, options), parsedBytes: text.length };
+  } catch (err) {
+    if (err instanceof ParseTimeout) {
+      return notAnalyzed(file, `parsing took longer than --parse-timeout ${(options.parseTimeoutMs ?? 0) / 1000} s`);
+    }
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      return notAnalyzed(file, 'nested too deeply to analyze (the syntax tree exceeds the stack)');
+    }
+    return notAnalyzed(file, `could not be parsed (${oneLine(err)})`);
   }
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+/**
+ * The outcome for text that is not on disk (a patched file, a test's overlay), checked as a
+ * file read from disk would be.
+ */
+export function summarizeText(text: string, file: string, options: ParseOptions): FileOutcome {
+  const large = tooLarge(file, Buffer.byteLength(text), options);
+  if (large) return large;
+  if (text.includes('\0')) return notAnalyzed(file, 'binary file (it contains NUL bytes)');
+  return parseText(text, file, options);
+}
+
+export function summarizeFile(root: string, file: string, options: ParseOptions, knownKey?: string): FileOutcome {
+  const full = path.join(root, file);
+  const cache = options.cache ? cacheFor(options.cache) : undefined;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path.join(root, file));
+    // Checked before the cache too, so that what is analyzed does not depend on the cache.
+    const st = statSync(full);
+    if (!st.isFile()) return notAnalyzed(file, 'not a regular file');
+    const large = tooLarge(file, st.size, options);
+    if (large) return large;
+    if (cache && knownKey) {
+      // The tree index vouches that the file is unchanged: no need to read it.
+      const hit = cache.get(knownKey, file);
+      if (hit) return { summary: hit, cached: true, key: knownKey };
+    }
+    bytes = readFileSync(full);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-    return { notification: { level: 'error', file, message: `cannot read file (${code}); not analyzed` } };
+    return notAnalyzed(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`);
   }
-  if (bytes.includes(0)) {
-    return { notification: { level: 'warning', file, message: 'binary file (NUL byte); not analyzed' } };
-  }
+  // A file that grew since the check is judged by what was read.
+  const large = tooLarge(file, bytes.length, options);
+  if (large) return large;
+  if (bytes.includes(0)) return notAnalyzed(file, 'binary file (it contains NUL bytes)');
   const key = cache?.key(bytes);
   if (cache && key) {
     const hit = cache.get(key, file);
     if (hit) return { summary: hit, cached: true, key };
   }
-  try {
-    const summary = summarizeSource(decodeSource(bytes), file, options);
-    if (cache && key) cache.put(key, summary);
-    return { summary, ...(key ? { key } : {}) };
-  } catch (err) {
-    return { notification: { level: 'error', file, message: `could not be parsed: ${(err as Error).message}` } };
-  }
+  const outcome = parseText(decodeSource(bytes), file, options);
+  if (cache && key && outcome.summary) cache.put(key, outcome.summary);
+  return key && outcome.summary ? { ...outcome, key } : outcome;
 }
