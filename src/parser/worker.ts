@@ -8,6 +8,8 @@ export interface ParseTask {
   options: ParseOptions;
   /** Content keys of files known to be unchanged. */
   keys?: Record<string, string>;
+  /** Shared with the main thread: non-zero once the run is interrupted (the rest of the batch is skipped). */
+  stop?: Int32Array;
 }
 
 export interface SearchTask {
@@ -17,7 +19,12 @@ export interface SearchTask {
 }
 
 export function parseBatch(task: ParseTask): FileOutcome[] {
-  return task.files.map((file) => summarizeFile(task.root, file, task.options, task.keys?.[file]));
+  const outcomes: FileOutcome[] = [];
+  for (const file of task.files) {
+    if (task.stop && Atomics.load(task.stop, 0)) break;
+    outcomes.push(summarizeFile(task.root, file, task.options, task.keys?.[file]));
+  }
+  return outcomes;
 }
 
 export function searchBatch(task: SearchTask): number[] {
