@@ -104,7 +104,14 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
       } else if (!include(childRel) || exclude(childRel)) {
         continue;
       } else if (entry.isFile()) {
-        const st = statSync(full, { throwIfNoEntry: false });
+        let st: Stats | undefined;
+        try {
+          st = statSync(full, { throwIfNoEntry: false });
+        } catch (err) {
+          // A directory that may be listed but not searched (no x bit) lets nothing in it be read.
+          notifications.push({ level: 'error', file: childRel, message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'}); not analyzed` });
+          continue;
+        }
         if (!st) continue; // removed since it was listed
         if (!readable(full, st)) {
           notifications.push({ level: 'error', file: childRel, message: 'cannot read file (EACCES); not analyzed' });

@@ -1,5 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../discover.js';
 import type { Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { type ArtifactRole, renderSarif } from '../output/sarif.js';
@@ -28,7 +29,11 @@ export function renderReport(format: 'text' | 'sarif', report: Report, root: str
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-/** Writes to a temporary file and renames it, so that a reader never sees half a report. */
+/**
+ * Writes to a temporary file beside the target and renames it, so that a reader never sees half
+ * a report and a failed write leaves the old report (or none) in place. Synchronous on purpose:
+ * a signal is handled before the temporary file exists or after the rename.
+ */
 export function writeOutput(text: string, file?: string): void {
   if (!file) {
     process.stdout.write(text);
@@ -41,6 +46,6 @@ export function writeOutput(text: string, file?: string): void {
     renameSync(temp, target);
   } catch (err) {
     rmSync(temp, { force: true });
-    throw err;
+    throw new UsageError(`--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }

@@ -1,25 +1,51 @@
 // dmalint [paths…]: scan a kernel tree and report unsafe handling of dev->dma_ops.
-// Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error.
-import { existsSync } from 'node:fs';
+// Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error, 3 internal error
+// (main.ts), 4 no new findings but some files could not be analyzed, 130/143 interrupted.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import { UsageError, findRoot, toTreePath } from '../discover.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
+import { renderText } from '../output/text.js';
+import type { Notification } from '../model.js';
 import type { Config } from '../config/types.js';
 import { type Suppressions, applySuppressions } from '../suppress/apply.js';
 import { type Collected, type Mode, collect } from './collect.js';
+import { Interrupted, requestStop } from '../parser/parse-files.js';
 import { renderReport, writeOutput } from './report.js';
 import { formatStats, progressReporter } from './progress.js';
 import { TOOL_VERSION } from '../version.js';
 
 export const SAMPLE_TREE = fileURLToPath(new URL('../../../fixtures/sample', import.meta.url));
 
-function positiveInt(value: string): number {
+/** Exit status of a run that has no new findings but left files it needed unanalyzed. */
+export const EXIT_INCOMPLETE = 4;
+const EXIT_ON_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** More threads than this is a typo, and each would load its own parser. */
+const MAX_JOBS = 1024;
+
+function jobCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  if (!/^\d+$/.test(value.trim()) || n > MAX_JOBS) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_JOBS}`);
   return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30 };
+
+/** 4194304, 4M, 4MiB, 512k: bytes (units are powers of 1024). */
+function byteSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new InvalidArgumentError('expected a size such as 4194304, 512K or 4M (0: no limit)');
+  return Math.round(Number(m[1]) * unit);
+}
+
+function seconds(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('expected a number of seconds (0: no limit)');
+  return Number(value) * 1000;
 }
 
 const OMITTABLE = ['unchanged', 'absent', 'suppressed'] as const;
@@ -47,9 +73,11 @@ function program(): Command {
     .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml')
     .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
     .option('--kconfig <file>', 'a kernel .config: analyze only the files and branches it compiles')
-    .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', positiveInt)
+    .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
-    .option('--no-cache', 'parse every file again, and store nothing')
+    .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
+    .option('--max-file-size <size>', 'report larger files instead of parsing them (default: 4M; 0: no limit)', byteSize)
+    .option('--parse-timeout <seconds>', 'report a file whose parse takes longer, and go on (default: 10; 0: no limit)', seconds)
     .addOption(
       new Option('--diff <patch>', 'report only what this patch introduces or fixes: a unified diff or git format-patch mail (- reads stdin)').conflicts(['since', 'baseline']),
     )
@@ -70,6 +98,8 @@ interface Options {
   arch?: string;
   kconfig?: string;
   jobs?: number;
+  maxFileSize?: number;
+  parseTimeout?: number;
   quiet?: boolean;
   cache: boolean;
   cacheDir?: string;
@@ -119,6 +149,49 @@ function suppress(collected: Collected, config: Config, root: string, partial: b
   return applySuppressions(collected.results, config.suppressions, (file) => reportPath(root, file), everything);
 }
 
+/** Where the report goes must exist before a long scan, not be found missing after it. */
+function checkOutput(file: string): void {
+  const target = path.resolve(file);
+  const dir = statSync(path.dirname(target), { throwIfNoEntry: false });
+  if (!dir?.isDirectory()) throw new UsageError(`--output ${file}: no such directory ${path.dirname(target)}`);
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${file}: is a directory`);
+}
+
+type Signal = keyof typeof EXIT_ON_SIGNAL;
+/** How long an interrupted run may take to stop before it is ended regardless. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * On SIGINT or SIGTERM the scan stops at its next batch (a parser thread cannot be stopped in
+ * the middle of a parse: parse-files.ts), no report is written and the exit status is 130 or
+ * 143. A second SIGINT ends the process at once. The report is only ever written whole and
+ * synchronously (report.ts), so a signal is handled before it starts or after it is done.
+ */
+function stopOnSignals(): { received: () => Signal | undefined; restore: () => void } {
+  let received: Signal | undefined;
+  const handler = (signal: Signal) => {
+    received ??= signal;
+    process.stderr.write(`dmalint: interrupted by ${signal}; stopping without a report\n`);
+    requestStop();
+    setTimeout(() => process.exit(EXIT_ON_SIGNAL[signal]), STOP_GRACE_MS).unref();
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return {
+    received: () => received,
+    restore: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      requestStop(false);
+    },
+  };
+}
+
+/** Files the analysis needed but could not read or parse: the run is incomplete. */
+function incomplete(notifications: readonly Notification[]): boolean {
+  return notifications.some((n) => n.level === 'error');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const cmd = program();
   try {
@@ -129,17 +202,31 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = cmd.opts<Options>();
   const paths = cmd.args;
+  const signals = stopOnSignals();
   try {
     const config = loadConfig(opts.config, opts.arch ? { arch: opts.arch } : {});
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const mode = modeOf(opts);
     const root = rootOf(opts, paths, mode);
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
+    if (!statSync(root).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
+    if (opts.output !== undefined) checkOutput(opts.output);
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
     const cacheDir = opts.cache ? opts.cacheDir : false;
     if (opts.kconfig !== undefined && !existsSync(opts.kconfig)) throw new UsageError(`--kconfig ${opts.kconfig}: no such file`);
-    const collected = await collect(mode, { root, config, reportPaths, workers: opts.jobs, cacheDir, kconfig: opts.kconfig, onProgress: progress.update });
+    const collected = await collect(mode, {
+      root,
+      config,
+      reportPaths,
+      workers: opts.jobs,
+      cacheDir,
+      kconfig: opts.kconfig,
+      limits: { maxFileSize: opts.maxFileSize, parseTimeoutMs: opts.parseTimeout },
+      onProgress: progress.update,
+    });
+    const signal = signals.received();
+    if (signal) return EXIT_ON_SIGNAL[signal];
     for (const scanned of collected.scans) {
       progress.done(scanned);
       if (opts.stats) process.stderr.write(formatStats(scanned));
@@ -147,10 +234,13 @@ export async function main(argv: string[]): Promise<number> {
 
     // The tree root itself given as a path ('.') is the whole tree.
     const { results, stale } = suppress(collected, config, root, reportPaths.some((p) => p !== ''));
-    const exitCode = results.some(counts) ? 1 : 0;
+    const exitCode = results.some(counts) ? 1 : incomplete(collected.notifications) ? EXIT_INCOMPLETE : 0;
+    const notifications = [...collected.notifications, ...stale];
+    // A text report on stdout carries them; otherwise CI logs must still say what was skipped.
+    if (opts.format !== 'text' || opts.output !== undefined) process.stderr.write(renderText([], notifications));
     const report = renderReport(
       opts.format,
-      { results: omitted(results, opts.omit), notifications: [...collected.notifications, ...stale], artifactRoles: collected.artifactRoles },
+      { results: omitted(results, opts.omit), notifications, artifactRoles: collected.artifactRoles },
       root,
       ['dmalint', ...argv.slice(2)].join(' '),
       exitCode,
@@ -158,11 +248,15 @@ export async function main(argv: string[]): Promise<number> {
     writeOutput(report, opts.output);
     return exitCode;
   } catch (err) {
+    const signal = signals.received();
+    if (err instanceof Interrupted && signal) return EXIT_ON_SIGNAL[signal];
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`${err instanceof ConfigError ? err.problems.map((p) => `dmalint: ${p}`).join('\n') : `dmalint: ${err.message}`}\n`);
       return 2;
     }
     throw err;
+  } finally {
+    signals.restore();
   }
 }
 
