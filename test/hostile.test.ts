@@ -196,6 +196,8 @@ test('usage errors exit 2 with one line and no stack trace: conflicting, malform
     [['--parse-timeout', 'soon'], /expected a number of seconds/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['--root', path.join(root, 'drivers/x/x.c')], /^dmalint: --root .*x\.c: not a directory$/],
+    [['--kconfig', path.join(root, 'drivers')], /^dmalint: --kconfig .*drivers: not a file$/],
+    [['--kconfig', path.join(root, '.config')], /^dmalint: --kconfig .*\.config: no such file$/],
     [['--output', path.join(root, 'no/such/dir/out.txt')], /^dmalint: --output .*: no such directory .*no\/such\/dir$/],
     [['--output', path.join(root, 'drivers')], /^dmalint: --output .*drivers: is a directory$/],
     [['--config', config], /^dmalint: .*rules\.yaml:2: paths\.include\.0: bad glob 'drivers\/\[iommu\/\*\.c': '\[' is never closed/],

@@ -1,7 +1,7 @@
 // dmalint [paths…]: scan a kernel tree and report unsafe handling of dev->dma_ops.
 // Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error, 3 internal error
 // (main.ts), 4 no new findings but some files could not be analyzed, 130/143 interrupted.
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -157,6 +157,18 @@ function checkOutput(file: string): void {
   if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${file}: is a directory`);
 }
 
+/** An input file named by an option, checked before the scan so that a bad one is one line, not a stack trace. */
+function checkReadable(option: string, file: string): void {
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`${option} ${file}: not a file`);
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${option} ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`}`);
+  }
+}
+
 type Signal = keyof typeof EXIT_ON_SIGNAL;
 /** How long an interrupted run may take to stop before it is ended regardless. */
 const STOP_GRACE_MS = 10_000;
@@ -214,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
     const cacheDir = opts.cache ? opts.cacheDir : false;
-    if (opts.kconfig !== undefined && !existsSync(opts.kconfig)) throw new UsageError(`--kconfig ${opts.kconfig}: no such file`);
+    if (opts.kconfig !== undefined) checkReadable('--kconfig', opts.kconfig);
     const collected = await collect(mode, {
       root,
       config,
