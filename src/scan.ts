@@ -148,6 +148,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.parseAll) {
       await parse(files);
     } else {
+      // One tree-wide search for the seed and effect words together; both lists are then
+      // answered from the index (a ripgrep pass over a kernel tree costs half a second).
+      await search([], [...seedWords(config), ...effectWords(config)]);
       await parse(await search(files, seedWords(config)));
       const searched = new Set<string>();
       let effectFiles: string[] | undefined;
