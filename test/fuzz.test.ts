@@ -88,7 +88,10 @@ function insideText(l: Location, lines: string[]): boolean {
   return l.line >= 1 && l.line <= lines.length && l.col >= 1 && l.col <= lines[l.line - 1]!.length + 1;
 }
 
-test('damaged C never breaks the scan nor moves the findings of untouched files', { timeout: 120_000 }, async () => {
+const RUNS = Number(process.env.DMALINT_FUZZ_RUNS ?? 150);
+const SEED = process.env.DMALINT_FUZZ_SEED === undefined ? undefined : Number(process.env.DMALINT_FUZZ_SEED);
+
+test('damaged C never breaks the scan nor moves the findings of untouched files', { timeout: 60_000 + RUNS * 200 }, async () => {
   const baseline = await scanWith(new Map(VICTIMS));
   const expected = victimFindings(baseline.findings);
   assert.deepEqual(
@@ -100,8 +103,6 @@ test('damaged C never breaks the scan nor moves the findings of untouched files'
     ],
     'the victims have findings to lose',
   );
-  const runs = Number(process.env.DMALINT_FUZZ_RUNS ?? 150);
-  const seed = process.env.DMALINT_FUZZ_SEED === undefined ? undefined : Number(process.env.DMALINT_FUZZ_SEED);
   await fc.assert(
     fc.asyncProperty(fc.nat({ max: TARGETS.length - 1 }), fc.array(damage, { minLength: 1, maxLength: 4 }), async (index, damages) => {
       const target = TARGETS[index]!;
@@ -119,6 +120,6 @@ test('damaged C never breaks the scan nor moves the findings of untouched files'
       renderReport('text', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 1);
       assert.deepEqual(validateSarif(JSON.parse(renderReport('sarif', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 1))), []);
     }),
-    { numRuns: runs, ...(seed === undefined ? {} : { seed }) },
+    { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
   );
 });
