@@ -6,7 +6,7 @@
 //
 // The untouched files are "victims" whose names and call paths no fixture shares, so that no
 // damage elsewhere can legitimately change their findings (a header's struct or a caller in
-// the damaged file could change those of fixture files). Runs: DMALINT_FUZZ_RUNS (default 150),
+// the damaged file could change those of fixture files). Runs: DMALINT_FUZZ_RUNS (default 100),
 // seed: DMALINT_FUZZ_SEED (default: a new one each run, printed on failure).
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -88,7 +88,7 @@ function insideText(l: Location, lines: string[]): boolean {
   return l.line >= 1 && l.line <= lines.length && l.col >= 1 && l.col <= lines[l.line - 1]!.length + 1;
 }
 
-const RUNS = Number(process.env.DMALINT_FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.DMALINT_FUZZ_RUNS ?? 100);
 const SEED = process.env.DMALINT_FUZZ_SEED === undefined ? undefined : Number(process.env.DMALINT_FUZZ_SEED);
 
 test('damaged C never breaks the scan nor moves the findings of untouched files', { timeout: 60_000 + RUNS * 200 }, async () => {

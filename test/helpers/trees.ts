@@ -4,7 +4,10 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { NOTIFIER } from './snippets.js';
+
+export const MiB = 1024 * 1024;
 import { writeFiles } from './cli.js';
+import { formatSize } from '../../src/parser/parse-file.js';
 
 /**
  * Driver number `i` of `n`: a bus notifier that sets the ops through a helper defined in the
@@ -29,13 +32,13 @@ export function writeDrivers(root: string, n: number, filler = 0): void {
   for (let i = 0; i < n; i++) writeFileSync(path.join(root, `drivers/gen/drv${i}.c`), generatedDriver(i, n, filler));
 }
 
-export const MiB = 1024 * 1024;
-
 /**
  * Files no tree should hold but real ones do, with what dmalint must say about each (tree path →
- * expected notification, '' when the file is rightly passed over in silence).
+ * expected notification, '' when the file is rightly passed over in silence). The generated
+ * headers are 50 MiB, as a real one, over the default 4 MiB limit; or, where the test says so,
+ * `headers.size` over `headers.limit`.
  */
-export function writeHostileFiles(root: string): Map<string, string> {
+export function writeHostileFiles(root: string, headers = { size: 50 * MiB, limit: 4 * MiB }): Map<string, string> {
   const expect = new Map<string, string>();
   const put = (file: string, content: string | Buffer, notification = '') => {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -51,14 +54,12 @@ export function writeHostileFiles(root: string): Map<string, string> {
   put('drivers/hostile/binary-quiet.c', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0xff, 0xfe]));
   put('drivers/hostile/deep.c', `int deep(struct device *dev)\n{${'{'.repeat(20000)}set_dma_ops(dev, 0);${'}'.repeat(20000)}}\n`,
     'error: nested too deeply to analyze (the syntax tree exceeds the stack); not analyzed');
-  // A generated register header of 50 MB, one that mentions the ops and one that does not.
-  const header = (mention: boolean) => {
-    const line = '#define DCN_REG_0000_MASK 0x00000001L\n';
-    const body = line.repeat(Math.ceil((50 * MiB) / line.length));
-    return mention ? `${body}#define DCN_OPS dma_ops\n` : body;
-  };
-  put('include/gen/regs.h', header(true), 'error: 50.0 MiB, larger than --max-file-size 4 MiB; not analyzed');
-  put('include/gen/regs-quiet.h', header(false));
+  // A generated register header, one that mentions the ops and one that does not.
+  const line = '#define DCN_REG_0000_MASK 0x00000001L\n';
+  const body = line.repeat(Math.ceil(headers.size / line.length));
+  put('include/gen/regs.h', `#define DCN_OPS dma_ops\n${body}`.slice(0, headers.size),
+    `error: ${formatSize(headers.size)}, larger than --max-file-size ${formatSize(headers.limit)}; not analyzed`);
+  put('include/gen/regs-quiet.h', body.slice(0, headers.size));
   const link = (file: string, target: string, notification = '') => {
     symlinkSync(target, path.join(root, file));
     expect.set(file, notification);
