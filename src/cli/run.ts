@@ -170,8 +170,11 @@ function checkReadable(option: string, file: string): void {
 }
 
 type Signal = keyof typeof EXIT_ON_SIGNAL;
-/** How long an interrupted run may take to stop before it is ended regardless. */
-const STOP_GRACE_MS = 10_000;
+/**
+ * How long an interrupted run may take to stop before it is ended regardless (and perhaps
+ * aborted by a thread still in a parse): longer than the default parse timeout.
+ */
+const STOP_GRACE_MS = 15_000;
 
 /**
  * On SIGINT or SIGTERM the scan stops at its next batch (a parser thread cannot be stopped in
