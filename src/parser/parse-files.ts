@@ -40,12 +40,14 @@ const MIN_THREAD_PARSE = 2 * 1024 * 1024;
 /** The main thread lets signals and timers in this often while it parses. */
 const INLINE_YIELD_MS = 50;
 const INLINE_SEARCH_LIMIT = 2000;
+const PARSE_BATCH = 16;
+const SEARCH_BATCH = 512;
 
 /**
  * Stopping a thread in the middle of a parse aborts the whole process (tree-sitter calls back
  * into JavaScript for its input, and that call throws through C code), so an interrupted run
- * stops between batches: no new batch starts, those running finish, and the scan unwinds with
- * Interrupted.
+ * stops between files: no new batch starts, each thread ends its batch after the file it is
+ * parsing, and the scan unwinds with Interrupted.
  */
 export class Interrupted extends Error {
   override name = 'Interrupted';
@@ -63,8 +65,6 @@ export function requestStop(stop = true): void {
 function checkStop(): void {
   if (stopRequested) throw new Interrupted('interrupted');
 }
-const PARSE_BATCH = 16;
-const SEARCH_BATCH = 512;
 
 export class Workers {
   private pool: Piscina | null = null;
@@ -92,7 +92,7 @@ export class Workers {
     return this.pool;
   }
 
-  /** Text search in batches (JavaScript only: a thread may be stopped in the middle of one). */
+  /** Text search in batches; an interrupted run stops after those already started. */
   private async batches<T, R>(items: readonly T[], size: number, run: (slice: T[]) => Promise<R[]>): Promise<R[]> {
     checkStop();
     const jobs: Promise<R[]>[] = [];
