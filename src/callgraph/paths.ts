@@ -2,6 +2,7 @@
 // a shortest one, and every node is visited once, so recursion terminates.
 import type { CallSite } from '../parser/summary.js';
 import type { Edge, FnNode } from './graph.js';
+import { compareText } from '../order.js';
 
 export interface Reached {
   fn: FnNode;
@@ -16,7 +17,7 @@ function chain(parent: Map<FnNode, Edge | null>, fn: FnNode, forward: boolean): 
 }
 
 const byPosition = (a: Edge, b: Edge) =>
-  a.to.file.localeCompare(b.to.file) || a.site.line - b.site.line || a.site.col - b.site.col || a.to.id - b.to.id;
+  compareText(a.to.file, b.to.file) || a.site.line - b.site.line || a.site.col - b.site.col || a.to.id - b.to.id;
 
 /**
  * Functions reachable from `start` through calls, with the path to each. `follow` decides
@@ -47,7 +48,7 @@ export function callersOf(start: FnNode, blocked: ReadonlySet<FnNode>): Reached[
     const fn = order[i]!;
     if (i > 0 && blocked.has(fn)) continue;
     const callers = [...fn.callers].sort(
-      (a, b) => a.from.file.localeCompare(b.from.file) || a.site.line - b.site.line || a.from.id - b.from.id,
+      (a, b) => compareText(a.from.file, b.from.file) || a.site.line - b.site.line || a.from.id - b.from.id,
     );
     for (const edge of callers) {
       if (parent.has(edge.from)) continue;

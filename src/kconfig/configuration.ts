@@ -39,6 +39,11 @@ export class Configuration {
     return new Configuration(root, config.arch, dotconfigPath === undefined ? undefined : readDotConfig(dotconfigPath), cacheDir);
   }
 
+  /** Reads what every question will need now, e.g. while ripgrep runs in its own process. */
+  prepare(): void {
+    if (!this.dotconfig) this.kconfig();
+  }
+
   /** The Kconfig files, read on first need (only without a .config). */
   private kconfig(): KconfigDb {
     this.db ??= KconfigDb.load(this.root, this.arch, this.cacheDir);

@@ -314,7 +314,8 @@ export function renderSarif(input: SarifInput): Sarif.Log {
         originalUriBaseIds: { [SRCROOT]: { uri: rootUri(input.rootDir) } },
         artifacts: artifacts.list(),
         // The model counts columns in characters, not UTF-16 code units.
-        columnKind: 'unicodeCodePoints',
+        // Columns are JavaScript string offsets, as tree-sitter reports them for a JS string.
+        columnKind: 'utf16CodeUnits',
         results: findings.map((f) => result(f, ruleIndex, artifacts)),
       },
     ],

@@ -40,7 +40,7 @@ const MIN_THREAD_PARSE = 2 * 1024 * 1024;
 /** The main thread lets signals and timers in this often while it parses. */
 const INLINE_YIELD_MS = 50;
 const INLINE_SEARCH_LIMIT = 2000;
-const PARSE_BATCH = 16;
+const PARSE_BATCH = 4;
 const SEARCH_BATCH = 512;
 
 /**

@@ -6,6 +6,7 @@ import { type Config, activePairs } from '../config/types.js';
 import type { Location, PathStep } from '../model.js';
 import type { CallSite, MemberWrite } from '../parser/summary.js';
 import { isDeviceObject } from '../callgraph/device.js';
+import { compareText } from '../order.js';
 
 export { isDeviceObject };
 
@@ -114,4 +115,4 @@ export function siteLocation(fn: FnNode, site: { line: number; col: number; endL
 }
 
 export const compareLocations = (a: Location, b: Location) =>
-  a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
+  compareText(a.file, b.file) || a.line - b.line || a.col - b.col;
