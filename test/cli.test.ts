@@ -1,10 +1,11 @@
 // The dmalint command as users run it: exit status, formats, paths, errors.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { dmalint, tree } from './helpers/cli.js';
+import { CLI, dmalint, tree } from './helpers/cli.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { validateSarif } from './helpers/sarif-schema.js';
 
@@ -15,6 +16,16 @@ test('with no path it scans the bundled sample tree and reports findings (exit 1
   for (const rule of ['set-dma-ops-outside-setup-teardown', 'attach-before-setup', 'asymmetric-teardown']) {
     assert.ok(r.stdout.includes(`[${rule}]`), `the sample shows ${rule}`);
   }
+});
+
+test('the package bin runs by itself, as npx runs it (executable, with its shebang)', () => {
+  const bin = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).bin.dmalint;
+  const binPath = fileURLToPath(new URL(`../../${bin}`, import.meta.url));
+  assert.equal(binPath, CLI, 'the tests run the same file the package exposes');
+  const r = spawnSync(binPath, ['--no-cache', '--version'], { encoding: 'utf8' });
+  assert.equal(r.error, undefined, `${binPath} cannot be executed: ${r.error?.message}`);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
 });
 
 test("the sample tree's SARIF validates against the SARIF 2.1.0 schema and carries every path", () => {
