@@ -1,7 +1,8 @@
 // Turns one syntax tree into a FileSummary: functions with their call sites and member writes,
 // ops tables, exports, macros and struct definitions. Written to survive tree-sitter's error
 // recovery on kernel code: unknown node kinds are searched, never skipped.
-import type { SyntaxNode, Tree } from 'tree-sitter';
+import type { Tree } from 'tree-sitter';
+import { type SyntaxNode, plainTree } from './plain-tree.js';
 import { type Facts, factsOf } from './facts.js';
 import { PREPROC_CONTAINERS, branches, negate } from './preproc.js';
 import type {
@@ -25,7 +26,10 @@ import {
   peel,
   startPos,
   textOf,
-  typeName, kind, verifyNodeLayout, fieldOf } from './syntax.js';
+  typeName,
+  kind,
+  fieldOf,
+} from './syntax.js';
 
 export interface ExtractOptions {
   /** Top-level macros that export a symbol: EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, … */
@@ -108,7 +112,7 @@ class FileExtractor {
 
   private errorNode(node: SyntaxNode): void {
     this.summary.errorNodes++;
-    this.summary.errorSpans.push([node.startPosition.row + 1, node.endPosition.row + 1]);
+    this.summary.errorSpans.push([node.startRow + 1, node.endRow + 1]);
   }
 
   // ---- file scope ---------------------------------------------------------------------------
@@ -304,7 +308,7 @@ class FileExtractor {
       params.push({ name: pname ?? '', structType: typeName(this.src, fieldOf(p, 'type')) });
     }
     const fn: FunctionSummary = {
-      name: name ?? `<anonymous@${node.startPosition.row + 1}>`,
+      name: name ?? `<anonymous@${node.startRow + 1}>`,
       isStatic,
       cond,
       params,
@@ -314,7 +318,7 @@ class FileExtractor {
       valueRefs: [],
       recovered: recovered || !name || undefined,
       ...startPos(this.src, node),
-      endLine: node.endPosition.row + 1,
+      endLine: node.endRow + 1,
     };
     const body = fieldOf(node, 'body');
     this.walkFunction(fn, body);
@@ -323,7 +327,7 @@ class FileExtractor {
 
   private orphanBody(node: SyntaxNode, cond: string[]): void {
     const fn: FunctionSummary = {
-      name: `<file-scope code at line ${node.startPosition.row + 1}>`,
+      name: `<file-scope code at line ${node.startRow + 1}>`,
       isStatic: false,
       cond,
       params: [],
@@ -333,7 +337,7 @@ class FileExtractor {
       valueRefs: [],
       recovered: true,
       ...startPos(this.src, node),
-      endLine: node.endPosition.row + 1,
+      endLine: node.endRow + 1,
     };
     this.walkFunction(fn, node);
     this.orphanCount += fn.calls.length;
@@ -680,8 +684,8 @@ class FileExtractor {
 }
 
 export function extractSummary(tree: Tree, text: string, file: string, options: ExtractOptions): FileSummary {
-  verifyNodeLayout(tree.rootNode);
-  const extractor = new FileExtractor(makeSource(text), file, options);
-  extractor.run(tree.rootNode);
+  const src = makeSource(text);
+  const extractor = new FileExtractor(src, file, options);
+  extractor.run(plainTree(tree, src));
   return extractor.summary;
 }

@@ -2,9 +2,8 @@
 // as dev->archdata.dma_ops_setup) and constraints on parameters compared with constants (a
 // notifier's event). Anything the condition does not clearly say is left out: an unknown
 // condition constrains nothing, so no path is ever wrongly excluded.
-import type { SyntaxNode } from 'tree-sitter';
 import type { ParamConstraint } from './summary.js';
-import { type SourceText, textOf, kind, fieldOf } from './syntax.js';
+import { type SourceText, type SyntaxNode, textOf, kind, fieldOf } from './syntax.js';
 
 export interface Facts {
   guards: string[];

@@ -1,7 +1,6 @@
 // Preprocessor branches: each piece of a file lives under a stack of conditions. Only literal
 // `#if 0` / `#if 1` are decided here; deciding CONFIG_* needs a .config and is a later stage's job.
-import type { SyntaxNode } from 'tree-sitter';
-import { type SourceText, textOf, kind, fieldOf } from './syntax.js';
+import { type SourceText, type SyntaxNode, textOf, kind, fieldOf } from './syntax.js';
 
 export const PREPROC_CONTAINERS = new Set([
   'preproc_if',
@@ -45,7 +44,7 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
     let own: string;
     if (kind(current) === 'preproc_ifdef' || kind(current) === 'preproc_elifdef') {
       const name = fieldOf(current, 'name');
-      const negated = textOf(src, current.child(0)!).includes('ndef');
+      const negated = current.child(0)?.type.includes('ndef') ?? false;
       own = name ? `${negated ? '!' : ''}defined(${textOf(src, name)})` : '';
     } else if (kind(current) === 'preproc_else') {
       own = '';
@@ -55,9 +54,7 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
     }
     const value = own === '' ? true : literal(own);
     const alternative: SyntaxNode | null = fieldOf(current, 'alternative');
-    const body = current.namedChildren.filter(
-      (c) => c !== alternative && c.id !== fieldOf(current!, 'condition')?.id && c.id !== fieldOf(current!, 'name')?.id,
-    );
+    const body = current.namedChildren.filter((c) => c.field !== 'alternative' && c.field !== 'condition' && c.field !== 'name');
     const parts = [...earlier.map(negate)];
     if (value === undefined) parts.push(own);
     const dead = earlierTrue || value === false;
