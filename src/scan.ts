@@ -121,6 +121,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const workers = new Workers(options.workers);
   const rg = options.ripgrep === false ? undefined : findRipgrep();
   const prefilter = new Prefilter(root, files, changed, index, workers, rg, overlay);
+  // A tree scanned for the first time parses its candidates: start the threads meanwhile.
+  if (options.parseAll || seedWords(config).some((w) => !index.knows(w))) workers.prestart(parseOptions);
   const configuration = options.configAware === false ? undefined : Configuration.open(root, config, options.kconfig, cacheDir);
   const summaries: FileSummary[] = [];
   const notifications: Notification[] = [...listing.notifications];

@@ -94,6 +94,11 @@ function setup(options: ParseOptions) {
   return { parser, ...prepared };
 }
 
+/** Loads the native parser now, so that a thread started ahead of its work is ready for it. */
+export function loadParser(options: ParseOptions): void {
+  setup(options);
+}
+
 /** The summary of a file's text; throws when the parse times out or extraction fails. */
 export function summarizeSource(text: string, file: string, options: ParseOptions): FileSummary {
   const { parser, sets, exportMacros } = setup(options);

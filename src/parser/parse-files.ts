@@ -6,7 +6,9 @@
 // started, and memory stays bounded however large the tree: the threads' memory is reused by
 // the next ones. (On 32 MB of generated C with 2 threads: 1.4 GB peak instead of 7.2 GB, and
 // faster.) The main thread (--jobs 0, small sets) is not recycled.
+import { statSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import type { Piscina } from 'piscina';
 import type { Notification } from '../model.js';
 import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
@@ -40,7 +42,9 @@ const MIN_THREAD_PARSE = 2 * 1024 * 1024;
 /** The main thread lets signals and timers in this often while it parses. */
 const INLINE_YIELD_MS = 50;
 const INLINE_SEARCH_LIMIT = 2000;
+/** A batch holds up to this many files, or one file, if larger, of at least PARSE_BATCH_BYTES. */
 const PARSE_BATCH = 4;
+const PARSE_BATCH_BYTES = 64 * 1024;
 const SEARCH_BATCH = 512;
 
 /**
@@ -92,6 +96,17 @@ export class Workers {
     return this.pool;
   }
 
+  /**
+   * Starts the threads and loads the parser in them now, while the main thread and ripgrep do
+   * other work, for a scan that is going to parse many files (a first scan of a tree).
+   */
+  prestart(options: ParseOptions): void {
+    if (this.threads === 0 || this.pool) return;
+    void this.pool_().then((pool) => {
+      for (let i = 0; i < this.threads; i++) pool.run(options, { name: 'warmUp' }).catch(() => {});
+    });
+  }
+
   /** Text search in batches; an interrupted run stops after those already started. */
   private async batches<T, R>(items: readonly T[], size: number, run: (slice: T[]) => Promise<R[]>): Promise<R[]> {
     checkStop();
@@ -109,8 +124,10 @@ export class Workers {
     knownKey: (file: string) => string | undefined = () => undefined,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ParseResult> {
-    // Cache hits cost a file read each: not worth a worker.
-    const inline = this.threads === 0 || files.filter((f) => !knownKey(f)).length <= INLINE_PARSE_LIMIT;
+    // Cache hits cost a file read each: not worth a worker. Threads already started (and warm)
+    // take any set worth sharing.
+    const toParse = files.filter((f) => !knownKey(f)).length;
+    const inline = this.threads === 0 || toParse <= (this.pool ? 1 : INLINE_PARSE_LIMIT);
     const job: ParseJob = { root, files, options, knownKey, ...(onProgress ? { onProgress } : {}) };
     const outcomes = inline ? await this.parseInline(job) : await this.parseInPool(job);
     const result: ParseResult = { summaries: [], keys: new Map(), notifications: [], cached: 0 };
@@ -146,12 +163,11 @@ export class Workers {
    * headroom, the batches in flight finish and the pool is replaced before the next ones.
    */
   private async parseInPool({ root, files, options, knownKey, onProgress }: ParseJob): Promise<FileOutcome[]> {
-    const slices: string[][] = [];
-    for (let i = 0; i < files.length; i += PARSE_BATCH) slices.push(files.slice(i, i + PARSE_BATCH));
-    const results: FileOutcome[][] = new Array(slices.length);
+    const slices = largestFirst(root, files, knownKey);
+    const outcomes: FileOutcome[] = new Array(files.length);
     const inFlight = new Set<Promise<void>>();
     let done = 0;
-    for (const [i, slice] of slices.entries()) {
+    for (const slice of slices) {
       if (stopRequested) {
         await Promise.all(inFlight);
         checkStop();
@@ -161,17 +177,19 @@ export class Workers {
         await this.close();
       }
       const pool = await this.pool_();
-      const keys = Object.fromEntries(slice.flatMap((f) => (knownKey(f) ? [[f, knownKey(f)!]] : [])));
-      const job = (pool.run({ root, files: slice, options, keys, stop: STOP_FLAG } satisfies ParseTask, { name: 'parseBatch' }) as Promise<FileOutcome[]>)
+      const names = slice.map((i) => files[i]!);
+      const keys = Object.fromEntries(names.flatMap((f) => (knownKey(f) ? [[f, knownKey(f)!]] : [])));
+      const job = (pool.run({ root, files: names, options, keys, stop: STOP_FLAG } satisfies ParseTask, { name: 'parseBatch' }) as Promise<FileOutcome[]>)
         // A thread that dies (out of memory, a crash in native code) loses its batch, not the scan.
         .catch((err: unknown): FileOutcome[] =>
-          slice.map((file) => ({
+          names.map((file) => ({
             notification: { level: 'error', file, message: `the parser thread failed (${err instanceof Error ? err.message : String(err)}); not analyzed` },
           })),
         )
-        .then((outcomes) => {
-          results[i] = outcomes; // cut short if the run was interrupted, and then never read
-          this.poolParsed += outcomes.reduce((n, o) => n + (o.parsedBytes ?? 0), 0);
+        .then((results) => {
+          // Cut short if the run was interrupted, and then never read.
+          results.forEach((o, k) => (outcomes[slice[k]!] = o));
+          this.poolParsed += results.reduce((n, o) => n + (o.parsedBytes ?? 0), 0);
           onProgress?.((done += slice.length), files.length);
         })
         .finally(() => inFlight.delete(job));
@@ -180,7 +198,7 @@ export class Workers {
     }
     await Promise.all(inFlight);
     checkStop();
-    return results.flat();
+    return outcomes;
   }
 
   /** The files among `files` that mention one of `words`. */
@@ -217,4 +235,34 @@ export class Workers {
     this.pool = null;
     this.poolParsed = 0;
   }
+}
+
+/**
+ * Batches of indexes into `files`, the largest files first: kernel files range from a few
+ * hundred bytes to 300 KB, and a large file started last would keep one thread busy while the
+ * other waits. Small files share a batch, to spare messages between threads.
+ */
+function largestFirst(root: string, files: readonly string[], knownKey: (file: string) => string | undefined): number[][] {
+  const size = files.map((f) => {
+    if (knownKey(f)) return 0; // answered from the cache
+    try {
+      return statSync(path.join(root, f)).size;
+    } catch {
+      return 0; // the thread reports it
+    }
+  });
+  const order = files.map((_, i) => i).sort((a, b) => size[b]! - size[a]! || a - b);
+  const slices: number[][] = [];
+  let bytes = 0;
+  for (const i of order) {
+    const last = slices.at(-1);
+    if (!last || last.length >= PARSE_BATCH || bytes >= PARSE_BATCH_BYTES) {
+      slices.push([i]);
+      bytes = size[i]!;
+    } else {
+      last.push(i);
+      bytes += size[i]!;
+    }
+  }
+  return slices;
 }

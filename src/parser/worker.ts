@@ -1,5 +1,5 @@
 // Worker-thread entry points, run under piscina: parsing and text search in batches.
-import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
+import { type FileOutcome, type ParseOptions, loadParser, summarizeFile } from './parse-file.js';
 import { filesMentioning, wordsInFiles } from './search.js';
 
 export interface ParseTask {
@@ -33,4 +33,9 @@ export function searchBatch(task: SearchTask): number[] {
 
 export function wordsBatch(task: SearchTask): string[][] {
   return wordsInFiles(task.root, task.files, task.words);
+}
+
+/** Run once per thread ahead of the first parse (the parser takes a while to load). */
+export function warmUp(options: ParseOptions): void {
+  loadParser(options);
 }
