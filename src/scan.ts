@@ -4,7 +4,7 @@ import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
 import { effectWords, growthWords, seedWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
-import { listSourceFiles } from './discover.js';
+import { type Listing, listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type ParseLimits, type ParseOptions, summarizeText } from './parser/parse-file.js';
 import { findRipgrep } from './parser/ripgrep.js';
@@ -47,6 +47,25 @@ export interface ScanOptions {
   /** Return the file summaries too (for the benchmark's parse-recovery figures). */
   keepSummaries?: boolean;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** Work shared with other scans of the same tree and settings (the two sides of a patch). */
+  share?: ScanShare;
+}
+
+/**
+ * What the scans of the two sides of a patch have in common, done once: the listing of the
+ * tree, the configuration's reading of Kconfig and Makefiles, the threads, and the summaries
+ * of the files on disk. Closed by whoever made it.
+ */
+export class ScanShare {
+  listing?: Listing;
+  configuration?: Configuration;
+  workers?: Workers;
+  /** Summaries read or parsed by an earlier scan, by file, with their content key. */
+  readonly summaries = new Map<string, { key: string; summary: FileSummary }>();
+
+  async close(): Promise<void> {
+    await this.workers?.close();
+  }
 }
 
 export interface ScanStats {
@@ -107,7 +126,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   };
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  const listing = await timed('list', () => listSourceFiles(root, config, cacheDir !== false));
+  const share = options.share;
+  const listing = share?.listing ?? (await timed('list', () => listSourceFiles(root, config, cacheDir !== false)));
+  if (share) share.listing = listing;
   const overlay = options.overlay ?? new Map<string, string | null>();
   const files = [...new Set([...listing.files.filter((f) => overlay.get(f) !== null), ...[...overlay].filter(([, t]) => t !== null).map(([f]) => f)])].sort();
   progress('listed', files.length, files.length);
@@ -118,12 +139,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
   const index = TreeIndex.open(cacheDir, root, salt);
   const changed = index.refresh(listing.stats);
-  const workers = new Workers(options.workers);
+  const workers = share?.workers ?? new Workers(options.workers);
+  if (share) share.workers = workers;
   const rg = options.ripgrep === false ? undefined : findRipgrep();
   const prefilter = new Prefilter(root, files, changed, index, workers, rg, overlay);
   // A tree scanned for the first time parses its candidates: start the threads meanwhile.
   if (options.parseAll || seedWords(config).some((w) => !index.knows(w))) workers.prestart(parseOptions);
-  const configuration = options.configAware === false ? undefined : Configuration.open(root, config, options.kconfig, cacheDir);
+  const configuration =
+    options.configAware === false ? undefined : (share?.configuration?.fresh() ?? Configuration.open(root, config, options.kconfig, cacheDir));
+  if (share) share.configuration = configuration;
   const summaries: FileSummary[] = [];
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
@@ -135,10 +159,20 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       timed('parse', async () => {
         for (const f of batch) parsed.add(f);
         if (configuration) batch = batch.filter((f) => configuration.built(f));
-        const onDisk = batch.filter((f) => !overlay.has(f));
+        const live = (s: FileSummary) => (configuration ? configuration.live(s) : s);
+        const known = (f: string) => {
+          const key = index.contentKey(f);
+          const earlier = key === undefined ? undefined : share?.summaries.get(f);
+          return earlier?.key === key ? earlier : undefined;
+        };
+        for (const f of batch) if (!overlay.has(f) && known(f)) summaries.push(live(known(f)!.summary));
+        const onDisk = batch.filter((f) => !overlay.has(f) && !known(f));
         const r = await workers.parse(root, onDisk, parseOptions, (f) => index.contentKey(f), (d, t) => progress('parsed', d, t));
         for (const [f, key] of r.keys) index.setContentKey(f, key);
-        const live = (s: FileSummary) => (configuration ? configuration.live(s) : s);
+        for (const s of r.summaries) {
+          const key = r.keys.get(s.file);
+          if (share && key) share.summaries.set(s.file, { key, summary: s });
+        }
         summaries.push(...r.summaries.map(live));
         notifications.push(...r.notifications);
         cached += r.cached;
@@ -176,7 +210,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       }
     }
   } finally {
-    await workers.close();
+    if (!share) await workers.close();
   }
   // An overlaid scan (a patch check) must not teach the index contents the tree does not have.
   if (overlay.size === 0) index.save();

@@ -39,6 +39,13 @@ export class Configuration {
     return new Configuration(root, config.arch, dotconfigPath === undefined ? undefined : readDotConfig(dotconfigPath), cacheDir);
   }
 
+  /** The same configuration with its statistics at zero, for another scan of the same tree. */
+  fresh(): Configuration {
+    this.stats.filesNotBuilt = 0;
+    this.stats.deadSites = 0;
+    return this;
+  }
+
   /** Reads what every question will need now, e.g. while ripgrep runs in its own process. */
   prepare(): void {
     if (!this.dotconfig) this.kconfig();

@@ -4,7 +4,7 @@
 import { matchFingerprints } from '../baseline/match.js';
 import type { Finding, Location } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
-import { type ScanOptions, type ScanResult, scan } from '../scan.js';
+import { type ScanOptions, type ScanResult, ScanShare, scan } from '../scan.js';
 import type { Change, FileChange } from './apply.js';
 import { type LineChanges, lineChanges } from './lines.js';
 
@@ -41,8 +41,15 @@ function onNewSide(f: Finding, changes: ReadonlyMap<string, LineChanges>, delete
 
 /** `change` holds only files the scan analyzes (see analyzedPath). */
 export async function compareSides(change: Change, options: Omit<ScanOptions, 'overlay'>): Promise<PatchOutcome> {
-  const before = await scan({ ...options, ...(change.disk === 'old' ? {} : { overlay: overlayOf(change.files, 'old') }) });
-  const after = await scan({ ...options, ...(change.disk === 'new' ? {} : { overlay: overlayOf(change.files, 'new') }) });
+  const share = new ScanShare();
+  let before: ScanResult;
+  let after: ScanResult;
+  try {
+    before = await scan({ ...options, share, ...(change.disk === 'old' ? {} : { overlay: overlayOf(change.files, 'old') }) });
+    after = await scan({ ...options, share, ...(change.disk === 'new' ? {} : { overlay: overlayOf(change.files, 'new') }) });
+  } finally {
+    await share.close();
+  }
   const changes = new Map(change.files.map((f) => [f.path, lineChanges(f.old ?? '', f.new ?? '')]));
   const deleted = new Set(change.files.filter((f) => f.new === null).map((f) => f.path));
   const introduced = after.findings.filter((f) => [f.location, ...f.path].some((l) => touches(l, changes)));
