@@ -35,6 +35,8 @@ export class TreeIndex {
   private changed = new Set<string>();
   /** Words whose hits this run brought up to date for every file. */
   private current = new Set<string>();
+  /** Whether this run learnt anything the file on disk does not hold (else saving is skipped). */
+  private dirty = false;
 
   private constructor(
     private readonly file: string | null,
@@ -74,6 +76,7 @@ export class TreeIndex {
       }
     }
     if (stale.length) for (const hits of this.words.values()) for (const f of stale) hits.delete(f);
+    if (stale.length) this.dirty = true;
     return [...this.changed].sort();
   }
 
@@ -89,7 +92,11 @@ export class TreeIndex {
   /** Records the files that mention `word`, among those searched for it (adding to what is known). */
   record(word: string, files: Iterable<string>): void {
     const set = this.words.get(word) ?? new Set<string>();
-    for (const f of files) set.add(f);
+    if (!this.words.has(word)) this.dirty = true;
+    for (const f of files) {
+      if (!set.has(f)) this.dirty = true;
+      set.add(f);
+    }
     this.words.set(word, set);
     this.current.add(word);
   }
@@ -105,12 +112,15 @@ export class TreeIndex {
 
   setContentKey(file: string, key: string): void {
     const entry = this.files.get(file);
-    if (entry) entry.key = key;
+    if (entry && entry.key !== key) {
+      entry.key = key;
+      this.dirty = true;
+    }
   }
 
   /** Written atomically; a cache that cannot be written only costs time. */
   save(): void {
-    if (!this.file) return;
+    if (!this.file || !this.dirty) return;
     // A word not searched this run has not seen the changed files: forget it.
     if (this.changed.size) for (const word of [...this.words.keys()]) if (!this.current.has(word)) this.words.delete(word);
     const paths = [...this.files.keys()];
