@@ -1,15 +1,15 @@
 // --arch: other architectures' arch/ trees are left out, and the pair is that architecture's.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from './helpers/cli.js';
 import { loadConfig } from '../src/config/load.js';
 import { listSourceFiles } from '../src/discover.js';
 import { scan } from '../src/scan.js';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'dmalint-arch-'));
+  const root = tempDir('arch');
   writeFileSync(path.join(root, 'MAINTAINERS'), '');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, name)), { recursive: true });

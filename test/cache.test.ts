@@ -1,9 +1,9 @@
 // A re-scan answered from the cache must equal a fresh scan, whatever changed in between.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from './helpers/cli.js';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { scan } from '../src/scan.js';
@@ -14,8 +14,8 @@ const config = loadConfig();
 const keyOf = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
 
 test('re-scans after edits, additions and deletions equal fresh scans', async () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'dmalint-tree-'));
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'dmalint-cache-'));
+  const root = tempDir('tree');
+  const cacheDir = tempDir('cache');
   cpSync(SAMPLE, root, { recursive: true });
   const both = async () => {
     const cached = await scan({ root, config, workers: 0, cacheDir });

@@ -1,13 +1,13 @@
 // rules.yaml problems are reported with file, line and key, and stop the run (exit 2).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { tempDir } from './helpers/cli.js';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { activePairs } from '../src/config/types.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'dmalint-config-'));
+const dir = tempDir('config');
 let n = 0;
 function problemsOf(yaml: string): string[] {
   const file = path.join(dir, `c${n++}.yaml`);

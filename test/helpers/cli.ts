@@ -1,6 +1,6 @@
 // Runs the dmalint command as users do, and builds the throwaway trees tests run it on.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +25,35 @@ export function dmalint(args: string[], options: { cwd?: string; input?: string 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const madeDirs: string[] = [];
+
+/** A directory that is removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `dmalint-${prefix}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `dmalint-${prefix}-`));
+  madeDirs.push(dir);
+  return dir;
 }
+
+/** Makes every directory under `dir` searchable and writable again (hostile trees take that away). */
+function unlock(dir: string): void {
+  try {
+    chmodSync(dir, 0o700);
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) unlock(path.join(dir, e.name));
+  } catch {
+    // gone already, or not ours to change
+  }
+}
+
+process.on('exit', () => {
+  for (const dir of madeDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      unlock(dir);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
 
 /** A kernel-style tree in a temporary directory: MAINTAINERS marks its root. */
 export function tree(files: Record<string, string>): string {
