@@ -53,15 +53,23 @@ export interface ScanOptions {
 
 /**
  * What the scans of the two sides of a patch have in common, done once: the listing of the
- * tree, the configuration's reading of Kconfig and Makefiles, the threads, and the summaries
+ * tree, the index with what the searches so far found, the configuration's reading of Kconfig and Makefiles, the threads, and the summaries
  * of the files on disk. Closed by whoever made it.
  */
 export class ScanShare {
   listing?: Listing;
+  /** Shared only from a scan without overlay (see scan()). */
+  index?: TreeIndex;
+  /** Files new or changed since the index was saved. */
+  changed?: string[];
   configuration?: Configuration;
   workers?: Workers;
-  /** Summaries read or parsed by an earlier scan, by file, with their content key. */
-  readonly summaries = new Map<string, { key: string; summary: FileSummary }>();
+  /**
+   * Summaries of files on disk read or parsed by an earlier scan, by file: the tree is read
+   * once per run, so a file outside the overlays is the same for every side (also without a
+   * cache, where nothing else would spare the second parse).
+   */
+  readonly summaries = new Map<string, FileSummary>();
 
   async close(): Promise<void> {
     await this.workers?.close();
@@ -137,8 +145,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros, maxFileSize, parseTimeoutMs };
   const salt = cacheSalt(base);
   const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
-  const index = TreeIndex.open(cacheDir, root, salt);
-  const changed = index.refresh(listing.stats);
+  // The index of a scan without overlay, which searched every file as it is on disk, serves a
+  // later side too; one with an overlay did not search the overlaid files' disk contents.
+  const index = share?.index ?? TreeIndex.open(cacheDir, root, salt);
+  const changed = share?.changed ?? index.refresh(listing.stats);
+  if (share && overlay.size === 0) Object.assign(share, { index, changed });
   const workers = share?.workers ?? new Workers(options.workers);
   if (share) share.workers = workers;
   const rg = options.ripgrep === false ? undefined : findRipgrep();
@@ -160,19 +171,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         for (const f of batch) parsed.add(f);
         if (configuration) batch = batch.filter((f) => configuration.built(f));
         const live = (s: FileSummary) => (configuration ? configuration.live(s) : s);
-        const known = (f: string) => {
-          const key = index.contentKey(f);
-          const earlier = key === undefined ? undefined : share?.summaries.get(f);
-          return earlier?.key === key ? earlier : undefined;
-        };
-        for (const f of batch) if (!overlay.has(f) && known(f)) summaries.push(live(known(f)!.summary));
-        const onDisk = batch.filter((f) => !overlay.has(f) && !known(f));
+        const earlier = (f: string) => (overlay.has(f) ? undefined : share?.summaries.get(f));
+        for (const f of batch) if (earlier(f)) summaries.push(live(earlier(f)!));
+        const onDisk = batch.filter((f) => !overlay.has(f) && !earlier(f));
         const r = await workers.parse(root, onDisk, parseOptions, (f) => index.contentKey(f), (d, t) => progress('parsed', d, t));
         for (const [f, key] of r.keys) index.setContentKey(f, key);
-        for (const s of r.summaries) {
-          const key = r.keys.get(s.file);
-          if (share && key) share.summaries.set(s.file, { key, summary: s });
-        }
+        for (const s of r.summaries) share?.summaries.set(s.file, s);
         summaries.push(...r.summaries.map(live));
         notifications.push(...r.notifications);
         cached += r.cached;

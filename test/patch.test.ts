@@ -138,6 +138,21 @@ test('--since REV compares the working tree with REV in a git checkout', () => {
   assert.deepEqual(dmalint(['--since', 'HEAD', '--root', work]), { code: 0, stdout: '', stderr: '' });
 });
 
+test('with a warm cache from before the change, both sides still see every file as it is', () => {
+  // The cache's tree index was saved before the patch; the patched files are then changed on
+  // disk (--since, --diff of an applied patch) or only in memory (--diff of a new patch).
+  const cacheDir = tempDir('cache');
+  const work = fixtureCopy('sample');
+  commitAll(work, 'sample tree');
+  assert.equal(dmalint(['--root', work], { cacheDir }).code, 1);
+  const pristine = fixtureCopy('sample');
+  assert.equal(dmalint(['--root', pristine], { cacheDir }).code, 1);
+  makeThePatch(work);
+  assert.deepEqual(brief(dmalint(['--since', 'HEAD', '--root', work], { cacheDir }).stdout), INTRODUCED_AND_FIXED);
+  assert.deepEqual(brief(dmalint(['--diff', MAIL, '--root', work], { cacheDir }).stdout), INTRODUCED_AND_FIXED);
+  assert.deepEqual(brief(dmalint(['--diff', MAIL, '--root', pristine], { cacheDir }).stdout), INTRODUCED_AND_FIXED);
+});
+
 test('--since with a bad revision or outside git is a one-line error, exit 2', () => {
   const bad = dmalint(['--since', 'no-such-rev', '--root', repo]);
   assert.equal(bad.code, 2);

@@ -45,8 +45,16 @@ export async function compareSides(change: Change, options: Omit<ScanOptions, 'o
   let before: ScanResult;
   let after: ScanResult;
   try {
-    before = await scan({ ...options, share, ...(change.disk === 'old' ? {} : { overlay: overlayOf(change.files, 'old') }) });
-    after = await scan({ ...options, share, ...(change.disk === 'new' ? {} : { overlay: overlayOf(change.files, 'new') }) });
+    // The side on disk first: its searches cover every file as it is there, and the other side
+    // reuses them (see ScanShare).
+    const side = (which: 'old' | 'new') => scan({ ...options, share, ...(change.disk === which ? {} : { overlay: overlayOf(change.files, which) }) });
+    if (change.disk === 'new') {
+      after = await side('new');
+      before = await side('old');
+    } else {
+      before = await side('old');
+      after = await side('new');
+    }
   } finally {
     await share.close();
   }

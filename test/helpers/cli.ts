@@ -14,9 +14,13 @@ export interface Run {
   stderr: string;
 }
 
-/** No cache (tests must not share state through ~/.cache) and CI set (no progress). */
-export function dmalint(args: string[], options: { cwd?: string; input?: string } = {}): Run {
-  const r = spawnSync(process.execPath, [CLI, '--no-cache', ...args], {
+/**
+ * No cache (tests must not share state through ~/.cache) unless `cacheDir` names one of the
+ * test's own, and CI set (no progress).
+ */
+export function dmalint(args: string[], options: { cwd?: string; input?: string; cacheDir?: string } = {}): Run {
+  const cache = options.cacheDir ? ['--cache-dir', options.cacheDir] : ['--no-cache'];
+  const r = spawnSync(process.execPath, [CLI, ...cache, ...args], {
     cwd: options.cwd,
     input: options.input,
     encoding: 'utf8',
