@@ -15,7 +15,9 @@ import type { FileSummary } from './parser/summary.js';
 import { RULES } from './rules/index.js';
 import { Configuration } from './kconfig/configuration.js';
 import { withConditionNotes } from './kconfig/findings.js';
-import { compareText } from './order.js';
+import { compareFindings } from './order.js';
+
+export { compareFindings };
 
 export interface ScanOptions {
   root: string;
@@ -95,16 +97,6 @@ export interface ScanResult extends ScanStats {
   findings: Finding[];
   notifications: Notification[];
   summaries?: FileSummary[];
-}
-
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareText(a.location.file, b.location.file) ||
-    a.location.line - b.location.line ||
-    a.location.col - b.location.col ||
-    compareText(a.ruleId, b.ruleId) ||
-    compareText(a.message, b.message)
-  );
 }
 
 function underAny(file: string, prefixes: readonly string[]): boolean {

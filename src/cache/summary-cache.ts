@@ -2,10 +2,11 @@
 // twice, whatever its path or mtime. Entries are plain JSON, one file each, written
 // atomically, so concurrent workers and interrupted runs cannot leave a torn entry.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FileSummary } from '../parser/summary.js';
+import { writeCacheFile } from './write-cache-file.js';
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -38,14 +39,6 @@ export class SummaryCache {
   }
 
   put(key: string, summary: FileSummary): void {
-    const target = this.pathOf(key);
-    try {
-      mkdirSync(path.dirname(target), { recursive: true });
-      const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      writeFileSync(temp, JSON.stringify(summary));
-      renameSync(temp, target);
-    } catch {
-      // A cache that cannot be written only costs time.
-    }
+    writeCacheFile(this.pathOf(key), summary);
   }
 }

@@ -3,8 +3,9 @@
 // every word the prefilter searched, the files that mention it. A file whose size or mtime
 // changed is searched and parsed again; everything else is answered from here.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { writeCacheFile } from './write-cache-file.js';
 
 export type FileStat = [size: number, mtimeMs: number];
 
@@ -135,13 +136,6 @@ export class TreeIndex {
       keys: entries.map((e) => e.key),
       words: Object.fromEntries([...this.words].map(([w, hits]) => [w, [...hits].map((f) => at.get(f)!).sort((a, b) => a - b)])),
     };
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify(data));
-      renameSync(temp, this.file);
-    } catch {
-      // A cache that cannot be written only costs time.
-    }
+    writeCacheFile(this.file, data);
   }
 }

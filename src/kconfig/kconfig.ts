@@ -13,9 +13,10 @@
 // - anything else may be on: this module only ever proves a symbol off, never on. A symbol
 //   no Kconfig file defines is unknown, not off (the tree may be partial).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCacheFile } from '../cache/write-cache-file.js';
 
 interface Definition {
   /** Read for another architecture only. */
@@ -101,14 +102,7 @@ export class KconfigDb {
 
   private save(file: string): void {
     const data: CacheFile = { code: codeHash(), read: [...this.read], defs: [...this.defs], selects: [...this.selects] };
-    try {
-      mkdirSync(path.dirname(file), { recursive: true });
-      const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      writeFileSync(temp, JSON.stringify(data));
-      renameSync(temp, file);
-    } catch {
-      // a cache that cannot be written only costs time
-    }
+    writeCacheFile(file, data);
   }
 
   private static readTree(root: string, arch: string): KconfigDb {

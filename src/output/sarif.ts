@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Finding, Location, Notification, PathStep, RelatedLocation } from '../model.js';
 import type { RuleMeta } from '../rules/rule.js';
+import { compareFindings as compareScanOrder, compareText as cmpStr } from '../order.js';
 import { FINGERPRINT_KEY } from './fingerprint.js';
 import { type ReportedFinding, fingerprintOf } from './reported.js';
 
@@ -25,11 +26,6 @@ const SRCROOT = 'SRCROOT';
 
 // ---- ordering (shared with the text renderer so both list findings alike) ----
 
-// Code-unit order, not localeCompare: the output must not depend on the locale.
-function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function loc(l: Location): [string, number, number, number, number] {
   return [l.file, l.line, l.col, l.endLine ?? 0, l.endCol ?? 0];
 }
@@ -48,15 +44,9 @@ function findingKey(f: Finding): string {
   ]);
 }
 
+/** The scan's order, and findings that differ only in their paths by those. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    cmpStr(a.location.file, b.location.file) ||
-    a.location.line - b.location.line ||
-    a.location.col - b.location.col ||
-    cmpStr(a.ruleId, b.ruleId) ||
-    cmpStr(a.message, b.message) ||
-    cmpStr(findingKey(a), findingKey(b))
-  );
+  return compareScanOrder(a, b) || cmpStr(findingKey(a), findingKey(b));
 }
 
 /** File-less notifications first: they concern the whole run. */
