@@ -1,6 +1,6 @@
 // A re-scan answered from the cache must equal a fresh scan, whatever changed in between.
 import assert from 'node:assert/strict';
-import { cpSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './helpers/cli.js';
@@ -44,4 +44,27 @@ test('re-scans after edits, additions and deletions equal fresh scans', async ()
   rmSync(path.join(root, 'drivers/iommu/ipmmu-vmsa.c'));
   const last = await both();
   assert.ok(!keyOf(last).some((k) => k.includes('ipmmu-vmsa.c')));
+});
+
+test('the cache salt covers the modules the summarizer loads, wherever they live, and no others', async () => {
+  const { extractorModules } = await import('../src/cache/salt.js');
+  const dist = fileURLToPath(new URL('../src/', import.meta.url));
+  const modules = extractorModules().map((f) => path.relative(dist, f).split(path.sep).join('/'));
+  for (const m of ['parser/parse-file.js', 'parser/extract.js', 'parser/blank.js', 'cache/summary-cache.js']) {
+    assert.ok(modules.includes(m), `${m} makes summaries`);
+  }
+  assert.ok(!modules.some((m) => m.startsWith('rules/') || m.startsWith('cli/')), `${modules.join(', ')}`);
+  // A helper moved out of the summarizer's folder is followed there, through any import form.
+  const dir = tempDir('salt');
+  mkdirSync(path.join(dir, 'parser'));
+  mkdirSync(path.join(dir, 'util'));
+  writeFileSync(path.join(dir, 'parser', 'entry.js'), "import { a } from '../util/helper.js';\nexport const b = await import('./late.js');\n");
+  writeFileSync(path.join(dir, 'parser', 'late.js'), "export * from '../util/other.js';\n");
+  writeFileSync(path.join(dir, 'util', 'helper.js'), "import 'node:fs';\nexport const a = 1;\n");
+  writeFileSync(path.join(dir, 'util', 'other.js'), 'export const c = 2;\n');
+  writeFileSync(path.join(dir, 'util', 'unused.js'), 'export const d = 3;\n');
+  assert.deepEqual(
+    extractorModules(path.join(dir, 'parser', 'entry.js')).map((f) => path.relative(dir, f)),
+    ['parser/entry.js', 'parser/late.js', 'util/helper.js', 'util/other.js'],
+  );
 });

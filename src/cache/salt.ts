@@ -1,32 +1,54 @@
-// What a cached summary depends on: the parser's own code (so a changed extractor never reads
+// What a cached summary depends on: the code that makes it (so a changed extractor never reads
 // stale summaries, even between releases), the grammar, and the parse options.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { ParseOptions } from '../parser/parse-file.js';
 
-let parserHash: string | undefined;
+let extractorHash: string | undefined;
 
-function hashParserCode(): string {
-  if (parserHash) return parserHash;
-  const hash = createHash('sha1');
-  const dir = fileURLToPath(new URL('../parser/', import.meta.url));
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.js')).sort()) {
-    hash.update(name).update(readFileSync(path.join(dir, name)));
+/** Relative module specifiers of a compiled ES module: static imports, re-exports, dynamic imports. */
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\1/g;
+
+/**
+ * Every module of ours that summarizing a file loads, following imports from the summarizer
+ * itself: a helper moved to another folder is still part of the salt, and a module the
+ * extractor does not load (a rule, the CLI) does not invalidate summaries.
+ */
+export function extractorModules(entry = fileURLToPath(new URL('../parser/parse-file.js', import.meta.url))): string[] {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  for (let i = 0; i < queue.length; i++) {
+    const file = queue[i]!;
+    for (const m of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+      const target = path.resolve(path.dirname(file), m[2]!);
+      if (!seen.has(target)) {
+        seen.add(target);
+        queue.push(target);
+      }
+    }
   }
+  return [...seen].sort();
+}
+
+function hashExtractorCode(): string {
+  if (extractorHash) return extractorHash;
+  const hash = createHash('sha1');
+  const base = fileURLToPath(new URL('..', import.meta.url));
+  for (const file of extractorModules()) hash.update(path.relative(base, file)).update(readFileSync(file));
   const require = createRequire(import.meta.url);
   for (const pkg of ['tree-sitter/package.json', 'tree-sitter-c/package.json']) {
     hash.update(readFileSync(require.resolve(pkg)));
   }
-  parserHash = hash.digest('hex');
-  return parserHash;
+  extractorHash = hash.digest('hex');
+  return extractorHash;
 }
 
 export function cacheSalt(options: Omit<ParseOptions, 'cache'>): string {
   return createHash('sha1')
-    .update(hashParserCode())
+    .update(hashExtractorCode())
     .update(JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros]))
     .digest('hex');
 }
