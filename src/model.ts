@@ -2,7 +2,7 @@
 
 export type Level = 'error' | 'warning' | 'note';
 
-/** Where a piece of code runs in a device's DMA lifecycle (see BACKGROUND.md). */
+/** Where a piece of code runs in a device's DMA lifecycle (README: "The device lifecycle"). */
 export type Phase = 'before-setup' | 'setup' | 'after-setup' | 'teardown' | 'anytime';
 
 /** State that a setup establishes and its teardown must undo. */
@@ -15,7 +15,7 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
-/** 1-based line and column, as compilers print them. Columns count characters. */
+/** 1-based line and column, as compilers print them. Columns count UTF-16 code units (docs/parsing.md). */
 export interface Location {
   file: string; // relative to the tree root, '/'-separated
   line: number;

@@ -1,5 +1,5 @@
 // Kernel annotation macros (__init, __iomem, __printf(1, 2), ...) confuse tree-sitter-c: the
-// function name lands in the wrong field or the definition is lost (PARSING-NOTES.md). They
+// function name lands in the wrong field or the definition is lost (docs/parsing.md). They
 // carry nothing the rules need, so they are overwritten with spaces of the same length before
 // parsing: offsets, lines and columns stay exact. This is a lexical pass (comments, strings and
 // character literals are skipped), not a decision about findings.

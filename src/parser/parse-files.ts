@@ -1,7 +1,7 @@
 // Parsing and text search on all cores. One piscina pool serves both, created on first use;
 // small jobs run on the main thread, since starting workers and loading tree-sitter in them
 // costs more than a handful of files. The native parser never gives back the memory of its
-// trees (PARSING-NOTES.md: 20 times the source parsed, 200 times for badly broken code), so
+// trees (docs/parsing.md: 20 times the source parsed, 200 times for badly broken code), so
 // the pool is replaced whenever the process has grown by its headroom since the first pool
 // started, and memory stays bounded however large the tree: the threads' memory is reused by
 // the next ones. (On 32 MB of generated C with 2 threads: 1.4 GB peak instead of 7.2 GB, and
