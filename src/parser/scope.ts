@@ -1,0 +1,15 @@
+/** Variable name → struct tag ('' when declared with a non-struct type), innermost scope first. */
+export class Scope {
+  private vars = new Map<string, string>();
+  constructor(private parent: Scope | null) {}
+  declare(name: string, type: string | undefined): void {
+    this.vars.set(name, type ?? '');
+  }
+  lookup(name: string): string | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const t = s.vars.get(name);
+      if (t !== undefined) return t === '' ? undefined : t;
+    }
+    return undefined;
+  }
+}
