@@ -221,7 +221,7 @@ export function loadConfig(
     const owner = ownerOf(parsed, 'rules');
     throw new ConfigError([`${owner.file}:${locate(owner, '/rules')}: rules: missing settings for ${missingRules.join(', ')}`]);
   }
-  const config = { ...(merged as unknown as Omit<Config, 'source'>), ...overrides, source: userFile ?? DEFAULT_CONFIG_PATH } as Config;
+  const config = { ...(merged as unknown as Omit<Config, 'source'>), ...overrides, source: userFile ?? DEFAULT_CONFIG_PATH };
   // A stale suppression is reported at its line, so each one remembers where it is written.
   const suppressionsOwner = ownerOf(parsed, 'suppressions');
   config.suppressions = (merged.suppressions as Array<Omit<Suppression, 'at'>>).map((s, i) => ({

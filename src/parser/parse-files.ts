@@ -164,7 +164,7 @@ export class Workers {
    */
   private async parseInPool({ root, files, options, knownKey, onProgress }: ParseJob): Promise<FileOutcome[]> {
     const slices = largestFirst(root, files, knownKey);
-    const outcomes: FileOutcome[] = new Array(files.length);
+    const outcomes = new Array<FileOutcome>(files.length);
     const inFlight = new Set<Promise<void>>();
     let done = 0;
     for (const slice of slices) {

@@ -144,7 +144,7 @@ export function plainTree(tree: Parser.Tree, lines: Lines): SyntaxNode {
   const kids: SyntaxNode[][] = [[]];
   for (;;) {
     const fieldId = cursor.currentFieldId as number | undefined;
-    const field = fieldId === undefined ? undefined : (fieldNames[fieldId] ??= cursor.currentFieldName as string);
+    const field = fieldId === undefined ? undefined : (fieldNames[fieldId] ??= cursor.currentFieldName);
     const node = make(field);
     kids[kids.length - 1]!.push(node);
     if (!isLeaf && cursor.gotoFirstChild()) {

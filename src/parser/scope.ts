@@ -6,10 +6,8 @@ export class Scope {
     this.vars.set(name, type ?? '');
   }
   lookup(name: string): string | undefined {
-    for (let s: Scope | null = this; s; s = s.parent) {
-      const t = s.vars.get(name);
-      if (t !== undefined) return t === '' ? undefined : t;
-    }
-    return undefined;
+    const t = this.vars.get(name);
+    if (t !== undefined) return t === '' ? undefined : t;
+    return this.parent?.lookup(name);
   }
 }
