@@ -6,7 +6,7 @@ import { effectWords, growthWords, seedWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { type Listing, listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type ParseLimits, type ParseOptions, summarizeText } from './parser/parse-file.js';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type FileOutcome, type ParseLimits, type ParseOptions, summarizeText } from './parser/parse-file.js';
 import { findRipgrep } from './parser/ripgrep.js';
 import { Prefilter } from './prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
@@ -72,10 +72,24 @@ export class ScanShare {
    * cache, where nothing else would spare the second parse).
    */
   readonly summaries = new Map<string, FileSummary>();
+  /**
+   * Summaries of overlaid texts by file, each with the text it was made from: a later scan
+   * whose overlay holds the same text reuses it (a language server's open buffers, of which an
+   * edit changes one), and a caller may put one here that it made elsewhere.
+   */
+  readonly overlaySummaries = new Map<string, OverlaySummary>();
+  /** Parses an overlaid text; default: on the scan's thread (a language server parses elsewhere: src/lsp/). */
+  summarizeOverlay?: (text: string, file: string, options: ParseOptions) => Promise<FileOutcome>;
 
   async close(): Promise<void> {
     await this.workers?.close();
   }
+}
+
+export interface OverlaySummary {
+  text: string;
+  summary?: FileSummary;
+  notification?: Notification;
 }
 
 export interface ScanStats {
@@ -110,6 +124,20 @@ export function analyze(summaries: readonly FileSummary[], config: Config): Find
     .sort(compareFindings);
 }
 
+async function summarizeLocally(text: string, file: string, options: ParseOptions): Promise<FileOutcome> {
+  return summarizeText(text, file, options);
+}
+
+/** The listed files with the overlay's deletions left out and its new files added, sorted. */
+function withOverlay(listed: readonly string[], overlay: ReadonlyMap<string, string | null>): string[] {
+  if (overlay.size === 0) return [...listed];
+  const present = new Set(listed);
+  const added = [...overlay].filter(([f, t]) => t !== null && !present.has(f)).map(([f]) => f);
+  const kept = listed.filter((f) => overlay.get(f) !== null);
+  // A kernel tree lists ~45,000 files: sort only when the overlay adds some.
+  return added.length ? [...kept, ...added].sort() : kept;
+}
+
 /** Maximum rounds of growing the parsed set along the call graph. */
 const MAX_GROWTH_ROUNDS = 10;
 
@@ -130,7 +158,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const listing = share?.listing ?? (await timed('list', () => listSourceFiles(root, config, cacheDir !== false)));
   if (share) share.listing = listing;
   const overlay = options.overlay ?? new Map<string, string | null>();
-  const files = [...new Set([...listing.files.filter((f) => overlay.get(f) !== null), ...[...overlay].filter(([, t]) => t !== null).map(([f]) => f)])].sort();
+  const files = withOverlay(listing.files, overlay);
   progress('listed', files.length, files.length);
   const maxFileSize = options.limits?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const parseTimeoutMs = options.limits?.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
@@ -173,7 +201,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         notifications.push(...r.notifications);
         cached += r.cached;
         for (const f of batch.filter((f) => overlay.has(f))) {
-          const { summary, notification } = summarizeText(overlay.get(f)!, f, base);
+          const text = overlay.get(f)!;
+          const earlierText = share?.overlaySummaries.get(f);
+          const made: OverlaySummary = earlierText?.text === text ? earlierText : { text, ...(await (share?.summarizeOverlay ?? summarizeLocally)(text, f, base)) };
+          share?.overlaySummaries.set(f, made);
+          const { summary, notification } = made;
           if (summary) summaries.push(live(summary));
           if (notification) notifications.push(notification);
         }

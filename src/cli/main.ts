@@ -4,9 +4,12 @@
 // 4 no findings but some files could not be analyzed, 130/143 interrupted.
 import { main } from './run.js';
 
-main(process.argv).then(
+// `dmalint lsp`: the language server (src/lsp/), which runs until its client ends it.
+const run = process.argv[2] === 'lsp' ? import('../lsp/server.js').then((m) => m.serve(process.argv.slice(3))) : main(process.argv);
+
+run.then(
   (code) => {
-    process.exitCode = code;
+    if (code !== undefined) process.exitCode = code;
   },
   (err: unknown) => {
     process.stderr.write(`dmalint: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -4,12 +4,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
+// Probed once per process: a language server scans again on every edit, and starting
+// `rg --version` costs 20-50 ms each time.
+let onPath: boolean | undefined;
+
 /** The rg binary to use: $DMALINT_RG (empty: never), else `rg` on PATH, else none. */
 export function findRipgrep(): string | undefined {
   const configured = process.env.DMALINT_RG;
   if (configured !== undefined) return configured === '' ? undefined : configured;
-  const probe = spawnSync('rg', ['--version'], { stdio: 'ignore' });
-  return probe.status === 0 ? 'rg' : undefined;
+  onPath ??= spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
+  return onPath ? 'rg' : undefined;
 }
 
 /** Top-level paths worth searching: the listing's first components (arch/<arch> for arch/). */
