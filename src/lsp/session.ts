@@ -12,6 +12,7 @@ import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
 import { ScanShare, scan } from '../scan.js';
 import { applySuppressions } from '../suppress/apply.js';
+import { collectWhenIdle } from './collect-garbage.js';
 import { contains, diagnosticsByFile, rangeOf, uriOf } from './diagnostics.js';
 import type { OverlayParser } from './overlay-parser.js';
 import type { Settings } from './settings.js';
@@ -171,6 +172,7 @@ export class TreeSession {
       progress?.done();
     }
     this.host.analyzed({ root: this.root, ms: performance.now() - start, findings: this.shown.length, republished, overlaid: overlay.size, ok });
+    collectWhenIdle();
   }
 
   private logNotifications(notifications: readonly Notification[]): void {
