@@ -43,7 +43,10 @@ export function suppressionInsertion(text: string, f: Finding): Insertion {
     // `suppressions: []` (the bundled file) or a flow list: rewritten as a block list.
     const existing = node.items.map((i) => stringify([(i as { toJSON(): unknown }).toJSON()], { lineWidth: 0 }).trimEnd());
     const body = [...existing.map((e) => e.split('\n').map((l) => `  ${l}`).join('\n')), entryLines(f, '  ')].join('\n');
-    return { offset: start, end: node.range?.[1] ?? end, text: `\n${body}` };
+    // From the end of `suppressions:`, so that no trailing blank is left behind.
+    let from = start;
+    while (from > 0 && text[from - 1] === ' ') from--;
+    return { offset: from, end: node.range?.[1] ?? end, text: `\n${body}` };
   }
   const first = node.items[0] as { range?: [number, number, number] };
   const indent = ' '.repeat(Math.max(0, columnOf(text, first.range?.[0] ?? start) - 2));
