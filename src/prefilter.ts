@@ -39,19 +39,6 @@ export class Prefilter {
     for (const [w, hits] of byWord) this.index.record(w, hits);
   }
 
-  /**
-   * The files among the few in `scope` that mention one of `words`: searched directly, neither
-   * answered from nor recorded in the index (whose words cover the whole tree).
-   */
-  async mentioningWithin(words: readonly string[], scope: readonly string[]): Promise<string[]> {
-    if (words.length === 0) return [];
-    const onDisk = scope.filter((f) => !this.overlay.has(f));
-    const found = await this.workers.wordsIn(this.root, onDisk, words);
-    return scope.filter((f) =>
-      this.overlay.has(f) ? textMentions(this.overlay.get(f) ?? '', words) : (found.get(f)?.length ?? 0) > 0,
-    );
-  }
-
   /** The files among `among` that mention one of `words`. */
   async mentioning(words: readonly string[], among: readonly string[]): Promise<string[]> {
     const unknown = words.filter((w) => !this.index.knows(w));

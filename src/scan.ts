@@ -138,9 +138,6 @@ function withOverlay(listed: readonly string[], overlay: ReadonlyMap<string, str
   return added.length ? [...kept, ...added].sort() : kept;
 }
 
-/** Maximum rounds of growing the parsed set along the call graph. */
-const MAX_GROWTH_ROUNDS = 10;
-
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const { root, config } = options;
   const progress = options.onProgress ?? (() => {});
@@ -219,22 +216,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       // ripgrep is a process of its own: read the Kconfig files meanwhile (0.5-1 s uncached).
       if (configuration) await timed('parse', () => configuration.prepare());
       await firstSearch;
-      await parse(await search(files, seedWords(config)));
+      // Effect files define the functions whose effects rule 3 follows: parsed from the start.
+      await parse(await search(files, [...seedWords(config), ...effectWords(config)]));
+      // Grown until a round finds nothing new (growth.ts: the words are finite, each searched once).
       const searched = new Set<string>();
-      let effectFiles: string[] | undefined;
-      for (; rounds < MAX_GROWTH_ROUNDS; rounds++) {
-        const { anywhere, amongEffects } = growthWords(summaries, config, searched);
-        if (anywhere.length + amongEffects.length === 0) break;
-        for (const w of [...anywhere, ...amongEffects]) searched.add(w);
-        const rest = files.filter((f) => !parsed.has(f));
-        const more = new Set(await search(rest, anywhere));
-        if (amongEffects.length) {
-          effectFiles ??= await search(files, effectWords(config));
-          const candidates = new Set(effectFiles);
-          const scope = rest.filter((f) => candidates.has(f));
-          for (const f of await timed('search', () => prefilter.mentioningWithin(amongEffects, scope))) more.add(f);
-        }
-        if (more.size) await parse([...more].sort());
+      for (;;) {
+        const words = growthWords(summaries, config, searched);
+        if (words.length === 0) break;
+        rounds++;
+        for (const w of words) searched.add(w);
+        const more = await search(files.filter((f) => !parsed.has(f)), words);
+        if (more.length) await parse(more);
       }
     }
   } finally {

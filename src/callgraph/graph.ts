@@ -1,6 +1,13 @@
 // The call graph over every summarised file: direct calls resolved by name (a static function
-// binds inside its file first), indirect calls through ops-table members, and which functions
-// are exported, bound in tables or otherwise have their address taken.
+// binds inside its file first), and which functions are exported, bound in tables or otherwise
+// have their address taken.
+//
+// Calls through a function-pointer member (`ops->add_device(dev)`) are not edges. Where the
+// kernel calls drivers through ops tables, the configured entry points say when (their phase);
+// resolving such a call to every function bound to that member anywhere would make a path
+// depend on which other files happened to be parsed, and the kernel's own dispatchers would
+// connect every driver to every other. A function bound in a table or passed as a value is a
+// root instead: it can be called from anywhere (see rules/set-dma-ops-…).
 import type { CallSite, FieldBinding, FileSummary, FunctionSummary, OpsTable } from '../parser/summary.js';
 
 export interface FnNode {
@@ -20,8 +27,6 @@ export interface Edge {
   from: FnNode;
   to: FnNode;
   site: CallSite;
-  /** Through a function-pointer member (`ops->add_device(dev)`). */
-  indirect: boolean;
 }
 
 export interface Binding {
@@ -30,9 +35,6 @@ export interface Binding {
   field: FieldBinding;
   fn: FnNode;
 }
-
-/** An indirect call through a member bound in more tables than this is too vague to follow. */
-const MAX_INDIRECT_TARGETS = 16;
 
 export class CallGraph {
   readonly functions: FnNode[] = [];
@@ -112,12 +114,9 @@ export class CallGraph {
 
   private addEdges(fn: FnNode): void {
     for (const site of fn.summary.calls) {
-      const targets = site.viaMember
-        ? (this.byField.get(site.callee) ?? []).map((b) => b.fn)
-        : this.resolve(fn.file, site.callee);
-      if (site.viaMember && targets.length > MAX_INDIRECT_TARGETS) continue;
-      for (const to of new Set(targets)) {
-        const edge: Edge = { from: fn, to, site, indirect: site.viaMember === true };
+      if (site.viaMember) continue;
+      for (const to of this.resolve(fn.file, site.callee)) {
+        const edge: Edge = { from: fn, to, site };
         fn.callees.push(edge);
         to.callers.push(edge);
       }

@@ -1,19 +1,28 @@
 // Which files a scan must parse. Parsing a whole kernel tree takes minutes, so a scan parses the
-// files that mention what the rules look at, then grows that set along the call graph only as
-// far as the rules need:
-// - upwards from every function that calls an attach API (rule 2 needs the entry points that
-//   reach it), and from a dma_ops write while no root reaches it other than through the pair
-//   (rule 1), through non-static functions only, since a static function's callers are in its
-//   own file;
-// - downwards from the pairs and the ops-table pair callbacks (rule 3 needs their effects):
-//   a function they call that is not defined yet is looked for among the files that call an
-//   API with a configured effect, since only such a helper can have an effect (a chain of
-//   cross-file helpers none of which calls such an API directly is not followed);
-// - callbacks that ops tables bind to configured fields, wherever they are defined.
+// files that mention what the rules look at, then grows that set along the call graph until
+// nothing the rules read can change: a prefiltered scan gives exactly what parsing every file
+// gives. The rules read, beyond the sites in the seed files:
+// - rule 2: every chain of callers above a function that calls an attach API, up to the pair
+//   or the APIs;
+// - rule 1: the callers above a dma_ops write up to the first functions that can be entered
+//   from outside (exported, bound in a table or passed as a value, or with no caller): whether
+//   a function is such a root, and which, depends on every file that names it;
+// - rule 3: every function with an effect on a device's DMA state (an effect API, a dma_ops
+//   write, or an ownership flag that a teardown tests), and every caller of one, since a pair
+//   reaches its effects through them;
+// - the callbacks that ops tables bind to configured fields, wherever they are defined;
+// - the definitions of the structs through which a dma_ops write or a run-time binding of a
+//   configured field is typed.
+// A non-static function's callers and uses can be in any file that names it; a static one's
+// are in its own file, except for header inlines. So the names of the functions above are
+// searched in every file, round after round, until a round finds nothing new: the tree is
+// finite and a name is searched once, so this ends, and no round limit is needed.
 import { type Config, activePairs } from '../config/types.js';
 import type { FileSummary } from '../parser/summary.js';
 import { isDeviceObject } from './device.js';
 import { CallGraph, type FnNode } from './graph.js';
+// The effects of the pair's teardown tell which ownership flags matter.
+import { EffectAnalysis } from '../rules/effects.js';
 
 /** APIs whose behaviour rules.yaml states: never searched for, never walked into. */
 function apiNames(config: Config): Set<string> {
@@ -53,51 +62,20 @@ export function effectWords(config: Config): string[] {
   return [...new Set(config.apis.effects.map((e) => e.name))].sort();
 }
 
-/** How many calls deep the search for helpers under a pair goes. */
-const MAX_DOWNWARD_DEPTH = 4;
-
-/** Names called (transitively) from the pairs and ops-table pair callbacks, not defined yet. */
-function undefinedBelowPairs(graph: CallGraph, config: Config): Set<string> {
-  const apis = apiNames(config);
-  const fields = new Set(config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]));
-  const starts = [
-    ...[...pairNames(config)].flatMap((n) => graph.named(n)),
-    ...graph.bindings.filter((b) => fields.has(b.field.field)).map((b) => b.fn),
-  ];
-  const depth = new Map<FnNode, number>(starts.map((f) => [f, 0]));
-  const queue = [...depth.keys()];
-  const missing = new Set<string>();
-  for (let i = 0; i < queue.length; i++) {
-    const fn = queue[i]!;
-    const d = depth.get(fn)!;
-    if (d >= MAX_DOWNWARD_DEPTH) continue;
-    for (const site of fn.summary.calls) {
-      if (site.viaMember || apis.has(site.callee)) continue;
-      const targets = graph.resolve(fn.file, site.callee);
-      if (targets.length === 0) missing.add(site.callee);
-      for (const t of targets) {
-        if (depth.has(t)) continue;
-        depth.set(t, d + 1);
-        queue.push(t);
-      }
-    }
-  }
-  return missing;
-}
-
 /** Could code outside the analyzed tree, or a function pointer, call this function? */
 function isRoot(fn: FnNode): boolean {
   return fn.exported || fn.addressTaken || fn.callers.length === 0;
 }
 
 /** Walks direct callers from `starts`, never into `stop`; returns every function reached. */
-function callersClosure(starts: Iterable<FnNode>, stop: (fn: FnNode) => boolean): Set<FnNode> {
+function callersClosure(starts: Iterable<FnNode>, stop: (fn: FnNode) => boolean, expand: (fn: FnNode) => boolean = () => true): Set<FnNode> {
   const seen = new Set<FnNode>(starts);
   const queue = [...seen];
   while (queue.length) {
     const fn = queue.pop()!;
-    for (const { from, indirect } of fn.callers) {
-      if (indirect || seen.has(from) || stop(from)) continue;
+    if (!expand(fn)) continue;
+    for (const { from } of fn.callers) {
+      if (seen.has(from) || stop(from)) continue;
       seen.add(from);
       queue.push(from);
     }
@@ -105,10 +83,46 @@ function callersClosure(starts: Iterable<FnNode>, stop: (fn: FnNode) => boolean)
   return seen;
 }
 
-/** Functions whose callers in other files the rules still need. */
+function writesOps(graph: CallGraph, config: Config, fn: FnNode, setters: ReadonlySet<string>): boolean {
+  return (
+    fn.summary.calls.some((c) => !c.viaMember && setters.has(c.callee)) ||
+    fn.summary.writes.some((w) => w.member === config.device.opsMember && isDeviceObject(graph, config, w.object))
+  );
+}
+
+/**
+ * Ownership flags that rule 3 compares (`if (!dev->archdata.dma_ops_setup) return;`): the
+ * members guarding an undo in the teardown of a setup that returns early when the device
+ * already has ops. A helper that sets one is part of its setup's effects wherever it is.
+ */
+function ownershipFlags(graph: CallGraph, config: Config): Set<string> {
+  const bails = (fn: FnNode) => fn.summary.bails.some((b) => b.member === config.device.opsMember);
+  const pairs: { setups: FnNode[]; teardowns: FnNode[] }[] = activePairs(config).map((p) => ({
+    setups: graph.named(p.setup),
+    teardowns: graph.named(p.teardown),
+  }));
+  const tables = new Map<object, typeof graph.bindings>();
+  for (const b of graph.bindings) tables.set(b.table, [...(tables.get(b.table) ?? []), b]);
+  for (const bindings of tables.values()) {
+    for (const p of config.opsPairs) {
+      const bound = (fields: string[]) => bindings.filter((b) => fields.includes(b.field.field)).map((b) => b.fn);
+      pairs.push({ setups: bound(p.setup), teardowns: bound(p.teardown) });
+    }
+  }
+  const flags = new Set<string>();
+  const analysis = new EffectAnalysis(graph, config);
+  for (const { setups, teardowns } of pairs) {
+    if (!setups.some(bails)) continue;
+    for (const fn of teardowns) for (const e of analysis.of(fn)) if (e.op === 'undo') for (const g of e.guards) flags.add(g);
+  }
+  return flags;
+}
+
+/** Functions whose callers and uses in other files the rules still need. */
 function needingCallers(graph: CallGraph, config: Config): Set<FnNode> {
   const traced = new Set(config.rules['attach-before-setup'].calls);
   const setters = new Set(config.apis.setters.map((s) => s.name));
+  const effectApis = new Set(config.apis.effects.map((e) => e.name));
   const pairs = pairNames(config);
   const apis = apiNames(config);
   const outside = (fn: FnNode) => pairs.has(fn.name) || apis.has(fn.name);
@@ -116,47 +130,66 @@ function needingCallers(graph: CallGraph, config: Config): Set<FnNode> {
   // Rule 2: every caller chain of an attach, up to whatever entry point starts it.
   const attaching = graph.functions.filter((fn) => !outside(fn) && fn.summary.calls.some((c) => !c.viaMember && traced.has(c.callee)));
   for (const fn of callersClosure(attaching, outside)) need.add(fn);
-  // Rule 1: a dma_ops write is a finding as soon as a root reaches it other than through the
-  // pair; only while none is known do its callers elsewhere matter.
-  for (const fn of graph.functions) {
-    if (outside(fn) || setters.has(fn.name)) continue;
-    const writes =
-      fn.summary.calls.some((c) => !c.viaMember && setters.has(c.callee)) ||
-      fn.summary.writes.some((w) => w.member === config.device.opsMember && isDeviceObject(graph, config, w.object));
-    if (!writes) continue;
-    const chain = callersClosure([fn], outside);
-    if (![...chain].some(isRoot)) for (const f of chain) need.add(f);
-  }
+  // Rule 1: the callers of a dma_ops write up to the roots that explain it.
+  const writers = graph.functions.filter((fn) => !outside(fn) && !setters.has(fn.name) && writesOps(graph, config, fn, setters));
+  for (const fn of callersClosure(writers, outside, (f) => !isRoot(f))) need.add(fn);
+  // Rule 3: every function with an effect, and its callers.
+  const guards = ownershipFlags(graph, config);
+  const effecting = graph.functions.filter(
+    (fn) =>
+      !outside(fn) &&
+      (fn.summary.calls.some((c) => !c.viaMember && (effectApis.has(c.callee) || setters.has(c.callee))) ||
+        writesOps(graph, config, fn, setters) ||
+        fn.summary.writes.some((w) => w.isTrue && guards.has(w.member))),
+  );
+  for (const fn of callersClosure(effecting, outside)) need.add(fn);
   return need;
 }
 
-export interface Growth {
-  /** Names to look for in every file not parsed yet. */
-  anywhere: string[];
-  /** Names to look for among the files that call an API with a configured effect. */
-  amongEffects: string[];
+/**
+ * Struct tags whose definitions decide the type of an object expression: every struct on the
+ * way from the root variable to the last member, except the configured device structs (whose
+ * definitions are seeds) and a configured container's device member, which rules.yaml states.
+ */
+function structsOnTheWay(config: Config, rootType: string | undefined, members: readonly string[], graph: CallGraph): string[] {
+  const out: string[] = [];
+  let type = rootType;
+  for (const m of members) {
+    if (type === undefined) break;
+    if (config.device.structs.includes(type)) break;
+    if (config.device.containers[type] !== m) out.push(type);
+    type = graph.typeOf(type, [m], (t, mm) => (config.device.containers[t] === mm ? config.device.structs[0] : undefined));
+  }
+  return out;
 }
 
 /**
  * Names to search for in files not parsed yet. `searched` holds the names searched before,
  * which are never searched again.
  */
-export function growthWords(summaries: readonly FileSummary[], config: Config, searched: ReadonlySet<string>): Growth {
+export function growthWords(summaries: readonly FileSummary[], config: Config, searched: ReadonlySet<string>): string[] {
   const graph = new CallGraph(summaries);
-  const anywhere = new Set<string>();
+  const words = new Set<string>();
   // A static function's callers are in its file, except for header inlines.
   for (const fn of needingCallers(graph, config)) {
-    if ((!fn.summary.isStatic || fn.file.endsWith('.h')) && !fn.summary.recovered) anywhere.add(fn.name);
+    if (!fn.summary.isStatic || fn.file.endsWith('.h')) words.add(fn.name);
   }
   const fields = configuredFields(config);
   for (const file of summaries) {
     for (const table of file.tables) {
       for (const b of table.fields) {
-        if (fields.has(b.field) && graph.resolve(file.file, b.fn).length === 0) anywhere.add(b.fn);
+        if (fields.has(b.field) && graph.resolve(file.file, b.fn).length === 0) words.add(b.fn);
       }
     }
+    for (const fn of file.functions) {
+      const typed = [
+        ...fn.writes.filter((w) => w.member === config.device.opsMember || (fields.has(w.member) && w.valueIdent !== undefined)),
+        ...fn.bails.filter((b) => b.member === config.device.opsMember),
+      ];
+      for (const w of typed) for (const tag of structsOnTheWay(config, w.object.rootType, w.object.members, graph)) words.add(tag);
+    }
   }
+  for (const g of ownershipFlags(graph, config)) words.add(g);
   const seeds = new Set(seedWords(config));
-  const fresh = (words: Iterable<string>) => [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort();
-  return { anywhere: fresh(anywhere), amongEffects: fresh([...undefinedBelowPairs(graph, config)].filter((w) => !anywhere.has(w))) };
+  return [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort();
 }

@@ -39,14 +39,15 @@ export function reachableFrom(start: FnNode, follow: (edge: Edge) => boolean): R
 
 /**
  * Callers of `start`, transitively, with the path from each down to `start` (edges in call
- * order). Callers in `blocked` are reached but not walked through.
+ * order). Callers in `blocked` are reached but not walked through, and so is every function
+ * for which `expand` says no (the start included).
  */
-export function callersOf(start: FnNode, blocked: ReadonlySet<FnNode>): Reached[] {
+export function callersOf(start: FnNode, blocked: ReadonlySet<FnNode>, expand: (fn: FnNode) => boolean = () => true): Reached[] {
   const parent = new Map<FnNode, Edge | null>([[start, null]]);
   const order: FnNode[] = [start];
   for (let i = 0; i < order.length; i++) {
     const fn = order[i]!;
-    if (i > 0 && blocked.has(fn)) continue;
+    if ((i > 0 && blocked.has(fn)) || !expand(fn)) continue;
     const callers = [...fn.callers].sort(
       (a, b) => compareText(a.from.file, b.from.file) || a.site.line - b.site.line || a.from.id - b.from.id,
     );

@@ -20,8 +20,11 @@ function findingLines(f: ReportedFinding): string[] {
   // A finding that is gone is news but not a problem: one note at the place it was.
   if (f.baselineState === 'absent') return [`${where(f.location)}: note: fixed: ${oneLine(f.message)} [${f.ruleId}]`];
   const lines = [`${where(f.location)}: ${f.level}: ${oneLine(f.message)} [${f.ruleId}]`];
-  // The last step is the primary location, already printed above.
-  for (const step of f.path.slice(0, -1)) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
+  // A last step at the primary location was printed above; one elsewhere (the effect a
+  // teardown finding's statement leads to) is a step like the others.
+  const last = f.path.at(-1);
+  const steps = last && where(last) === where(f.location) ? f.path.slice(0, -1) : f.path;
+  for (const step of steps) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
   for (const r of f.related) lines.push(`${where(r)}: note: ${oneLine(r.message)}`);
   return lines;
 }

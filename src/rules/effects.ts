@@ -2,7 +2,7 @@
 // device attached or detached, mapping created or released. Configured APIs are not walked
 // into: rules.yaml states their effects.
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
-import type { Config } from '../config/types.js';
+import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import { opsWritesIn } from './support.js';
 
@@ -24,7 +24,7 @@ export interface Effect {
   cond: string[];
 }
 
-/** Keep one effect per (kind, op, first statement): enough for the rules, and bounded. */
+/** Keep one effect per (kind, op, first statement, …): enough for the rules, and bounded. */
 function dedupe(effects: Effect[]): Effect[] {
   const seen = new Set<string>();
   return effects.filter((e) => {
@@ -36,16 +36,32 @@ function dedupe(effects: Effect[]): Effect[] {
   });
 }
 
+/** The order effects are listed in: by the statement of the function asked about. */
+function byTopStatement(a: Effect, b: Effect): number {
+  const sa = a.edges[0]?.site ?? a.site;
+  const sb = b.edges[0]?.site ?? b.site;
+  return sa.line - sb.line || sa.col - sb.col;
+}
+
+/**
+ * Effects are computed per strongly connected component of the call graph, callees' components
+ * first, so that a result never depends on which function of a recursion was asked about (or
+ * defined) first. A call into another function of the same component contributes what that
+ * function reaches without coming back through the caller: the shortest such path to each
+ * function of the component (breadth-first, calls in source order), then what those
+ * functions' calls out of the component do.
+ */
 export class EffectAnalysis {
   private memo = new Map<FnNode, Effect[]>();
-  private inProgress = new Set<FnNode>();
   private apis: Map<string, { establishes: StateKind[]; undoes: StateKind[] }>;
+  private pairs: Set<string>;
 
   constructor(
     private graph: CallGraph,
     private config: Config,
   ) {
     this.apis = new Map(config.apis.effects.map((e) => [e.name, e]));
+    this.pairs = new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
   }
 
   private direct(fn: FnNode): Effect[] {
@@ -72,27 +88,104 @@ export class EffectAnalysis {
     return this.apis.has(name) || this.config.apis.setters.some((s) => s.name === name);
   }
 
-  /** Effects of calling `fn`, with the path to each. Recursion contributes nothing twice. */
+  /**
+   * Calls the effect analysis walks: direct calls to functions whose effects are not configured.
+   * A setup/teardown function of the architecture's pairs is walked into only from another one
+   * (arch_setup_dma_ops() calls arm_setup_iommu_dma_ops()): the driver core and every bus call
+   * them, and what they do is checked as their own pair, not as a caller's effect.
+   */
+  private calls(fn: FnNode): Edge[] {
+    const fromPair = this.pairs.has(fn.name);
+    return fn.callees.filter((e) => !this.isApi(e.to.name) && (fromPair || !this.pairs.has(e.to.name)));
+  }
+
+  /** Effects of calling `fn`, with the path to each. */
   of(fn: FnNode): Effect[] {
     const cached = this.memo.get(fn);
     if (cached) return cached;
-    if (this.inProgress.has(fn)) return [];
-    this.inProgress.add(fn);
+    for (const members of this.componentsUpTo(fn)) {
+      for (const member of members) this.memo.set(member, this.compute(member, new Set(members)));
+    }
+    return this.memo.get(fn)!;
+  }
+
+  /** `prefix` then `e`'s own path. */
+  private through(prefix: readonly Edge[], e: Effect): Effect {
+    return { ...e, edges: [...prefix, ...e.edges], guards: [...prefix.flatMap((p) => p.site.guards), ...e.guards] };
+  }
+
+  private compute(fn: FnNode, members: ReadonlySet<FnNode>): Effect[] {
     const out = this.direct(fn);
-    for (const edge of fn.callees) {
-      if (edge.indirect || this.isApi(edge.to.name)) continue;
-      for (const e of this.of(edge.to)) {
-        out.push({ ...e, edges: [edge, ...e.edges], guards: [...edge.site.guards, ...e.guards] });
+    for (const edge of this.calls(fn)) {
+      if (edge.to === fn) continue;
+      if (!members.has(edge.to)) {
+        for (const e of this.memo.get(edge.to)!) out.push(this.through([edge], e));
+        continue;
+      }
+      // Inside the recursion: every function of the component reachable without `fn`.
+      const paths = new Map<FnNode, Edge[]>([[edge.to, [edge]]]);
+      const queue = [edge.to];
+      for (let i = 0; i < queue.length; i++) {
+        const at = queue[i]!;
+        const path = paths.get(at)!;
+        for (const e of this.direct(at)) out.push(this.through(path, e));
+        for (const next of this.calls(at)) {
+          if (next.to === fn || next.to === at) continue;
+          if (!members.has(next.to)) {
+            for (const e of this.memo.get(next.to)!) out.push(this.through([...path, next], e));
+          } else if (!paths.has(next.to)) {
+            paths.set(next.to, [...path, next]);
+            queue.push(next.to);
+          }
+        }
       }
     }
-    this.inProgress.delete(fn);
-    const result = dedupe(out).sort((a, b) => {
-      const sa = a.edges[0]?.site ?? a.site;
-      const sb = b.edges[0]?.site ?? b.site;
-      return sa.line - sb.line || sa.col - sb.col;
-    });
-    this.memo.set(fn, result);
-    return result;
+    return dedupe(out).sort(byTopStatement);
+  }
+
+  /**
+   * The components not computed yet that `fn` reaches, callees' first (Tarjan's algorithm,
+   * iterative: kernel call chains can be deep).
+   */
+  private componentsUpTo(root: FnNode): FnNode[][] {
+    const index = new Map<FnNode, number>();
+    const low = new Map<FnNode, number>();
+    const stack: FnNode[] = [];
+    const onStack = new Set<FnNode>();
+    const out: FnNode[][] = [];
+    const work: { fn: FnNode; next: number; edges: Edge[] }[] = [];
+    const visit = (fn: FnNode) => {
+      index.set(fn, index.size);
+      low.set(fn, index.get(fn)!);
+      stack.push(fn);
+      onStack.add(fn);
+      work.push({ fn, next: 0, edges: this.calls(fn) });
+    };
+    visit(root);
+    while (work.length) {
+      const frame = work[work.length - 1]!;
+      if (frame.next < frame.edges.length) {
+        const to = frame.edges[frame.next++]!.to;
+        if (this.memo.has(to)) continue;
+        if (!index.has(to)) visit(to);
+        else if (onStack.has(to)) low.set(frame.fn, Math.min(low.get(frame.fn)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.fn, Math.min(low.get(parent.fn)!, low.get(frame.fn)!));
+      if (low.get(frame.fn) === index.get(frame.fn)) {
+        const members: FnNode[] = [];
+        let member: FnNode;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          members.push(member);
+        } while (member !== frame.fn);
+        out.push(members);
+      }
+    }
+    return out;
   }
 
   /** Members set to true by `fn` or its helpers (`dev->archdata.dma_ops_setup = true`). */
@@ -101,8 +194,7 @@ export class EffectAnalysis {
     if (seen.has(fn)) return flags;
     seen.add(fn);
     for (const w of fn.summary.writes) if (w.isTrue) flags.add(w.member);
-    for (const edge of fn.callees) {
-      if (edge.indirect || this.isApi(edge.to.name)) continue;
+    for (const edge of this.calls(fn)) {
       for (const f of this.flagsSetBy(edge.to, seen)) flags.add(f);
     }
     return flags;

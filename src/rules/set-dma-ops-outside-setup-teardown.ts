@@ -5,9 +5,10 @@ import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../call
 import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Config } from '../config/types.js';
-import type { Finding, PathStep, RelatedLocation } from '../model.js';
+import type { Finding, PathStep } from '../model.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation } from './support.js';
+import { compareLocations, definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation } from './support.js';
+import { compareText } from '../order.js';
 
 const meta: RuleMeta = {
   id: 'set-dma-ops-outside-setup-teardown',
@@ -49,12 +50,17 @@ interface Root {
   first: PathStep;
 }
 
+const runsBeforeSetup = (inst: EntryInstance) =>
+  inst.entry.phase === 'before-setup' || Object.values(inst.entry.events ?? {}).includes('before-setup');
+
 function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>): Root | undefined {
   const bound = entries.get(fn);
   if (bound?.length) {
-    const inst = bound[0]!;
-    const before = inst.entry.phase === 'before-setup' || Object.values(inst.entry.events ?? {}).includes('before-setup');
-    return { rank: before ? 0 : 1, entry: inst, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
+    // A callback that runs before setup says most; then the first binding in the tree.
+    const inst = [...bound].sort(
+      (a, b) => Number(runsBeforeSetup(b)) - Number(runsBeforeSetup(a)) || compareLocations(entryStep(a), entryStep(b)) || compareText(a.entry.name, b.entry.name),
+    )[0]!;
+    return { rank: runsBeforeSetup(inst) ? 0 : 1, entry: inst, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
   }
   if (fn.exported) {
     return { rank: 2, fn, describe: `the exported function ${fn.name}()`, how: 'is exported: any module can call it, at any time', first: definitionStep(fn, `${fn.name}() is exported: any module can call it, at any time`) };
@@ -68,29 +74,29 @@ function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>): Root | undef
   return undefined;
 }
 
+/**
+ * The explanation of a write, chosen among the roots of its callers' region (callers up to the
+ * first functions that can be entered from outside) in this order: the nearest (fewest calls
+ * from it to the write), then the most telling kind (a callback that runs before setup, another
+ * callback, an exported function, a function used as a value, one without caller), then the
+ * root's place in the tree (file, line, column), then the places of the path's calls.
+ */
 function bestRoot(reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: Map<FnNode, EntryInstance[]>) {
-  let best: { root: Root; reached: Reached } | undefined;
+  const candidates: { root: Root; reached: Reached }[] = [];
   for (const r of reached) {
     if (sanctioned.has(r.fn)) continue;
     const root = rootOf(r.fn, entries);
-    if (!root) continue;
-    // The nearest explanation first (an exported setter itself beats a driver that calls it),
-    // then the most telling kind of root.
-    const closer = best && r.edges.length !== best.reached.edges.length ? r.edges.length < best.reached.edges.length : root.rank < (best?.root.rank ?? 99);
-    if (!best || closer) {
-      best = { root, reached: r };
-    }
+    if (root) candidates.push({ root, reached: r });
   }
-  return best;
-}
-
-/** When the explanation is not a lifecycle callback, point at one that reaches the write too. */
-function exampleEntry(root: Root, reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: Map<FnNode, EntryInstance[]>): RelatedLocation[] {
-  if (root.entry) return [];
-  const other = bestRoot(reached.filter((r) => entries.has(r.fn)), sanctioned, entries);
-  if (!other?.root.entry) return [];
-  const step = other.root.first;
-  return [{ file: step.file, line: step.line, col: step.col, message: `also reached from ${other.root.describe}` }];
+  const pathKey = (r: Reached) => r.edges.map((e) => `${e.from.file}\0${String(e.site.line).padStart(9, '0')}\0${String(e.site.col).padStart(9, '0')}`).join('\0');
+  candidates.sort(
+    (a, b) =>
+      a.reached.edges.length - b.reached.edges.length ||
+      a.root.rank - b.root.rank ||
+      compareLocations(a.root.first, b.root.first) ||
+      compareText(pathKey(a.reached), pathKey(b.reached)),
+  );
+  return candidates[0];
 }
 
 function check(graph: CallGraph, config: Config): Finding[] {
@@ -107,7 +113,7 @@ function check(graph: CallGraph, config: Config): Finding[] {
     if (setters.has(fn.name) || sanctioned.has(fn)) continue;
     const writes = opsWritesIn(graph, config, fn);
     if (writes.length === 0) continue;
-    const reached = callersOf(fn, sanctioned);
+    const reached = callersOf(fn, sanctioned, (f) => rootOf(f, entries) === undefined);
     const best = bestRoot(reached, sanctioned, entries);
     if (!best) continue; // reached only through the pair: part of it
     for (const w of writes) {
@@ -141,7 +147,7 @@ function check(graph: CallGraph, config: Config): Finding[] {
           ...edgeSteps(best.reached.edges),
           { ...location, function: fn.name, message: `${w.what} ${w.clears ? 'clears' : 'installs'} the device's DMA ops here` },
         ],
-        related: exampleEntry(best.root, reached, sanctioned, entries),
+        related: [],
         conditions: w.cond,
       });
     }

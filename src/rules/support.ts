@@ -104,9 +104,7 @@ export function edgeSteps(edges: readonly Edge[]): PathStep[] {
     endLine: e.site.endLine,
     endCol: e.site.endCol,
     function: e.from.name,
-    message: e.indirect
-      ? `${e.from.name}() calls ${e.to.name}() through the ${e.site.callee} pointer`
-      : `${e.from.name}() calls ${e.to.name}()`,
+    message: `${e.from.name}() calls ${e.to.name}()`,
   }));
 }
 
