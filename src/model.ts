@@ -43,6 +43,14 @@ export interface Finding {
   location: Location;
   /** Function holding the primary location; part of the fingerprint. */
   function: string;
+  /**
+   * What is wrong, whatever explains it (`outside-pair`, `before-setup`, `left-behind`, …):
+   * part of the fingerprint, where the message id and the message are not, since they name
+   * the caller chosen to explain the finding.
+   */
+  kind: string;
+  /** The primary site's own source text, whitespace folded: part of the fingerprint. */
+  site: string;
   /** From the entry point down to the primary location; last step is the primary location. */
   path: PathStep[];
   related: RelatedLocation[];

@@ -48,6 +48,8 @@ const notifierWrite: Finding = {
   message: 'dev->dma_ops written in highbank_set_coherent, reached from the notifier at line 98',
   location: { file: HB, line: 85, col: 2, endLine: 85, endCol: 30 },
   function: 'highbank_set_coherent',
+  kind: 'outside-pair',
+  site: 'set_dma_ops(dev, &arm_coherent_dma_ops)',
   path: [
     { file: HB, line: 120, col: 2, function: 'highbank_init', message: 'registers highbank_platform_notifier' },
     { file: HB, line: 98, col: 3, function: 'highbank_platform_notifier', message: 'BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent' },
@@ -67,6 +69,8 @@ const addDeviceAttach: Finding = {
   message: 'arm_iommu_attach_device() called from msm_iommu_add_device before DMA setup',
   location: { file: 'drivers/iommu/msm_iommu.c', line: 400, col: 9 },
   function: 'msm_iommu_add_device',
+  kind: 'before-setup',
+  site: 'arm_iommu_attach_device(dev, mapping)',
   path: [
     { file: 'drivers/iommu/msm_iommu.c', line: 700, col: 14, function: 'msm_iommu_ops', message: '.add_device = msm_iommu_add_device' },
     { file: 'drivers/iommu/msm_iommu.c', line: 400, col: 9, function: 'msm_iommu_add_device', message: 'arm_iommu_attach_device(dev, mapping)' },
@@ -83,6 +87,8 @@ const exportedDetach: Finding = {
   message: 'dev->dma_ops written in exported arm_iommu_detach_device',
   location: { file: 'arch/arm/mm/dma-mapping.c', line: 2210, col: 2 },
   function: 'arm_iommu_detach_device',
+  kind: 'outside-pair',
+  site: 'set_dma_ops(dev, NULL)',
   path: [],
   related: [],
   conditions: [],
@@ -273,14 +279,18 @@ test('SARIF invocation and notifications', () => {
   assert.equal(ok.invocations?.[0]?.executionSuccessful, true);
 });
 
-test('fingerprints survive line moves but not a change of function', () => {
+test('fingerprints survive line moves and another explanation, not a change of function, kind or site', () => {
+  // Moved, and explained through another caller (what the message says is not the identity).
   const moved: Finding = {
     ...notifierWrite,
-    message: notifierWrite.message.replace('line 98', 'line 104'),
+    messageId: 'exported',
+    message: 'dev->dma_ops written in exported highbank_set_coherent',
     location: { ...notifierWrite.location, line: 91, endLine: 91 },
     path: notifierWrite.path.map((s) => ({ ...s, line: s.line + 6 })),
   };
   const otherFunction: Finding = { ...notifierWrite, function: 'highbank_set_noncoherent' };
+  assert.notEqual(fingerprint({ ...notifierWrite, site: 'set_dma_ops(dev, NULL)' }), fingerprint(notifierWrite));
+  assert.notEqual(fingerprint({ ...notifierWrite, kind: 'left-behind' }), fingerprint(notifierWrite));
   const prints = run(renderSarif(input({ findings: [notifierWrite, moved, otherFunction] })))
     .results!.map((x) => x.partialFingerprints?.[FINGERPRINT_KEY]);
   assert.equal(prints.length, 3);

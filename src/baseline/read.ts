@@ -5,7 +5,7 @@ import type * as Sarif from 'sarif';
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../discover.js';
 import type { Level, PathStep, RuleId } from '../model.js';
-import { FINGERPRINT_KEY } from '../output/fingerprint.js';
+import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1 } from '../output/fingerprint.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { fileOfUri } from '../output/sarif.js';
 
@@ -42,7 +42,10 @@ function location(l: Sarif.Location | undefined, where: Where): { file: string; 
 }
 
 function finding(r: Sarif.Result, where: Where): ReportedFinding {
-  const fingerprint = r.partialFingerprints?.[FINGERPRINT_KEY];
+  // A log written before v2 has only the v1 identity, by which current results are then compared.
+  const v2 = r.partialFingerprints?.[FINGERPRINT_KEY];
+  const v1 = r.partialFingerprints?.[FINGERPRINT_KEY_V1];
+  const fingerprint = v2 ?? v1;
   if (typeof fingerprint !== 'string') throw new BadBaseline(where, `no partialFingerprints["${FINGERPRINT_KEY}"]`);
   const primary = r.locations?.[0];
   const steps = r.codeFlows?.[0]?.threadFlows?.[0]?.locations ?? [];
@@ -64,7 +67,10 @@ function finding(r: Sarif.Result, where: Where): ReportedFinding {
     path,
     related: [],
     conditions: Array.isArray(r.properties?.conditions) ? (r.properties.conditions as string[]) : [],
+    kind: '',
+    site: '',
     fingerprint,
+    ...(v2 === undefined ? { fingerprintVersion: 1 as const } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // A finding as a report shows it: where it stands against a baseline or a patch's old side,
 // and whether rules.yaml accepts it. A plain Finding is a ReportedFinding with neither.
 import type { Finding } from '../model.js';
-import { fingerprint } from './fingerprint.js';
+import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1, fingerprint } from './fingerprint.js';
 
 /** SARIF's result.baselineState; 'absent' is a finding of the baseline (or old side) that is gone. */
 export type BaselineState = 'new' | 'unchanged' | 'absent';
@@ -18,10 +18,17 @@ export interface ReportedFinding extends Finding {
   suppression?: Suppressed;
   /** The identity it was matched by; absent results keep the one their baseline recorded. */
   fingerprint?: string;
+  /** Set on a finding read from a log written before fingerprint v2. */
+  fingerprintVersion?: 1;
 }
 
 export function fingerprintOf(f: ReportedFinding): string {
   return f.fingerprint ?? fingerprint(f);
+}
+
+/** The partialFingerprints key of a result: v2, unless it is a v1 log's and kept its identity. */
+export function fingerprintKeyOf(f: ReportedFinding): string {
+  return f.fingerprintVersion === 1 && f.fingerprint !== undefined ? FINGERPRINT_KEY_V1 : FINGERPRINT_KEY;
 }
 
 /** Whether a result makes the exit status 1: only findings that are new and not accepted. */

@@ -4,8 +4,7 @@ import type * as Sarif from 'sarif';
 import type { Finding, Location, Notification, PathStep, RelatedLocation } from '../model.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { compareFindings as compareScanOrder, compareText as cmpStr } from '../order.js';
-import { FINGERPRINT_KEY } from './fingerprint.js';
-import { type ReportedFinding, fingerprintOf } from './reported.js';
+import { type ReportedFinding, fingerprintKeyOf, fingerprintOf } from './reported.js';
 
 export type ArtifactRole = NonNullable<Sarif.Artifact['roles']>[number];
 
@@ -223,7 +222,7 @@ function result(f: ReportedFinding, ruleIndex: Map<string, number>, artifacts: A
     }));
   }
 
-  r.partialFingerprints = { [FINGERPRINT_KEY]: fingerprintOf(f) };
+  r.partialFingerprints = { [fingerprintKeyOf(f)]: fingerprintOf(f) };
   if (f.baselineState !== undefined) r.baselineState = f.baselineState;
   if (f.suppression !== undefined) {
     const { reason, at } = f.suppression;

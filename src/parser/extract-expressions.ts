@@ -158,6 +158,7 @@ export abstract class ExpressionWalker {
           isNull: isNullLiteral(this.src, right),
           isTrue: valueText === 'true' || valueText === '1',
           ...(kind(value) === 'identifier' ? { valueIdent: valueText } : {}),
+          text: foldedText(this.src, node),
           cond: ctx.cond,
           guards: ctx.guards,
           params: ctx.params,

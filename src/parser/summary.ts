@@ -70,6 +70,8 @@ export interface MemberWrite extends Pos, SiteContext {
   isTrue: boolean;
   /** Bare identifier assigned, when it is one (a function bound at run time: `nb.notifier_call = fn`). */
   valueIdent?: string;
+  /** The assignment's source text, whitespace folded (part of a finding's identity). */
+  text: string;
   endLine: number;
   endCol: number;
 }

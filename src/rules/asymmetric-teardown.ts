@@ -8,7 +8,7 @@ import { type Config, activePairs } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
 import { type Effect, EffectAnalysis } from './effects.js';
-import { definitionStep, edgeSteps, isDeviceObject, siteLocation } from './support.js';
+import { definitionStep, edgeSteps, isDeviceObject, siteLocation, siteText } from './support.js';
 import { conditionsCompatible } from '../parser/preproc.js';
 
 const meta: RuleMeta = {
@@ -44,6 +44,14 @@ const meta: RuleMeta = {
     unguarded: "{{teardown}} {{states}} here without checking that the setup ({{setup}}) established it; the setup returns early when the device already has dma_ops, so this can tear down a third party's state (record ownership, e.g. dev->archdata.dma_ops_setup, and test it first)",
     notEstablished: '{{teardown}} {{states}} here, but the setup ({{setup}}) does not establish {{nouns}}: the teardown does not mirror its setup and can undo state owned by someone else',
   },
+};
+
+/** What is wrong, for the fingerprint: a missing teardown callback is state left behind too. */
+const KIND: Record<string, string> = {
+  leftBehind: 'left-behind',
+  noTeardown: 'left-behind',
+  unguarded: 'unguarded',
+  notEstablished: 'not-established',
 };
 
 const STATE_NAMES: Record<StateKind, [establish: string, undo: string]> = {
@@ -182,6 +190,8 @@ function check(graph: CallGraph, config: Config): Finding[] {
       }),
       location,
       function: first.edges[0]?.from.name ?? first.fn.name,
+      kind: KIND[messageId]!,
+      site: first.edges[0] ? siteText(first.edges[0].site) : first.text,
       path: pathOf(top, first, role),
       related,
       conditions: first.edges[0]?.site.cond ?? first.cond,

@@ -9,7 +9,7 @@ import type { Config } from '../config/types.js';
 import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { compareLocations, edgeSteps, entryStep, pairFunctions, siteLocation } from './support.js';
+import { compareLocations, edgeSteps, entryStep, pairFunctions, siteLocation, siteText } from './support.js';
 
 const meta: RuleMeta = {
   id: 'attach-before-setup',
@@ -92,6 +92,8 @@ function check(graph: CallGraph, config: Config): Finding[] {
       }),
       location,
       function: hit.fn.name,
+      kind: 'before-setup',
+      site: siteText(hit.site),
       path: [
         entryStep(hit.inst),
         ...edgeSteps(hit.edges),

@@ -4,7 +4,7 @@
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
-import { opsWritesIn } from './support.js';
+import { opsWritesIn, siteText } from './support.js';
 
 export interface Effect {
   kind: StateKind;
@@ -13,6 +13,8 @@ export interface Effect {
   edges: Edge[];
   fn: FnNode;
   site: { line: number; col: number; endLine: number; endCol: number };
+  /** The site's own text (siteText). */
+  text: string;
   /** What does it: `arm_iommu_attach_device()`, `set_dma_ops()`. */
   what: string;
   /** Members tested true on the way (ownership flags). */
@@ -67,12 +69,12 @@ export class EffectAnalysis {
   private direct(fn: FnNode): Effect[] {
     const out: Effect[] = [];
     for (const w of opsWritesIn(this.graph, this.config, fn)) {
-      out.push({ kind: 'ops', op: w.clears ? 'undo' : 'establish', edges: [], fn, site: w, what: w.what, guards: w.guards, cond: w.cond });
+      out.push({ kind: 'ops', op: w.clears ? 'undo' : 'establish', edges: [], fn, site: w, text: siteText(w.site), what: w.what, guards: w.guards, cond: w.cond });
     }
     for (const site of fn.summary.calls) {
       const api = site.viaMember ? undefined : this.apis.get(site.callee);
       if (!api) continue;
-      const base = { edges: [], fn, site, what: `${site.callee}()`, guards: site.guards, cond: site.cond };
+      const base = { edges: [], fn, site, text: siteText(site), what: `${site.callee}()`, guards: site.guards, cond: site.cond };
       // Kept in a member directly, or through a local first: `m = create(); mmu->mapping = m;`
       const storedIn =
         site.storedInMember ??

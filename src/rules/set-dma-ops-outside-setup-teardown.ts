@@ -7,7 +7,7 @@ import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Config } from '../config/types.js';
 import type { Finding, PathStep } from '../model.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { compareLocations, definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation } from './support.js';
+import { compareLocations, definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation, siteText } from './support.js';
 import { compareText } from '../order.js';
 
 const meta: RuleMeta = {
@@ -142,6 +142,8 @@ function check(graph: CallGraph, config: Config): Finding[] {
         message,
         location,
         function: fn.name,
+        kind: 'outside-pair',
+        site: siteText(w.site),
         path: [
           best.root.first,
           ...edgeSteps(best.reached.edges),

@@ -108,6 +108,11 @@ export function edgeSteps(edges: readonly Edge[]): PathStep[] {
   }));
 }
 
+/** A site's own text: the call as written (arguments whitespace folded), or the assignment. */
+export function siteText(site: CallSite | MemberWrite): string {
+  return 'text' in site ? site.text : `${site.callee}(${site.args.map((a) => a.text).join(', ')})`;
+}
+
 export function siteLocation(fn: FnNode, site: { line: number; col: number; endLine: number; endCol: number }): Location {
   return { file: fn.file, line: site.line, col: site.col, endLine: site.endLine, endCol: site.endCol };
 }
