@@ -1,14 +1,12 @@
 // Which files make up the tree: its root, and the C files the configuration includes.
 import { type Dirent, type Stats, accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
 import type { Config } from './config/types.js';
 import type { Notification } from './model.js';
 import type { FileStat } from './cache/tree-index.js';
+import { UsageError } from './errors.js';
+import { pathFilter } from './path-filter.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** The kernel tree holding `start`: the nearest directory upwards with MAINTAINERS, else the outermost one with Kbuild. */
 export function findRoot(start: string): string | undefined {
@@ -63,8 +61,7 @@ function readable(file: string, st: Stats): boolean {
  * whatever the file holds), and a link with a C file's name that leads nowhere or out of the tree.
  */
 export function listSourceFiles(root: string, config: Config, withStats = false): Listing {
-  const include = picomatch(config.paths.include, { dot: false });
-  const exclude = picomatch(config.paths.exclude.length ? config.paths.exclude : ['\0'], { dot: false });
+  const filter = pathFilter(config);
   const files: string[] = [];
   const stats = new Map<string, FileStat>();
   const notifications: Notification[] = [];
@@ -94,14 +91,11 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
       return;
     }
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       const full = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (rel === 'arch' && entry.name !== config.arch) continue;
-        if (exclude(childRel)) continue;
-        walk(full, childRel);
-      } else if (!include(childRel) || exclude(childRel)) {
+        if (filter.enters(childRel)) walk(full, childRel);
+      } else if (!filter.includes(childRel)) {
         continue;
       } else if (entry.isFile()) {
         let st: Stats | undefined;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
 import { LineCounter, parseDocument } from 'yaml';
-import { UsageError } from '../discover.js';
+import { UsageError } from '../errors.js';
 import type { Level, PathStep, RuleId } from '../model.js';
 import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1 } from '../output/fingerprint.js';
 import type { ReportedFinding } from '../output/reported.js';

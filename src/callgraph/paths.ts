@@ -1,6 +1,5 @@
 // Path queries over the call graph. Both directions are breadth-first, so the path reported is
 // a shortest one, and every node is visited once, so recursion terminates.
-import type { CallSite } from '../parser/summary.js';
 import type { Edge, FnNode } from './graph.js';
 import { compareText } from '../order.js';
 
@@ -58,9 +57,4 @@ export function callersOf(start: FnNode, blocked: ReadonlySet<FnNode>, expand: (
     }
   }
   return order.map((fn) => ({ fn, edges: chain(parent, fn, false) }));
-}
-
-/** Call sites in `fn` satisfying `match`, in source order. */
-export function sitesIn(fn: FnNode, match: (site: CallSite) => boolean): CallSite[] {
-  return fn.summary.calls.filter(match);
 }

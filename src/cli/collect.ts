@@ -6,7 +6,7 @@ import { readBaseline } from '../baseline/read.js';
 import type { Finding, Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import type { ArtifactRole } from '../output/sarif.js';
-import { analyzedPath } from '../patch/analyzed.js';
+import { analyzedPath } from '../path-filter.js';
 import { type Change, applyToTree } from '../patch/apply.js';
 import { changeSince } from '../patch/git.js';
 import { compareSides } from '../patch/introduced.js';

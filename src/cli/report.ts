@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../discover.js';
+import { UsageError } from '../errors.js';
 import type { Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { type ArtifactRole, renderSarif } from '../output/sarif.js';

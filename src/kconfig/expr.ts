@@ -204,11 +204,6 @@ export function evaluateCondition(text: string, macro: MacroOracle): boolean | u
   }
 }
 
-/** The macros a condition names (for per-file overrides: a file that #defines CONFIG_X itself). */
-export function macrosIn(text: string): string[] {
-  return text.match(/[A-Za-z_]\w*/g) ?? [];
-}
-
 /**
  * A condition as a reader says it: `defined(CONFIG_X)` and `IS_ENABLED(CONFIG_X)` are
  * `CONFIG_X`, their negations `!CONFIG_X`; anything else as written.

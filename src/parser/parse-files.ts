@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Piscina } from 'piscina';
 import type { Notification } from '../model.js';
 import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
-import { filesMentioning, wordsInFiles } from './search.js';
+import { wordsInFiles } from './search.js';
 import type { FileSummary } from './summary.js';
 import type { ParseTask, SearchTask } from './worker.js';
 
@@ -199,20 +199,6 @@ export class Workers {
     await Promise.all(inFlight);
     checkStop();
     return outcomes;
-  }
-
-  /** The files among `files` that mention one of `words`. */
-  async search(root: string, files: readonly string[], words: readonly string[]): Promise<string[]> {
-    if (words.length === 0 || files.length === 0) return [];
-    if (this.threads === 0 || files.length <= INLINE_SEARCH_LIMIT) {
-      checkStop();
-      return filesMentioning(root, files, words).map((i) => files[i]!);
-    }
-    const hits = await this.batches(files, SEARCH_BATCH, async (slice) => {
-      const idx = (await (await this.pool_()).run({ root, files: slice, words: [...words] } satisfies SearchTask, { name: 'searchBatch' })) as number[];
-      return idx.map((i) => slice[i]!);
-    });
-    return hits;
   }
 
   /** For each file, the words of `words` it mentions. */

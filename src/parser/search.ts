@@ -17,24 +17,6 @@ function patternFor(words: readonly string[]): RegExp {
   return re;
 }
 
-/** Indexes (into `files`) of the files whose text contains one of `words` as a whole word. */
-export function filesMentioning(root: string, files: readonly string[], words: readonly string[]): number[] {
-  if (words.length === 0) return [];
-  const re = patternFor(words);
-  const hits: number[] = [];
-  files.forEach((file, i) => {
-    let text: string;
-    try {
-      text = readFileSync(path.join(root, file), 'latin1');
-    } catch {
-      hits.push(i); // unreadable: let the parser report it
-      return;
-    }
-    if (re.test(text)) hits.push(i);
-  });
-  return hits;
-}
-
 export function textMentions(text: string, words: readonly string[]): boolean {
   return words.length > 0 && patternFor(words).test(text);
 }

@@ -1,6 +1,6 @@
 // Worker-thread entry points, run under piscina: parsing and text search in batches.
 import { type FileOutcome, type ParseOptions, loadParser, summarizeFile } from './parse-file.js';
-import { filesMentioning, wordsInFiles } from './search.js';
+import { wordsInFiles } from './search.js';
 
 export interface ParseTask {
   root: string;
@@ -25,10 +25,6 @@ export function parseBatch(task: ParseTask): FileOutcome[] {
     outcomes.push(summarizeFile(task.root, file, task.options, task.keys?.[file]));
   }
   return outcomes;
-}
-
-export function searchBatch(task: SearchTask): number[] {
-  return filesMentioning(task.root, task.files, task.words);
 }
 
 export function wordsBatch(task: SearchTask): string[][] {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type StructuredPatchHunk, applyPatch, reversePatch } from 'diff';
-import { UsageError } from '../discover.js';
+import { UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import type { FilePatch, Patch } from './read.js';
 

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../discover.js';
+import { UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import type { Change, FileChange } from './apply.js';
 

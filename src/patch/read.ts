@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type StructuredPatch, type StructuredPatchHunk, parsePatch } from 'diff';
-import { UsageError } from '../discover.js';
+import { UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 
 export interface FilePatch {
