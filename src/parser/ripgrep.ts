@@ -26,6 +26,22 @@ function searchRoots(files: readonly string[]): string[] {
   return [...roots].sort();
 }
 
+/**
+ * Globs that let ripgrep skip what the listing left out, by file name ending: the endings of
+ * the listed files (`*.c`, `*.h`, and `*.inc` when paths.include adds it). A listed file without
+ * an ending allows none: everything is searched and the listing filters the answer.
+ */
+export function endingGlobs(files: readonly string[]): string[] {
+  const endings = new Set<string>();
+  for (const f of files) {
+    const name = f.slice(f.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0) return [];
+    endings.add(name.slice(dot).replace(/[[\]{}*?\\!]/g, '\\$&'));
+  }
+  return [...endings].sort().flatMap((e) => ['-g', `*${e}`]);
+}
+
 /** The words none of whose substrings is also a word: a file mentioning any word contains one of these. */
 export function substringCover(words: readonly string[]): string[] {
   const sorted = [...new Set(words)].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
@@ -41,7 +57,7 @@ export function substringCover(words: readonly string[]): string[] {
  */
 export function ripgrepCandidates(rg: string, root: string, among: readonly string[], words: readonly string[]): Promise<string[]> {
   const wanted = new Set(among);
-  const args = ['--files-with-matches', '--no-messages', '--no-ignore', '--no-config', '--fixed-strings', '-g', '*.c', '-g', '*.h'];
+  const args = ['--files-with-matches', '--no-messages', '--no-ignore', '--no-config', '--fixed-strings', ...endingGlobs(among)];
   for (const w of substringCover(words)) args.push('-e', w);
   args.push('--', ...searchRoots(among));
   return new Promise((resolve, reject) => {
