@@ -5,6 +5,7 @@
 // ops tables and structs read by extract-tables.ts.
 import type { Tree } from 'tree-sitter';
 import { type FileState, noteErrorNode } from './extract-expressions.js';
+import { extractFlow } from './extract-flow.js';
 import { StatementWalker } from './extract-statements.js';
 import { collectStructs, collectTable } from './extract-tables.js';
 import { type SyntaxNode, plainTree } from './plain-tree.js';
@@ -41,10 +42,18 @@ class FileExtractor implements FileState {
     };
   }
 
+  /** Bodies whose control flow is extracted once their calls are final. */
+  private bodies = new Map<FunctionSummary, SyntaxNode>();
+
   run(root: SyntaxNode): void {
     this.topLevel(root, []);
     this.summary.functions = this.summary.functions.filter((f) => f.calls.length + f.writes.length + f.valueRefs.length > 0 || !f.recovered);
     this.dropShadowedCalls();
+    // A function without calls or writes can neither establish nor undo anything.
+    for (const fn of this.summary.functions) {
+      const body = this.bodies.get(fn);
+      if (body && fn.calls.length + fn.writes.length > 0) fn.flow = extractFlow(this.src, fn, body);
+    }
   }
 
   private topLevel(node: SyntaxNode, cond: string[]): void {
@@ -175,7 +184,10 @@ class FileExtractor implements FileState {
       endLine: node.endRow + 1,
     };
     const body = fieldOf(node, 'body');
-    if (body) new StatementWalker(this, fn).walkBody(body);
+    if (body) {
+      new StatementWalker(this, fn).walkBody(body);
+      this.bodies.set(fn, body);
+    }
     this.summary.functions.push(fn);
   }
 

@@ -100,6 +100,8 @@ export interface FunctionSummary extends Pos {
   valueRefs: string[];
   /** Set when the definition was recovered from a broken parse (name from a misplaced field). */
   recovered?: boolean;
+  /** The body's control flow, for functions with calls or writes. */
+  flow?: FunctionFlow;
 }
 
 export interface FieldBinding extends Pos {
@@ -142,4 +144,63 @@ export interface FileSummary {
   errorSpans: [number, number][];
   /** Interesting sites that sat outside any recognisable function after error recovery. */
   orphanCalls: number;
+}
+
+// The control flow of a function body, for path-sensitive rules. Blocks hold events in source
+// order (call sites and member writes by their index in the function's `calls` and `writes`,
+// assignments to variables) and end in a jump, a branch on a condition, or a return. Only
+// what error paths need is kept: values that are errors or not, and tests that tell them apart.
+
+/** What a returned or assigned value is, as far as error paths care. */
+export type FlowValue =
+  /** 0, NULL, false. */
+  | { k: 'zero' }
+  /** A negative errno constant (`-EPROBE_DEFER`, `-ENOMEM`, `-1`) or `dev_err_probe(…)`. */
+  | { k: 'errno'; text: string }
+  /** `ERR_PTR(…)`, `ERR_CAST(…)`. */
+  | { k: 'errptr'; text: string }
+  /** `PTR_ERR(x)`, `PTR_ERR_OR_ZERO(x)`: an error when `x` holds one. */
+  | { k: 'ptrerr'; of: string }
+  /** The result of `calls[call]`. */
+  | { k: 'call'; call: number }
+  /** A variable or a member read (`old`, `mmu->mapping`), by its folded text; `member` is its last member. */
+  | { k: 'var'; name: string; member?: string }
+  | { k: 'other' };
+
+/** A branch condition over variables (by folded text) or call results; anything else is unknown. */
+export type FlowCond =
+  /** Non-zero; negative; IS_ERR(); IS_ERR_OR_NULL(). */
+  | { k: 'nz' | 'neg' | 'iserr' | 'errnull'; v: string }
+  /** `if (foo())`, `if (foo() < 0)`: the result of `calls[call]` is non-zero, negative. */
+  | { k: 'callnz' | 'callneg'; call: number }
+  | { k: 'not'; c: FlowCond }
+  | { k: 'and' | 'or'; l: FlowCond; r: FlowCond }
+  | { k: 'unknown' };
+
+export type FlowEvent = { call: number } | { write: number } | { set: string; value: FlowValue };
+
+export interface FlowSite extends Pos {
+  endLine: number;
+  endCol: number;
+}
+
+export type FlowEnd =
+  /** To one of these blocks (none: a dead end, such as code after a `for (;;)`). */
+  | { k: 'jump'; to: number[] }
+  /** `text`: the condition's source, folded and cut short, to name the branch in messages. */
+  | { k: 'branch'; cond: FlowCond; then: number; else: number; at: Pos; text: string }
+  | { k: 'return'; value?: FlowValue; at: FlowSite }
+  /** Falls off the end of the function. */
+  | { k: 'exit' };
+
+export interface FlowBlock {
+  ev?: FlowEvent[];
+  end: FlowEnd;
+}
+
+export interface FunctionFlow {
+  /** Block 0 is the entry. */
+  blocks: FlowBlock[];
+  /** Locals declared as pointers: a call result kept in one fails as NULL or an ERR_PTR. */
+  pointers?: string[];
 }
