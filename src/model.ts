@@ -12,6 +12,7 @@ export const RULE_IDS = [
   'set-dma-ops-outside-setup-teardown',
   'attach-before-setup',
   'asymmetric-teardown',
+  'error-path-leaves-dma-state',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 

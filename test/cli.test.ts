@@ -36,7 +36,7 @@ test("the sample tree's SARIF validates against the SARIF 2.1.0 schema and carri
   const run = log.runs[0];
   assert.deepEqual(
     run.tool.driver.rules.map((rule: { id: string }) => rule.id).sort(),
-    ['asymmetric-teardown', 'attach-before-setup', 'set-dma-ops-outside-setup-teardown'],
+    ['asymmetric-teardown', 'attach-before-setup', 'error-path-leaves-dma-state', 'set-dma-ops-outside-setup-teardown'],
   );
   assert.ok(run.results.length >= 6);
   for (const result of run.results) {

@@ -29,7 +29,8 @@ test('the bundled rules.yaml is valid against the schema and names the ARM pair'
 
 test('a user file replaces whole top-level keys and keeps the others', () => {
   const file = path.join(dir, 'arm64.yaml');
-  writeFileSync(file, 'arch: arm64\nrules:\n  set-dma-ops-outside-setup-teardown: {enabled: true, level: error}\n  attach-before-setup: {enabled: false, level: error, calls: [arm_iommu_attach_device]}\n  asymmetric-teardown: {enabled: true, level: note}\n');
+  writeFileSync(file, 'arch: arm64\nrules:\n  set-dma-ops-outside-setup-teardown: {enabled: true, level: error}\n  attach-before-setup: {enabled: false, level: error, calls: [arm_iommu_attach_device]}\n  asymmetric-teardown: {enabled: true, level: note}\n' +
+      '  error-path-leaves-dma-state: {enabled: false, level: note, entries: [], functions: [], devmActions: [], opsGetters: []}\n');
   const config = loadConfig(file);
   assert.equal(activePairs(config)[1]!.setup, 'iommu_setup_dma_ops');
   assert.equal(config.rules['attach-before-setup'].enabled, false);
@@ -52,7 +53,7 @@ test('wrong type and bad enum values', () => {
 
 test('unknown rule id', () => {
   assert.deepEqual(problemsOf('rules:\n  attach-before-setup: {enabled: true, level: error, calls: [a]}\n  set-dma-ops: {enabled: true, level: error}\n'), [
-    "FILE:3: rules: unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown",
+    "FILE:3: rules: unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state",
   ]);
 });
 

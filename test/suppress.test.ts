@@ -35,7 +35,7 @@ function problems(yaml: string): string[] {
 test('suppressions are checked like every key: a reason is required, rules and keys must exist', () => {
   assert.deepEqual(problems('suppressions:\n  - rule: attach-before-setup\n    path: drivers/**\n'), ["FILE:2: suppressions.0: missing required key 'reason'"]);
   assert.deepEqual(problems('suppressions:\n  - rule: attach-early\n    path: x.c\n    reason: r\n'), [
-    'FILE:2: suppressions.0.rule: expected one of set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown',
+    'FILE:2: suppressions.0.rule: expected one of set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state',
   ]);
   assert.deepEqual(problems('suppressions:\n  - rule: attach-before-setup\n    path: x.c\n    reason: r\n    file: y.c\n'), [
     "FILE:5: suppressions.0: unknown key 'file'; expected one of: rule, path, function, reason",

@@ -9,7 +9,8 @@
 //   a function is such a root, and which, depends on every file that names it;
 // - rule 3: every function with an effect on a device's DMA state (an effect API, a dma_ops
 //   write, or an ownership flag that a teardown tests), and every caller of one, since a pair
-//   reaches its effects through them;
+//   reaches its effects through them (rule 4 reads the same: a probe or bind above whatever
+//   establishes DMA state, and the helpers that undo it);
 // - the callbacks that ops tables bind to configured fields, wherever they are defined;
 // - the definitions of the structs through which a dma_ops write or a run-time binding of a
 //   configured field is typed.
@@ -37,9 +38,14 @@ function pairNames(config: Config): Set<string> {
   return new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
 }
 
-/** Fields whose bound callbacks the rules look at: entry points and ops-table pairs. */
+/** Fields whose bound callbacks the rules look at: entry points, ops-table pairs, setup entries. */
 function configuredFields(config: Config): Set<string> {
-  return new Set([...config.entryPoints.map((e) => e.field), ...config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown])]);
+  return new Set([
+    ...config.entryPoints.map((e) => e.field),
+    ...config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]),
+    // Rule 4: `platform_driver.probe` → probe.
+    ...config.rules['error-path-leaves-dma-state'].entries.map((e) => e.slice(e.indexOf('.') + 1)),
+  ]);
 }
 
 /**

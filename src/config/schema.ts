@@ -132,6 +132,25 @@ export const configSchema = {
           properties: { ...ruleSettings.properties, calls: { ...identifiers, minItems: 1 } },
         },
         'asymmetric-teardown': ruleSettings,
+        'error-path-leaves-dma-state': {
+          ...ruleSettings,
+          required: ['enabled', 'level', 'entries', 'functions', 'devmActions', 'opsGetters'],
+          properties: {
+            ...ruleSettings.properties,
+            entries: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' } },
+            functions: identifiers,
+            devmActions: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'callbackArg'],
+                properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
+              },
+            },
+            opsGetters: identifiers,
+          },
+        },
       },
     },
     suppressions: {

@@ -1,4 +1,5 @@
 import type { Level, Phase, RuleId, StateKind } from '../model.js';
+import type { ErrorPathSettings } from '../rules/error-path-leaves-dma-state.js';
 
 export interface FunctionPair {
   setup: string;
@@ -73,6 +74,7 @@ export interface Config {
   entryPoints: EntryPoint[];
   rules: Record<RuleId, RuleSettings> & {
     'attach-before-setup': RuleSettings & { calls: string[] };
+    'error-path-leaves-dma-state': RuleSettings & ErrorPathSettings;
   };
   suppressions: Suppression[];
 }

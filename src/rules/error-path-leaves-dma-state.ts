@@ -1,0 +1,169 @@
+// Rule 4: an error return of a probe (or bind, or probe_device) that leaves DMA state behind.
+// The driver core retries a probe that returned -EPROBE_DEFER, and gives a failed one's device
+// to the next driver: whatever the failed attempt attached, installed or mapped is found there.
+import { ErrorPathAnalysis, type Establishment, type LeakingReturn, type WitnessStep } from '../analysis/error-paths.js';
+import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
+import type { Config } from '../config/types.js';
+import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
+import { type Rule, type RuleMeta, formatMessage } from './rule.js';
+import { compareLocations, edgeSteps } from './support.js';
+
+const ID = 'error-path-leaves-dma-state';
+
+const meta: RuleMeta = {
+  id: ID,
+  name: 'ErrorPathLeavesDmaState',
+  shortDescription: 'An error return of probe or bind leaves DMA state established.',
+  fullDescription:
+    "A path through a driver's probe, a component's bind or an IOMMU's probe_device establishes DMA state " +
+    '(an IOMMU attach, dma_ops installed, a mapping created) and then returns an error without undoing it.',
+  help: {
+    text:
+      'When probe returns an error the driver core unbinds nothing: it releases the devres of the attempt and ' +
+      'moves on. With -EPROBE_DEFER (a clock, a regulator or an IOMMU not there yet) the same probe runs again ' +
+      'later, and it finds the attach, the dma_ops or the mapping the failed attempt left: ' +
+      'arm_iommu_attach_device() fails on a device already attached, setup code that tests "if (dev->dma_ops)" ' +
+      'skips the device, a mapping leaks on every retry. Undo on every error path after the state is established: ' +
+      'goto the label that detaches or releases it (a jump past that label is the classic slip), call a helper ' +
+      'that undoes it, register the undo with devm_add_action_or_reset() so that devres runs it when probe fails, ' +
+      'or put back the ops read with get_dma_ops() before the override.',
+    markdown:
+      'When probe returns an error the driver core unbinds nothing: it releases the devres of the attempt and ' +
+      'moves on. With `-EPROBE_DEFER` (a clock, a regulator or an IOMMU not there yet) the same probe runs again ' +
+      'later, and it finds the attach, the `dma_ops` or the mapping the failed attempt left: ' +
+      '`arm_iommu_attach_device()` fails on a device already attached, setup code that tests `if (dev->dma_ops)` ' +
+      'skips the device, a mapping leaks on every retry.\n\nUndo on every error path after the state is established: ' +
+      '`goto` the label that detaches or releases it (a jump past that label is the classic slip), call a helper ' +
+      'that undoes it, register the undo with `devm_add_action_or_reset()` so that devres runs it when probe fails, ' +
+      'or put back the ops read with `get_dma_ops()` before the override.',
+  },
+  defaultLevel: 'warning',
+  tags: ['correctness', 'dma', 'iommu', 'kernel', 'error-path'],
+  precision: 'medium',
+  messages: {
+    leaks:
+      '{{fn}}() returns an error ({{returns}}) with {{state}} still established by {{what}}: a failed or deferred {{entry}} leaves it for the next probe of the device',
+    alsoLeaks: 'also returns an error ({{returns}}) with {{state}} still established',
+  },
+};
+
+export interface ErrorPathSettings {
+  /** Callbacks that set a device up and may fail, as `struct.field` (`platform_driver.probe`). */
+  entries: string[];
+  /** Functions called by name as setup entries. */
+  functions: string[];
+  devmActions: { name: string; callbackArg: number }[];
+  opsGetters: string[];
+}
+
+interface Entry {
+  fn: FnNode;
+  /** `platform_driver.probe callback`. */
+  what: string;
+  binding?: Binding;
+}
+
+const STATE_NAMES = { attach: 'the IOMMU attach', ops: 'the dma_ops', mapping: 'the IOMMU mapping' } as const;
+
+function entriesOf(graph: CallGraph, settings: ErrorPathSettings): Entry[] {
+  const out = new Map<FnNode, Entry>();
+  for (const spec of settings.entries) {
+    const [struct, field] = spec.split('.') as [string, string];
+    for (const b of graph.bindingsOf(field)) {
+      // A table whose type tree-sitter could not tell matches by field, as for other entry points.
+      if (b.table.structType !== undefined && b.table.structType !== struct) continue;
+      if (!out.has(b.fn)) out.set(b.fn, { fn: b.fn, what: `${spec} callback`, binding: b });
+    }
+  }
+  for (const name of settings.functions) {
+    for (const fn of graph.named(name)) if (!out.has(fn)) out.set(fn, { fn, what: 'setup entry' });
+  }
+  return [...out.values()].sort((a, b) => compareLocations({ file: a.fn.file, ...a.fn.summary }, { file: b.fn.file, ...b.fn.summary }));
+}
+
+/** `the IOMMU attach and the dma_ops`. */
+function stateOf(leaked: readonly Establishment[]): string {
+  const kinds = [...new Set(leaked.map((e) => e.kind))].map((k) => STATE_NAMES[k]);
+  return kinds.length <= 1 ? (kinds[0] ?? '') : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
+}
+
+/** Where in the entry the state was established: the statement itself, or the call into the helper that did. */
+function topSite(e: Establishment): { line: number; col: number; endLine: number; endCol: number } {
+  return e.edges[0]?.site ?? e.site;
+}
+
+function whatOf(leaked: readonly Establishment[]): string {
+  const seen = new Map<string, string>();
+  for (const e of leaked) {
+    const top = topSite(e);
+    const helper = e.edges[0]?.to.name;
+    const via = !helper ? '' : helper === e.fn.name ? ` in ${helper}()` : ` in ${e.fn.name}() (through ${helper}())`;
+    seen.set(`${top.line}:${top.col}:${e.what}`, `${e.what}${via} at line ${top.line}`);
+  }
+  return [...seen.values()].join(', ');
+}
+
+function steps(entry: Entry, leak: LeakingReturn): PathStep[] {
+  const fn = entry.fn;
+  const out: PathStep[] = [];
+  if (entry.binding) {
+    const b = entry.binding;
+    out.push({ file: b.file, line: b.field.line, col: b.field.col, function: fn.name, message: `${fn.name}() is the ${entry.what} (${b.table.name})` });
+  }
+  const established = new Set<string>();
+  for (const s of leak.witness as WitnessStep[]) {
+    if (s.k === 'branch') {
+      out.push({ file: fn.file, line: s.at.line, col: s.at.col, function: fn.name, message: `takes the branch where '${s.text}' is ${s.taken ? 'true' : 'false'}` });
+      continue;
+    }
+    const top = topSite(s.est);
+    const key = `${top.line}:${top.col}`;
+    const kinds = leak.leaked.filter((e) => topSite(e).line === top.line && topSite(e).col === top.col);
+    if (established.has(key) || kinds.length === 0) continue;
+    established.add(key);
+    if (s.est.edges.length) {
+      out.push(...edgeSteps(s.est.edges));
+      out.push({ file: s.est.fn.file, ...s.est.site, function: s.est.fn.name, message: `${s.est.what} establishes ${stateOf(kinds)}` });
+    } else {
+      out.push({ file: fn.file, ...s.est.site, function: fn.name, message: `${s.est.what} establishes ${stateOf(kinds)}` });
+    }
+  }
+  out.push({ file: fn.file, ...leak.at, function: fn.name, message: `returns ${leak.returns || 'an error'} without undoing ${stateOf(leak.leaked)}` });
+  return out;
+}
+
+function check(graph: CallGraph, config: Config): Finding[] {
+  const settings = config.rules[ID];
+  const analysis = new ErrorPathAnalysis(graph, config, settings);
+  const findings: Finding[] = [];
+  for (const entry of entriesOf(graph, settings)) {
+    const [first, ...others] = analysis.of(entry.fn).leaks;
+    if (!first) continue;
+    const location: Location = { file: entry.fn.file, ...first.at };
+    const related: RelatedLocation[] = others.map((l) => ({
+      file: entry.fn.file,
+      ...l.at,
+      message: formatMessage(meta, 'alsoLeaks', { returns: l.returns || 'an error', state: stateOf(l.leaked) }),
+    }));
+    findings.push({
+      ruleId: ID,
+      level: settings.level,
+      messageId: 'leaks',
+      message: formatMessage(meta, 'leaks', {
+        fn: entry.fn.name,
+        returns: first.returns || 'an error',
+        state: stateOf(first.leaked),
+        what: whatOf(first.leaked),
+        entry: entry.what.replace(/ callback$/, ''),
+      }),
+      location,
+      function: entry.fn.name,
+      path: steps(entry, first),
+      related,
+      conditions: entry.fn.summary.cond,
+    });
+  }
+  return findings;
+}
+
+export const errorPathLeavesDmaState: Rule = { meta, check };
