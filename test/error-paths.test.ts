@@ -181,3 +181,29 @@ test('loops and many independent states terminate', () => {
   const src = `${HEAD}\nstatic int p(struct device *dev)\n{\n\tint i;\n\tfor (i = 0; i < 4; i++) {\n${calls}\t\tif (z(i)) goto out;\n\t}\n\treturn 0;\nout:\n\treturn -EIO;\n}`;
   assert.equal(leaks(src, 'p').length, 1);
 });
+
+test('a value nothing shows to be an error is not one, until a test leaves only errors', () => {
+  const src = `${HEAD}
+static struct thing *alloc_thing(struct device *dev)
+{
+	struct thing *t = dev->priv;
+	int err;
+
+	err = iommu_attach_device(dom, dev);
+	if (err)
+		return ERR_PTR(err);
+	return t;
+}
+
+static int p(struct platform_device *pdev)
+{
+	pdev->thing = alloc_thing(&pdev->dev);
+	if (IS_ERR(pdev->thing))
+		return PTR_ERR(pdev->thing);
+	if (IS_ERR(pdev->other))
+		return PTR_ERR(pdev->other);
+	return 0;
+}`;
+  assert.deepEqual(leaks(src, 'alloc_thing'), []);
+  assert.deepEqual(leaks(src, 'p'), ['21: attach iommu_attach_device() via alloc_thing']);
+});

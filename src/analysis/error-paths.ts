@@ -10,9 +10,9 @@ import type { Config } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import type { FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow, Pos } from '../parser/summary.js';
 import {
-  ANY, ERRPTR, NEG, POS, ZERO,
+  ERRPTR, NEG, POS, ZERO,
   type VarType, type VarValue,
-  callResult, hasFailed, hasSucceeded, joinValues, narrow, sameValue,
+  UNKNOWN, callResult, canBeError, hasFailed, hasSucceeded, joinValues, narrow, sameValue,
 } from './values.js';
 
 /** The APIs the analysis knows beyond rules.yaml's effects and setters. */
@@ -258,7 +258,7 @@ class FunctionRun {
         // `if (attach(…))` true: the call failed, and what it established with it.
         return [this.settle(path, cond.call, truth ? 'fail' : cond.k === 'callnz' ? 'ok' : undefined)];
       default: {
-        const old = path.env.get(cond.v) ?? { mask: ANY };
+        const old = path.env.get(cond.v) ?? UNKNOWN;
         const mask = narrow(old.mask, cond.k, truth);
         if (mask === 0) return [];
         const env = new Map(path.env);
@@ -317,7 +317,7 @@ class FunctionRun {
     for (const a of site.args) {
       if (a.ident && a.text.startsWith('&') && path.env.has(a.ident)) {
         const env = new Map(path.env);
-        env.set(a.ident, { mask: ANY });
+        env.set(a.ident, UNKNOWN);
         path = { ...path, env };
       }
     }
@@ -379,8 +379,9 @@ class FunctionRun {
       case 'errptr':
         return { mask: ERRPTR };
       case 'ptrerr': {
-        const of = path.env.get(value.of)?.mask ?? ANY;
-        return { mask: (of & ERRPTR ? NEG : 0) | (of & ~ERRPTR ? ZERO | POS : 0) };
+        const of = path.env.get(value.of) ?? UNKNOWN;
+        const mask = (of.mask & ERRPTR ? NEG : 0) | (of.mask & ~ERRPTR ? ZERO | POS : 0);
+        return of.unknown ? { mask, unknown: true } : { mask };
       }
       case 'call': {
         const callee = this.fn.summary.calls[value.call]?.callee ?? '';
@@ -389,10 +390,10 @@ class FunctionRun {
       case 'var': {
         const known = path.env.get(value.name);
         if (known) return known;
-        return value.member === undefined || value.member !== this.opsMember() ? { mask: ANY } : { mask: ANY, oldOps: true };
+        return value.member === undefined || value.member !== this.opsMember() ? UNKNOWN : { ...UNKNOWN, oldOps: true };
       }
       default:
-        return { mask: ANY };
+        return UNKNOWN;
     }
   }
 
@@ -408,9 +409,12 @@ class FunctionRun {
       case 'errptr':
         return true;
       case 'var':
-        return ((path.env.get(value.name)?.mask ?? 0) & (NEG | ERRPTR)) !== 0;
-      case 'ptrerr':
-        return ((path.env.get(value.of)?.mask ?? ANY) & ERRPTR) !== 0;
+        return canBeError(path.env.get(value.name) ?? UNKNOWN);
+      case 'ptrerr': {
+        // PTR_ERR(x) is an error where x is an ERR_PTR.
+        const of = path.env.get(value.of) ?? UNKNOWN;
+        return canBeError({ ...of, mask: of.mask & ERRPTR });
+      }
       default:
         return false;
     }

@@ -33,16 +33,32 @@ export interface VarValue {
   origin?: number;
   /** Holds the ops the device had before (`old = get_dma_ops(dev)`): writing it back restores. */
   oldOps?: boolean;
+  /**
+   * Nothing on the path says what it holds (a member read, an expression, no assignment): it
+   * may hold anything, but is not shown to be an error until a test leaves only errors.
+   */
+  unknown?: boolean;
+}
+
+export const UNKNOWN: VarValue = { mask: ANY, unknown: true };
+
+/** Can the value be an error: a negative errno or an ERR_PTR, shown by what was assigned or tested? */
+export function canBeError(v: VarValue): boolean {
+  const errors = v.mask & (NEG | ERRPTR);
+  return errors !== 0 && (!v.unknown || (v.mask & ~(NEG | ERRPTR)) === 0);
 }
 
 export function joinValues(a: VarValue, b: VarValue): VarValue {
   const out: VarValue = { mask: a.mask | b.mask };
   if (a.origin !== undefined && a.origin === b.origin) out.origin = a.origin;
   if (a.oldOps && b.oldOps) out.oldOps = true;
+  // One path with a value shown to be possibly an error is enough.
+  if (a.unknown && b.unknown) out.unknown = true;
   return out;
 }
 
-export const sameValue = (a: VarValue, b: VarValue) => a.mask === b.mask && a.origin === b.origin && a.oldOps === b.oldOps;
+export const sameValue = (a: VarValue, b: VarValue) =>
+  a.mask === b.mask && a.origin === b.origin && a.oldOps === b.oldOps && a.unknown === b.unknown;
 
 /** What a test being `truth` leaves of a value: `nz`, `neg`, `iserr`, `errnull`. */
 export function narrow(mask: number, test: 'nz' | 'neg' | 'iserr' | 'errnull', truth: boolean): number {
