@@ -207,3 +207,32 @@ static int p(struct platform_device *pdev)
   assert.deepEqual(leaks(src, 'alloc_thing'), []);
   assert.deepEqual(leaks(src, 'p'), ['21: attach iommu_attach_device() via alloc_thing']);
 });
+
+test('returning the result of the attach: its error is the attach failing, and leaves nothing', () => {
+  const src = `${HEAD}
+static int attach(struct device *dev)
+{
+	int ret;
+
+	if (!usable(dev))
+		return -EINVAL;
+	ret = arm_iommu_attach_device(dev, mapping);
+	return ret;
+}
+
+static int register_dma(struct device *dev)
+{
+	return attach(dev);
+}
+
+static int p(struct platform_device *pdev)
+{
+	int ret = register_dma(&pdev->dev);
+
+	if (ret < 0)
+		return ret;
+	return 0;
+}`;
+  assert.deepEqual(leaks(src, 'attach'), []);
+  assert.deepEqual(leaks(src, 'p'), []);
+});

@@ -10,7 +10,7 @@ import type { Config } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import type { FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow, Pos } from '../parser/summary.js';
 import {
-  ERRPTR, NEG, POS, ZERO,
+  ERRPTR, NEG, POS, VALID, ZERO,
   type VarType, type VarValue,
   UNKNOWN, callResult, canBeError, hasFailed, hasSucceeded, joinValues, narrow, sameValue,
 } from './values.js';
@@ -431,11 +431,20 @@ class FunctionRun {
       let leak: LeakingReturn | undefined;
       for (const start of this.inStates.get(b)?.values() ?? []) {
         const path = this.transfer(block, start);
-        const error = end.k === 'return' && this.isError(path, end.value);
-        for (const i of path.items) (error ? onError : onSuccess).set(estKey(i.est), i.est);
-        if (!error || end.k !== 'return' || path.items.length === 0) continue;
-        if (!leak) leak = { at: end.at, returns: describe(end.value), leaked: [], witness: witness(path) };
-        for (const i of path.items) if (!leak.leaked.some((e) => estKey(e) === estKey(i.est))) leak.leaked.push(i.est);
+        const value = end.k === 'return' ? end.value : undefined;
+        const error = this.isError(path, value);
+        // `return ret;` right after `ret = attach(…)`: an error returned is the call's failure,
+        // so what the call establishes on success is not held then, and the other way round.
+        const origin = value?.k === 'call' ? value.call : value?.k === 'var' ? path.env.get(value.name)?.origin : undefined;
+        const failed = origin === undefined ? path : this.settle(path, origin, 'fail');
+        const succeeded = origin === undefined ? path : this.settle(path, origin, 'ok');
+        const success = !error || (value?.k === 'var' && ((path.env.get(value.name)?.mask ?? 0) & (ZERO | POS | VALID)) !== 0);
+        if (success) for (const i of succeeded.items) onSuccess.set(estKey(i.est), i.est);
+        if (!error || end.k !== 'return') continue;
+        for (const i of failed.items) onError.set(estKey(i.est), i.est);
+        if (failed.items.length === 0) continue;
+        if (!leak) leak = { at: end.at, returns: describe(value), leaked: [], witness: witness(failed) };
+        for (const i of failed.items) if (!leak.leaked.some((e) => estKey(e) === estKey(i.est))) leak.leaked.push(i.est);
       }
       if (leak) leaks.push(leak);
     });
