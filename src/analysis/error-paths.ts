@@ -141,7 +141,7 @@ export class ErrorPathAnalysis {
   /** Helpers a call site reaches directly (not through a pointer, not a configured API). */
   helpersAt(fn: FnNode, call: number): Edge[] {
     const site = fn.summary.calls[call];
-    return fn.callees.filter((e) => e.site === site && !e.indirect);
+    return fn.callees.filter((e) => e.site === site);
   }
 
   resolve(fn: FnNode, name: string): FnNode[] {

@@ -158,6 +158,9 @@ function check(graph: CallGraph, config: Config): Finding[] {
       }),
       location,
       function: entry.fn.name,
+      // The fingerprint: what is left, at which return (by what it returns), not how it got there.
+      kind: `leaves-${[...new Set(first.leaked.map((e) => e.kind))].sort().join('+')}`,
+      site: first.returns ? `return ${first.returns};` : 'return',
       path: steps(entry, first),
       related,
       conditions: entry.fn.summary.cond,
