@@ -1,0 +1,68 @@
+// The tree's .mailmap, applied to MAINTAINERS addresses as get_maintainer.pl applies it: people
+// who changed address are mailed where they read now.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Email {
+  name: string;
+  address: string;
+}
+
+/** get_maintainer's parse_email: `Name <address>`, `"Name" <address>`, or a bare address. */
+export function parseEmail(text: string): Email {
+  const m = /^\s*(.*?)\s*<([^>]+)>/.exec(text);
+  if (m) return { name: m[1]!.replace(/^"|"$/g, '').trim(), address: m[2]!.trim() };
+  const bare = /\S+@\S+/.exec(text);
+  return { name: '', address: bare ? bare[0] : text.trim() };
+}
+
+/** get_maintainer's format_email: a name with anything but word characters, spaces and dashes is quoted. */
+export function formatEmail({ name, address }: Email): string {
+  if (!name) return address;
+  const shown = /[^\w \-]/.test(name) ? `"${name.replace(/(?<!\\)"/g, '\\"')}"` : name;
+  return `${shown} <${address}>`;
+}
+
+export class Mailmap {
+  private names = new Map<string, string>();
+  private addresses = new Map<string, string>();
+
+  static read(root: string): Mailmap {
+    const map = new Mailmap();
+    let text = '';
+    try {
+      text = readFileSync(path.join(root, '.mailmap'), 'utf8');
+    } catch {
+      return map; // no .mailmap: addresses stay as written
+    }
+    for (const raw of text.split('\n')) {
+      const line = raw.replace(/#.*$/, '').trim();
+      if (!line) continue;
+      let m: RegExpExecArray | null;
+      if ((m = /^([^<]+)<([^>]+)>$/.exec(line))) {
+        const e = parseEmail(`${m[1]!.trimEnd()} <${m[2]}>`);
+        map.names.set(e.address, e.name);
+      } else if ((m = /^<([^>]+)>\s*<([^>]+)>$/.exec(line))) {
+        map.addresses.set(m[2]!, m[1]!);
+      } else if ((m = /^(.+)<([^>]+)>\s*<([^>]+)>$/.exec(line))) {
+        const e = parseEmail(`${m[1]!.trimEnd()} <${m[2]}>`);
+        map.names.set(m[3]!, e.name);
+        map.addresses.set(m[3]!, e.address);
+      } else if ((m = /^(.+)<([^>]+)>\s*(.+)\s*<([^>]+)>$/.exec(line))) {
+        const real = parseEmail(`${m[1]!.trimEnd()} <${m[2]}>`);
+        const wrong = formatEmail(parseEmail(`${m[3]!.trimEnd()} <${m[4]}>`));
+        map.names.set(wrong, real.name);
+        map.addresses.set(wrong, real.address);
+      }
+    }
+    return map;
+  }
+
+  /** get_maintainer's mailmap_email: by the whole `Name <address>` first, else by address. */
+  apply(email: Email): Email {
+    const key = formatEmail(email);
+    const byWhole = this.names.has(key) || this.addresses.has(key);
+    const k = byWhole ? key : email.address;
+    return { name: this.names.get(k) ?? email.name, address: this.addresses.get(k) ?? email.address };
+  }
+}
