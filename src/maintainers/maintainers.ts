@@ -143,7 +143,9 @@ export class Maintainers {
     } catch {
       return undefined;
     }
-    return Maintainers.parse(text, root, file);
+    const maintainers = Maintainers.parse(text, root, file);
+    // An empty MAINTAINERS (a marker of the tree's root, as in small test trees) routes nothing.
+    return maintainers.sections.length > 0 ? maintainers : undefined;
   }
 
   static parse(text: string, root: string, file = 'MAINTAINERS'): Maintainers {

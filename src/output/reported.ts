@@ -1,5 +1,6 @@
 // A finding as a report shows it: where it stands against a baseline or a patch's old side,
 // and whether rules.yaml accepts it. A plain Finding is a ReportedFinding with neither.
+import type { Routing } from '../maintainers/maintainers.js';
 import type { Finding } from '../model.js';
 import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1, fingerprint } from './fingerprint.js';
 
@@ -20,6 +21,8 @@ export interface ReportedFinding extends Finding {
   fingerprint?: string;
   /** Set on a finding read from a log written before fingerprint v2. */
   fingerprintVersion?: 1;
+  /** Who looks after the file, from the tree's MAINTAINERS (as get_maintainer.pl says). */
+  routing?: Routing;
 }
 
 export function fingerprintOf(f: ReportedFinding): string {

@@ -235,7 +235,17 @@ function result(f: ReportedFinding, ruleIndex: Map<string, number>, artifacts: A
       },
     ];
   }
-  if (f.conditions.length > 0) r.properties = { conditions: [...f.conditions] };
+  const properties: Record<string, unknown> = {};
+  if (f.conditions.length > 0) properties.conditions = [...f.conditions];
+  if (f.routing) {
+    // get_maintainer.pl's lines, `Name <address> (role:SECTION)`, split as a mailer wants them.
+    const line = (c: { address: string; role: string }) => `${c.address} (${c.role})`;
+    properties.maintainers = f.routing.people.filter((c) => !c.role.startsWith('reviewer:')).map(line);
+    properties.reviewers = f.routing.people.filter((c) => c.role.startsWith('reviewer:')).map(line);
+    properties.lists = f.routing.lists.map(line);
+    properties.maintainerSections = [...f.routing.sections];
+  }
+  if (Object.keys(properties).length > 0) r.properties = properties;
   return r;
 }
 

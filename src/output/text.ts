@@ -1,4 +1,5 @@
 import type { Location, Notification } from '../model.js';
+import { routingLines } from '../maintainers/maintainers.js';
 import type { ReportedFinding } from './reported.js';
 import { compareFindings, compareNotifications } from './sarif.js';
 
@@ -16,7 +17,12 @@ function notificationLine(n: Notification): string {
   return `${prefix}: ${n.level}: ${oneLine(n.message)}`;
 }
 
-function findingLines(f: ReportedFinding): string[] {
+export interface TextOptions {
+  /** A note line per finding naming who should hear about it (`--maintainers`). */
+  maintainers?: boolean;
+}
+
+function findingLines(f: ReportedFinding, options: TextOptions): string[] {
   // A finding that is gone is news but not a problem: one note at the place it was.
   if (f.baselineState === 'absent') return [`${where(f.location)}: note: fixed: ${oneLine(f.message)} [${f.ruleId}]`];
   const lines = [`${where(f.location)}: ${f.level}: ${oneLine(f.message)} [${f.ruleId}]`];
@@ -26,6 +32,10 @@ function findingLines(f: ReportedFinding): string[] {
   const steps = last && where(last) === where(f.location) ? f.path.slice(0, -1) : f.path;
   for (const step of steps) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
   for (const r of f.related) lines.push(`${where(r)}: note: ${oneLine(r.message)}`);
+  if (options.maintainers && f.routing) {
+    const contacts = routingLines(f.routing);
+    lines.push(`${where(f.location)}: note: to: ${contacts.length ? contacts.join(', ') : 'no MAINTAINERS section covers this file'}`);
+  }
   return lines;
 }
 
@@ -48,11 +58,11 @@ function notShown(findings: ReportedFinding[]): string[] {
  * gcc/sparse style diagnostics; '' when there is nothing to say. New (or not compared)
  * findings are listed with their path, fixed ones as one note each, the rest only counted.
  */
-export function renderText(findings: ReportedFinding[], notifications: Notification[]): string {
+export function renderText(findings: ReportedFinding[], notifications: Notification[], options: TextOptions = {}): string {
   const listed = findings.filter((f) => !f.suppression && f.baselineState !== 'unchanged');
   const lines = [
     ...[...notifications].sort(compareNotifications).map(notificationLine),
-    ...[...listed].sort(compareFindings).flatMap(findingLines),
+    ...[...listed].sort(compareFindings).flatMap((f) => findingLines(f, options)),
     ...notShown(findings),
   ];
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
