@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import type { Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { type ArtifactRole, renderSarif } from '../output/sarif.js';
-import { renderText } from '../output/text.js';
+import { type TextOptions, renderText } from '../output/text.js';
 import { RULES } from '../rules/index.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -14,8 +14,15 @@ export interface Report {
   artifactRoles?: ReadonlyMap<string, readonly ArtifactRole[]>;
 }
 
-export function renderReport(format: 'text' | 'sarif', report: Report, root: string, commandLine: string, exitCode: number): string {
-  if (format === 'text') return renderText(report.results, report.notifications);
+export function renderReport(
+  format: 'text' | 'sarif',
+  report: Report,
+  root: string,
+  commandLine: string,
+  exitCode: number,
+  textOptions: TextOptions = {},
+): string {
+  if (format === 'text') return renderText(report.results, report.notifications, textOptions);
   const log = renderSarif({
     findings: report.results,
     notifications: report.notifications,

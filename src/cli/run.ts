@@ -9,6 +9,7 @@ import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js'
 import { UsageError } from '../errors.js';
 import { findRoot, toTreePath } from '../discover.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
+import { routeFindings } from '../maintainers/route-findings.js';
 import { renderText } from '../output/text.js';
 import type { Notification } from '../model.js';
 import type { Config } from '../config/types.js';
@@ -86,6 +87,7 @@ function program(): Command {
     .option('--baseline <sarif>', 'compare with an earlier SARIF log: results are new, unchanged or absent, and only new ones fail')
     .option('--omit <kinds>', `leave these results out of the report: ${OMITTABLE.join(', ')} (comma-separated)`, omittable)
     .option('-q, --quiet', 'no progress on stderr')
+    .option('--maintainers', "a note per finding naming its maintainers, reviewers and lists (MAINTAINERS, as get_maintainer.pl)")
     .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -105,6 +107,7 @@ interface Options {
   cache: boolean;
   cacheDir?: string;
   stats?: boolean;
+  maintainers?: boolean;
   diff?: string;
   since?: string;
   baseline?: string;
@@ -249,17 +252,21 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     // The tree root itself given as a path ('.') is the whole tree.
-    const { results, stale } = suppress(collected, config, root, reportPaths.some((p) => p !== ''));
-    const exitCode = results.some(counts) ? 1 : incomplete(collected.notifications) ? EXIT_INCOMPLETE : 0;
-    const notifications = [...collected.notifications, ...stale];
+    const suppressed = suppress(collected, config, root, reportPaths.some((p) => p !== ''));
+    // Who should hear about each finding, from the tree's MAINTAINERS (read only when there is one).
+    const routed = routeFindings(root, omitted(suppressed.results, opts.omit));
+    const results = routed.results;
+    const exitCode = suppressed.results.some(counts) ? 1 : incomplete(collected.notifications) ? EXIT_INCOMPLETE : 0;
+    const notifications = [...collected.notifications, ...suppressed.stale, ...routed.notifications];
     // A text report on stdout carries them; otherwise CI logs must still say what was skipped.
     if (opts.format !== 'text' || opts.output !== undefined) process.stderr.write(renderText([], notifications));
     const report = renderReport(
       opts.format,
-      { results: omitted(results, opts.omit), notifications, artifactRoles: collected.artifactRoles },
+      { results, notifications, artifactRoles: collected.artifactRoles },
       root,
       ['dmalint', ...argv.slice(2)].join(' '),
       exitCode,
+      { maintainers: opts.maintainers === true },
     );
     writeOutput(report, opts.output);
     return exitCode;
