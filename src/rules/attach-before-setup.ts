@@ -9,6 +9,7 @@ import type { Config } from '../config/types.js';
 import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
+import { compareText } from '../order.js';
 import { compareLocations, edgeSteps, entryStep, pairFunctions, siteLocation, siteText } from './support.js';
 
 const meta: RuleMeta = {
@@ -50,6 +51,23 @@ interface Hit {
   edges: Edge[];
 }
 
+/**
+ * The entry point that explains an attach: the nearest (fewest calls), then by name (entry
+ * point, callback, its file, the functions on the way), then by place; names first, so that
+ * reordering definitions does not change the explanation.
+ */
+function explainsBetter(a: Hit, b: Hit): boolean {
+  const names = (h: Hit) => h.edges.map((e) => e.to.name).join('\0');
+  const order =
+    a.edges.length - b.edges.length ||
+    compareText(a.inst.entry.name, b.inst.entry.name) ||
+    compareText(a.inst.fn.name, b.inst.fn.name) ||
+    compareText(a.inst.binding.file, b.inst.binding.file) ||
+    compareText(names(a), names(b)) ||
+    compareLocations(entryStep(a.inst), entryStep(b.inst));
+  return order < 0;
+}
+
 function check(graph: CallGraph, config: Config): Finding[] {
   const settings = config.rules['attach-before-setup'];
   const targets = new Set(settings.calls);
@@ -71,8 +89,9 @@ function check(graph: CallGraph, config: Config): Finding[] {
         if (site.viaMember || !targets.has(site.callee)) continue;
         if (r.fn === inst.fn && !runsBeforeSetup(site)) continue;
         const key = `${r.fn.file}:${site.line}:${site.col}`;
+        const hit = { inst, fn: r.fn, site, edges: r.edges };
         const previous = hits.get(key);
-        if (!previous || r.edges.length < previous.edges.length) hits.set(key, { inst, fn: r.fn, site, edges: r.edges });
+        if (!previous || explainsBetter(hit, previous)) hits.set(key, hit);
       }
     }
   }

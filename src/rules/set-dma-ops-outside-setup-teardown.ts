@@ -7,8 +7,9 @@ import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Config } from '../config/types.js';
 import type { Finding, PathStep } from '../model.js';
 import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { compareLocations, definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation, siteText } from './support.js';
+import { type OpsWrite, compareLocations, definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation, siteText } from './support.js';
 import { compareText } from '../order.js';
+import type { ParamConstraint } from '../parser/summary.js';
 
 const meta: RuleMeta = {
   id: 'set-dma-ops-outside-setup-teardown',
@@ -50,17 +51,25 @@ interface Root {
   first: PathStep;
 }
 
-const runsBeforeSetup = (inst: EntryInstance) =>
-  inst.entry.phase === 'before-setup' || Object.values(inst.entry.events ?? {}).includes('before-setup');
+/**
+ * Whether the write runs before setup when the callback is called: its phase, or for a notifier
+ * the events whose branch holds `constraints` (those of the first call on the way, or of the
+ * write itself).
+ */
+const runsBeforeSetup = (inst: EntryInstance, constraints: readonly ParamConstraint[]) => phasesAt(inst.entry, constraints).has('before-setup');
 
-function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>): Root | undefined {
+function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>, constraints: readonly ParamConstraint[] = []): Root | undefined {
   const bound = entries.get(fn);
   if (bound?.length) {
-    // A callback that runs before setup says most; then the first binding in the tree.
+    // A binding through which the write runs before setup says most; then by entry point name
+    // and place, which do not move when definitions are reordered.
     const inst = [...bound].sort(
-      (a, b) => Number(runsBeforeSetup(b)) - Number(runsBeforeSetup(a)) || compareLocations(entryStep(a), entryStep(b)) || compareText(a.entry.name, b.entry.name),
+      (a, b) =>
+        Number(runsBeforeSetup(b, constraints)) - Number(runsBeforeSetup(a, constraints)) ||
+        compareText(a.entry.name, b.entry.name) ||
+        compareLocations(entryStep(a), entryStep(b)),
     )[0]!;
-    return { rank: runsBeforeSetup(inst) ? 0 : 1, entry: inst, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
+    return { rank: runsBeforeSetup(inst, constraints) ? 0 : 1, entry: inst, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
   }
   if (fn.exported) {
     return { rank: 2, fn, describe: `the exported function ${fn.name}()`, how: 'is exported: any module can call it, at any time', first: definitionStep(fn, `${fn.name}() is exported: any module can call it, at any time`) };
@@ -77,24 +86,27 @@ function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>): Root | undef
 /**
  * The explanation of a write, chosen among the roots of its callers' region (callers up to the
  * first functions that can be entered from outside) in this order: the nearest (fewest calls
- * from it to the write), then the most telling kind (a callback that runs before setup, another
- * callback, an exported function, a function used as a value, one without caller), then the
- * root's place in the tree (file, line, column), then the places of the path's calls.
+ * from it to the write), then the most telling kind (a callback through which the write runs
+ * before setup, another callback, an exported function, a function used as a value, one
+ * without caller), then by name: the root function, its file, then the functions on the way.
+ * Names, not lines, so that reordering definitions does not change the explanation.
  */
-function bestRoot(reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: Map<FnNode, EntryInstance[]>) {
+function bestRoot(reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: Map<FnNode, EntryInstance[]>, write: OpsWrite) {
   const candidates: { root: Root; reached: Reached }[] = [];
   for (const r of reached) {
     if (sanctioned.has(r.fn)) continue;
-    const root = rootOf(r.fn, entries);
+    const root = rootOf(r.fn, entries, r.edges[0]?.site.params ?? write.site.params);
     if (root) candidates.push({ root, reached: r });
   }
-  const pathKey = (r: Reached) => r.edges.map((e) => `${e.from.file}\0${String(e.site.line).padStart(9, '0')}\0${String(e.site.col).padStart(9, '0')}`).join('\0');
+  const names = (r: Reached) => r.edges.map((e) => e.to.name).join('\0');
   candidates.sort(
     (a, b) =>
       a.reached.edges.length - b.reached.edges.length ||
       a.root.rank - b.root.rank ||
-      compareLocations(a.root.first, b.root.first) ||
-      compareText(pathKey(a.reached), pathKey(b.reached)),
+      compareText(a.root.fn.name, b.root.fn.name) ||
+      compareText(a.root.fn.file, b.root.fn.file) ||
+      compareText(names(a.reached), names(b.reached)) ||
+      compareLocations(a.root.first, b.root.first),
   );
   return candidates[0];
 }
@@ -114,9 +126,9 @@ function check(graph: CallGraph, config: Config): Finding[] {
     const writes = opsWritesIn(graph, config, fn);
     if (writes.length === 0) continue;
     const reached = callersOf(fn, sanctioned, (f) => rootOf(f, entries) === undefined);
-    const best = bestRoot(reached, sanctioned, entries);
-    if (!best) continue; // reached only through the pair: part of it
     for (const w of writes) {
+      const best = bestRoot(reached, sanctioned, entries, w);
+      if (!best) continue; // reached only through the pair: part of it
       const location = siteLocation(fn, w);
       const direct = best.root.fn === fn;
       // For a notifier, say which events reach the write: the first call, or the write itself.
