@@ -2,10 +2,18 @@
 // The dmalint command. Exit status: 0 no findings, 1 findings, 2 usage or configuration
 // error, 3 an internal error (a bug in dmalint: please report it with the stack trace),
 // 4 no findings but some files could not be analyzed, 130/143 interrupted.
+import { isKbuildCall } from './kbuild-args.js';
 import { main } from './run.js';
 
+const args = process.argv.slice(2);
 // `dmalint lsp`: the language server (src/lsp/), which runs until its client ends it.
-const run = process.argv[2] === 'lsp' ? import('../lsp/server.js').then((m) => m.serve(process.argv.slice(3))) : main(process.argv);
+// A compiler's command line: Kbuild's checker call, `make C=1 CHECK=dmalint` (kbuild-check.ts).
+const run =
+  args[0] === 'lsp'
+    ? import('../lsp/server.js').then((m) => m.serve(args.slice(1)))
+    : isKbuildCall(args)
+      ? import('./kbuild-check.js').then((m) => m.kbuildCheck(args))
+      : main(process.argv);
 
 run.then(
   (code) => {

@@ -91,6 +91,11 @@ export class Configuration {
     return UNKNOWN_MACRO;
   };
 
+  /** The tree's files this configuration has read so far: Kbuild files and (without a .config) Kconfig files. */
+  inputs(): string[] {
+    return [...this.kbuild.filesRead(), ...(this.db?.filesRead() ?? [])];
+  }
+
   /** Whether a candidate file is analyzed: false only when the configuration does not compile it. */
   built(file: string): boolean {
     const ok = this.kbuild.fileStatus(file) !== false;

@@ -39,6 +39,11 @@ export class Kbuild {
     private symbol: SymbolValue,
   ) {}
 
+  /** The Kbuild files looked at so far (tree paths, whether or not each exists). */
+  filesRead(): string[] {
+    return [...this.makefiles.keys()].flatMap((d) => ['Kbuild', 'Makefile'].map((n) => (d ? `${d}/${n}` : n)));
+  }
+
   /** true: compiled, false: not, undefined: the Makefiles do not tell. */
   fileStatus(file: string): K {
     if (!file.endsWith('.c')) return undefined;

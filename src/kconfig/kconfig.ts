@@ -62,6 +62,11 @@ export class KconfigDb {
   private busy = new Set<string>();
   /** Each file looked at: its size and mtime, or null when it could not be read. */
   private read = new Map<string, [number, number] | null>();
+  /** The Kconfig files looked at (tree paths, whether or not each could be read). */
+  filesRead(): string[] {
+    return [...this.read.keys()];
+  }
+
   /** Number of Kconfig files read. */
   get files(): number {
     return this.read.size;

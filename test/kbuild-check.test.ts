@@ -1,0 +1,138 @@
+// `make C=1 CHECK=dmalint`: Kbuild runs the checker once per C file with the compiler's
+// arguments, in the build directory. Tested as Kbuild calls it, with a recorded ARM command line.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { isKbuildCall, parseKbuildCall } from '../src/cli/kbuild-args.js';
+import { CLI, fixtureCopy, tempDir, writeFiles } from './helpers/cli.js';
+import { generatedDriver } from './helpers/trees.js';
+
+/**
+ * What Linux 6.1's Kbuild passes for a module of multi_v7_defconfig (`$(CHECK) $(CHECKFLAGS)
+ * $(c_flags) $<`): sparse's CHECKFLAGS, then gcc's flags. `src` is how the build names the
+ * source tree: `.` in it, an absolute path from an O= object tree.
+ */
+function armCommandLine(file: string, src = '.'): string[] {
+  const base = path.basename(file, '.c');
+  const dir = path.dirname(file);
+  return [
+    '-D__linux__', '-Dlinux', '-D__STDC__', '-Dunix', '-D__unix__', '-Wbitwise', '-Wno-return-void', '-Wno-unknown-attribute',
+    '-D__arm__', '--arch=arm', '-mlittle-endian', '-m32',
+    `-Wp,-MMD,${dir}/.${base}.o.d`, '-nostdinc',
+    `-I${src}/arch/arm/include`, '-I./arch/arm/include/generated', `-I${src}/include`, '-I./include',
+    `-I${src}/arch/arm/include/uapi`, '-I./arch/arm/include/generated/uapi', `-I${src}/include/uapi`, '-I./include/generated/uapi',
+    '-include', `${src}/include/linux/compiler-version.h`, '-include', `${src}/include/linux/kconfig.h`,
+    '-include', `${src}/include/linux/compiler_types.h`, '-D__KERNEL__', '-mlittle-endian', `-fmacro-prefix-map=${src}/=`,
+    '-Wall', '-Wundef', '-Werror=strict-prototypes', '-Wno-trigraphs', '-fno-strict-aliasing', '-fno-common', '-fshort-wchar',
+    '-fno-PIE', '-Werror=implicit-function-declaration', '-Werror=implicit-int', '-Werror=return-type', '-Wno-format-security',
+    '-std=gnu11', '-fno-dwarf2-cfi-asm', '-mno-fdpic', '-fno-ipa-sra', '-mabi=aapcs-linux', '-mfpu=vfp', '-funwind-tables',
+    '-marm', '-Wa,-mno-warn-deprecated', '-D__LINUX_ARM_ARCH__=7', '-march=armv7-a', '-msoft-float', '-Uarm',
+    '-fno-delete-null-pointer-checks', '-Wno-frame-address', '-Wno-address-of-packed-member', '-O2', '-fno-allow-store-data-races',
+    '-Wframe-larger-than=1024', '-fstack-protector-strong', '-Wno-main', '-Wno-unused-but-set-variable', '-Wno-unused-const-variable',
+    '-Wno-dangling-pointer', '-fomit-frame-pointer', '-ftrivial-auto-var-init=zero', '-fno-stack-clash-protection',
+    '-Wdeclaration-after-statement', '-Wvla', '-Wno-pointer-sign', '-Wcast-function-type', '-Wno-stringop-truncation',
+    '-Wno-stringop-overflow', '-Wno-restrict', '-Wno-maybe-uninitialized', '-Wno-alloc-size-larger-than', '-Wimplicit-fallthrough=5',
+    '-fno-strict-overflow', '-fno-stack-check', '-fconserve-stack', '-Werror=date-time', '-Werror=incompatible-pointer-types',
+    '-Werror=designated-init', '-Wno-packed-not-aligned', '-g', '-mstack-protector-guard=tls', '-mstack-protector-guard-offset=1128',
+    '-I', `${src}/${dir}`, '-I', `./${dir}`, '-DMODULE',
+    `-DKBUILD_MODFILE="${dir}/${base}"`, `-DKBUILD_BASENAME="${base}"`, `-DKBUILD_MODNAME="${base}"`, `-D__KBUILD_MODNAME=kmod_${base}`,
+    src === '.' ? file : `${src}/${file}`,
+  ];
+}
+
+interface Check {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The checker as make runs it: in the build directory, with CF= options among CHECKFLAGS. */
+function check(cwd: string, args: string[], env: Record<string, string> = {}): Check {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The kconfig-multi fixture (its .config: CONFIG_MTK_IOMMU_V1=m) and two drivers whose paths cross files. */
+function buildTree(): string {
+  const root = fixtureCopy('kconfig-multi');
+  writeFiles(root, { 'drivers/gen/drv0.c': generatedDriver(0, 2), 'drivers/gen/drv1.c': generatedDriver(1, 2) });
+  return root;
+}
+
+test('the recorded ARM command line is recognised and gives the file, the arch and CF= options', () => {
+  const args = armCommandLine('drivers/iommu/mtk_iommu_v1.c');
+  assert.ok(args.length >= 90, `${args.length} arguments`);
+  assert.ok(isKbuildCall(args));
+  assert.deepEqual(parseKbuildCall(args), { source: 'drivers/iommu/mtk_iommu_v1.c', arch: 'arm', fail: false });
+  assert.deepEqual(parseKbuildCall(['-D__linux__', '--dmalint-fail', '--dmalint-config=my.yaml', '-I', 'x.c', 'y.c']), {
+    source: 'y.c', fail: true, config: 'my.yaml',
+  });
+  // dmalint's own command lines are never taken for a build's.
+  for (const own of [['-f', 'sarif', '.'], ['--format=sarif', '--arch', 'arm', 'drivers/'], ['--kconfig', '.config', '-j', '2']]) {
+    assert.ok(!isKbuildCall(own), own.join(' '));
+  }
+});
+
+test('in the source tree: each file prints its own findings (primary or path step) in gcc format and exits 0', () => {
+  const root = buildTree();
+  const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+  const mtk = check(root, armCommandLine('drivers/iommu/mtk_iommu_v1.c'), env);
+  assert.equal(mtk.code, 0, mtk.stderr);
+  assert.equal(mtk.stdout, '');
+  assert.equal(
+    mtk.stderr,
+    'drivers/iommu/mtk_iommu_v1.c:10:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops [attach-before-setup]\n' +
+      'drivers/iommu/mtk_iommu_v1.c:19:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize callback (mtk_iommu_v1_ops): called after probe_device, before arch_setup_dma_ops()\n',
+  );
+  // drv0.c holds the set_dma_ops() of one finding and the notifier that leads to the other's.
+  const drv0 = check(root, armCommandLine('drivers/gen/drv0.c'), env);
+  assert.equal(drv0.code, 0, drv0.stderr);
+  assert.deepEqual(
+    drv0.stderr.split('\n').filter((l) => / (warning|error): /.test(l)).map((l) => l.slice(0, l.indexOf(': '))),
+    ['drivers/gen/drv0.c:6:2', 'drivers/gen/drv1.c:6:2'],
+  );
+  assert.match(drv0.stderr, /^drivers\/gen\/drv0\.c:\d+:\d+: note: drv0_notifier\(\) is the bus notifier callback/m);
+  // No finding is in or through these: nothing at all is printed.
+  for (const quiet of ['drivers/iommu/ipmmu-vmsa.c', 'drivers/iommu/foo-notify.c']) {
+    const r = check(root, armCommandLine(quiet), env);
+    assert.deepEqual(r, { code: 0, stdout: '', stderr: '' }, quiet);
+  }
+  // One analysis for the build: the later calls answered from the findings cache.
+  assert.equal(readdirSync(path.join(env.XDG_CACHE_HOME, 'dmalint', 'findings')).filter((f) => f.endsWith('.json')).length, 1);
+});
+
+test('CF=--dmalint-fail makes a file with findings fail the build; a file without still passes', () => {
+  const root = buildTree();
+  const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+  const failing = (file: string) => ['--dmalint-fail', ...armCommandLine(file)];
+  assert.equal(check(root, failing('drivers/iommu/mtk_iommu_v1.c'), env).code, 1);
+  assert.equal(check(root, failing('drivers/iommu/ipmmu-vmsa.c'), env).code, 0);
+  const bad = check(root, ['--dmalint-bogus', ...armCommandLine('drivers/iommu/ipmmu-vmsa.c')], env);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^dmalint: --dmalint-bogus: unknown option; .*\n$/);
+});
+
+test('with O=: absolute source paths from the object tree, whose .config (or $KCONFIG_CONFIG) decides', () => {
+  const root = buildTree();
+  const objtree = tempDir('kbuild-obj');
+  // This build leaves the MediaTek driver out: its finding is not the build's.
+  const dotconfig = readFileSync(path.join(root, '.config'), 'utf8').replace('CONFIG_MTK_IOMMU_V1=m', '# CONFIG_MTK_IOMMU_V1 is not set');
+  writeFileSync(path.join(objtree, '.config'), dotconfig);
+  const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+  const mtk = check(objtree, armCommandLine('drivers/iommu/mtk_iommu_v1.c', root), env);
+  assert.deepEqual(mtk, { code: 0, stdout: '', stderr: '' });
+  const arm = check(objtree, armCommandLine('arch/arm/mm/dma-mapping.c', root), env);
+  assert.equal(arm.code, 0, arm.stderr);
+  assert.deepEqual(
+    arm.stderr.split('\n').filter((l) => / warning: /.test(l)).map((l) => l.slice(0, l.indexOf(': '))),
+    [`${root}/arch/arm/mm/dma-mapping.c:16:2`], // the IS_ENABLED(CONFIG_MTK_IOMMU_V1) one at :60 is gone too
+  );
+  // KCONFIG_CONFIG names another file of the object tree: the source tree's configuration again.
+  mkdirSync(path.join(objtree, 'configs'));
+  writeFileSync(path.join(objtree, 'configs', 'full'), readFileSync(path.join(root, '.config')));
+  const full = check(objtree, armCommandLine('drivers/iommu/mtk_iommu_v1.c', root), { ...env, KCONFIG_CONFIG: 'configs/full' });
+  assert.equal(full.code, 0, full.stderr);
+  assert.match(full.stderr, new RegExp(`^${root}/drivers/iommu/mtk_iommu_v1\\.c:10:2: error: .*\\[attach-before-setup\\]$`, 'm'));
+});
