@@ -8,19 +8,42 @@ import { UsageError } from './errors.js';
 import { pathFilter } from './path-filter.js';
 
 
-/** The kernel tree holding `start`: the nearest directory upwards with MAINTAINERS, else the outermost one with Kbuild. */
-export function findRoot(start: string): string | undefined {
-  let dir = path.resolve(start);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) dir = path.dirname(dir);
-  let kbuild: string | undefined;
-  for (;;) {
-    if (existsSync(path.join(dir, 'MAINTAINERS'))) return dir;
-    if (existsSync(path.join(dir, 'Kbuild'))) kbuild = dir;
-    else if (kbuild) return kbuild;
-    const parent = path.dirname(dir);
-    if (parent === dir) return kbuild;
-    dir = parent;
+const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+
+/** Whether `dir` looks like the top of a kernel tree: MAINTAINERS, or a Kbuild or Makefile beside arch/. */
+export function looksLikeKernelTree(dir: string): boolean {
+  return isFile(path.join(dir, 'MAINTAINERS')) || ((isFile(path.join(dir, 'Kbuild')) || isFile(path.join(dir, 'Makefile'))) && isDir(path.join(dir, 'arch')));
+}
+
+export interface FoundRoot {
+  root: string;
+  /** Set when no directory upwards has MAINTAINERS and the root is a guess: why it was chosen. */
+  guess?: string;
+}
+
+/**
+ * The kernel tree holding `start`: the nearest directory upwards with MAINTAINERS (a kernel
+ * tree has one, at its top, beside Kbuild, Makefile and arch/). Kbuild files sit all over a tree (arch/arm has one), so they only serve as
+ * a guess when no MAINTAINERS is found at all: the outermost directory of the unbroken chain
+ * of Kbuild files above `start`.
+ */
+export function findRoot(start: string): FoundRoot | undefined {
+  let first = path.resolve(start);
+  if (existsSync(first) && !statSync(first).isDirectory()) first = path.dirname(first);
+  const ancestors: string[] = [];
+  for (let dir = first; ; dir = path.dirname(dir)) {
+    ancestors.push(dir);
+    if (path.dirname(dir) === dir) break;
   }
+  const top = ancestors.find((d) => isFile(path.join(d, 'MAINTAINERS')));
+  if (top) return { root: top };
+  let kbuild: string | undefined;
+  for (const dir of ancestors) {
+    if (existsSync(path.join(dir, 'Kbuild'))) kbuild = dir;
+    else if (kbuild) break;
+  }
+  return kbuild ? { root: kbuild, guess: `no MAINTAINERS above ${first}; taking ${kbuild}, the outermost directory with Kbuild, as the tree root (give --root to choose)` } : undefined;
 }
 
 export interface Listing {

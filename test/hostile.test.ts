@@ -187,12 +187,11 @@ test('usage errors exit 2 with one line and no stack trace: conflicting, malform
   const config = path.join(root, 'rules.yaml');
   writeFileSync(config, 'paths:\n  include: ["drivers/[iommu/*.c"]\n  exclude: []\n');
   const cases: Array<[string[], RegExp]> = [
-    [['--diff', 'x.patch', '--since', 'HEAD'], /option '--diff <patch>' cannot be used with option '--since <rev>'/],
+    [['--diff', 'x.patch', '--since', 'HEAD'], /option '--diff <patches\.\.\.>' cannot be used with option '--since <rev>'/],
     [['--cache-dir', path.join(root, 'cache')], /option '--no-cache' cannot be used with option '--cache-dir <dir>'/],
-    [['--jobs', 'two'], /argument 'two' is invalid\. expected a whole number from 0 to 1024/],
+    [['--jobs', 'two'], /argument 'two' is invalid\. expected a whole number \(0: the main thread only\)/],
     [['--jobs', ''], /argument '' is invalid/],
     [['--jobs', '1.5'], /argument '1\.5' is invalid/],
-    [['--jobs', '100000'], /argument '100000' is invalid/],
     [['--max-file-size', '4 parsecs'], /expected a size such as 4194304, 512K or 4M/],
     [['--parse-timeout', 'soon'], /expected a number of seconds/],
     [['--frobnicate'], /unknown option '--frobnicate'/],

@@ -1,18 +1,21 @@
 // The README's recipes work as written: the make wrapper, vim's quickfix on the text output,
-// the VS Code problem matchers, the GitHub Actions YAML, and only options dmalint has.
+// the VS Code problem matchers, the GitHub Actions YAML, the pre-commit hook, and only options
+// dmalint has. Recipes run the installed command: `dmalint` on the PATH is a link to the
+// package's bin, as `npm install --global .` makes it, and each is read from the README itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { CLI, dmalint, tempDir, tree } from './helpers/cli.js';
-import { commitAll } from './helpers/git.js';
+import { CLI, dmalint, fixtureCopy, tempDir, tree, writeFiles } from './helpers/cli.js';
+import { IDENTITY, commitAll, git } from './helpers/git.js';
 import { NOTIFIER } from './helpers/snippets.js';
 
 const README = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 const MAKEFILE = fileURLToPath(new URL('../../scripts/dmalint.mk', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 function blocks(language: string): string[] {
   return [...README.matchAll(new RegExp(`^( *)\`\`\`${language}\\n([\\s\\S]*?)^\\1\`\`\`$`, 'gm'))].map((m) =>
@@ -32,7 +35,7 @@ test('every dmalint option the README uses exists', () => {
   assert.ok(commands.length >= 10);
   for (const line of commands) {
     for (const option of line.match(/(?<=\s)--[a-z][a-z-]+/g) ?? []) {
-      if (['--global', '--prefix', '--no-tags', '--depth', '--stdout', '--cached', '--yes'].includes(option)) continue;
+      if (['--global', '--prefix', '--no-tags', '--depth', '--stdout', '--cached', '--yes', '--relative', '--amend', '--no-edit'].includes(option)) continue;
       assert.ok(help.includes(option), `README: ${option} is not a dmalint option (${line.trim()})`);
     }
   }
@@ -87,4 +90,126 @@ test('make -f scripts/dmalint.mk runs dmalint on the tree make is run in, with M
   const since = make('SINCE=HEAD');
   assert.equal(since.status, 2);
   assert.match(since.stdout, /^drivers\/x\/x\.c:8:2: warning: /);
+});
+
+/** A PATH whose `dmalint` is the package's bin, and a cache of the test's own. */
+function installed(): NodeJS.ProcessEnv {
+  const bin = tempDir('bin');
+  symlinkSync(CLI, path.join(bin, 'dmalint'));
+  return { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, XDG_CACHE_HOME: tempDir('cache'), CI: 'true', ...IDENTITY };
+}
+
+function sh(command: string, cwd: string, env: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('sh', ['-c', command], { cwd, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The fenced block of `lang` that contains `marker`. */
+function block(lang: string, marker: string): string {
+  const found = blocks(lang).find((b) => b.includes(marker));
+  assert.ok(found, `the README has a ${lang} block with ${marker}`);
+  return found;
+}
+
+/** The sample tree as a kernel repository, with the fixed teardown's guard and a Kbuild under arch/arm. */
+function kernelRepo(): string {
+  const root = fixtureCopy('sample');
+  writeFiles(root, { 'arch/arm/Kbuild': 'obj-y += mm/ mach-highbank/\n', 'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n' });
+  commitAll(root, 'sample');
+  return root;
+}
+
+/** Makes a change that introduces a finding: a notifier that sets the ops (at 7:2). */
+function introduce(root: string): void {
+  writeFiles(root, { 'drivers/bad/bad.c': NOTIFIER });
+}
+
+test('no recipe runs npx dmalint outside the quick start', () => {
+  const uses = README.split('\n').filter((l) => l.includes('npx dmalint'));
+  assert.deepEqual(
+    uses.filter((l) => !l.startsWith('npm ci && npx dmalint') && !/In the clone|Do not use|in a kernel tree npx/.test(l)),
+    [],
+  );
+});
+
+test("the README's pre-commit hook passes an empty amend, blocks a staged finding and passes a clean commit", () => {
+  const env = installed();
+  const root = kernelRepo();
+  const hook = path.join(root, '.git/hooks/pre-commit');
+  mkdirSync(path.dirname(hook), { recursive: true });
+  writeFileSync(hook, block('sh', '#!/bin/sh'));
+  chmodSync(hook, 0o755);
+  const commit = (...args: string[]) => spawnSync('git', ['commit', '-q', ...args], { cwd: root, env, encoding: 'utf8' });
+  const amend = commit('--amend', '--no-edit');
+  assert.equal(amend.status, 0, `git commit --amend with nothing staged: ${amend.stderr}`);
+  assert.match(amend.stderr, /nothing to check/);
+  introduce(root);
+  git(root, 'add', '-A');
+  const blocked = commit('-m', 'bad notifier');
+  assert.notEqual(blocked.status, 0, 'a staged finding blocks the commit');
+  assert.match(blocked.stdout + blocked.stderr, /drivers\/bad\/bad\.c:7:2: warning: .*\[set-dma-ops-outside-setup-teardown\]/);
+  git(root, 'reset', '-q', '--hard');
+  writeFiles(root, { 'drivers/ok/ok.c': 'int ok(void) { return 0; }\n' });
+  git(root, 'add', '-A');
+  assert.equal(commit('-m', 'ok').status, 0, 'a clean change commits');
+});
+
+test("vim's quickfix commands from the README fill the list with the findings", () => {
+  const env = installed();
+  const root = kernelRepo();
+  introduce(root);
+  git(root, 'add', '-N', '.'); // git diff shows the new file
+  for (const command of [...README.matchAll(/`:cexpr system\('([^']+)'\)`/g)].map((m) => m[1]!)) {
+    const out = path.join(tempDir('vim'), 'qf.txt');
+    const r = spawnSync(
+      'vim',
+      ['-Nu', 'NONE', '-i', 'NONE', '-es', '-c', `cexpr system('${command}')`, '-c', `call writefile(map(filter(getqflist(), 'v:val.valid'), 'bufname(v:val.bufnr) . ":" . v:val.lnum'), '${out}')`, '-c', 'qa!'],
+      { cwd: root, env, encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const entries = readFileSync(out, 'utf8');
+    assert.match(entries, /^drivers\/bad\/bad\.c:7$/m, `${command}: ${entries}`);
+  }
+});
+
+test("the VS Code task's command and problem matchers read the findings and their notes", () => {
+  const env = installed();
+  const root = kernelRepo();
+  const task = JSON.parse(block('json', '"tasks"')).tasks[0];
+  const r = sh(task.command, path.join(root, 'arch/arm'), env);
+  assert.equal(r.code, 1, r.stderr);
+  const [problem, note] = task.problemMatcher.map((m: { pattern: { regexp: string } }) => new RegExp(m.pattern.regexp));
+  const lines = r.stdout.trim().split('\n');
+  assert.ok(lines.every((l) => problem!.test(l) || note!.test(l)), 'every line is a problem or a note');
+  assert.ok(lines.some((l) => problem!.test(l)) && lines.some((l) => note!.test(l)));
+});
+
+test("the make wrapper's recipes run, and make fails exactly when dmalint does", () => {
+  const env = installed();
+  const root = kernelRepo();
+  const recipes = block('sh', 'dmalint.mk').trim().split('\n').map((l) => l.replace('/path/to/dmalint', REPO.replace(/\/$/, '')));
+  const [m, since, sarif] = recipes.map((c) => sh(c, root, env));
+  assert.equal(m!.code, 2, 'drivers/iommu has a finding: make fails');
+  assert.match(m!.stdout, /^drivers\/iommu\/ipmmu-vmsa\.c:\d+:\d+: error: /m);
+  assert.match(m!.stderr, /Error 1/);
+  assert.equal(since!.code, 2, `SINCE=origin/master names no revision here: ${since!.stderr}`);
+  assert.match(since!.stderr, /dmalint: --since origin\/master: .*\n.*Error 2/);
+  assert.equal(sarif!.code, 2);
+  assert.equal(JSON.parse(readFileSync(path.join(root, 'dmalint.sarif'), 'utf8')).version, '2.1.0');
+  git(root, 'branch', '-q', 'origin/master');
+  assert.equal(sh(recipes[1]!, root, env).code, 0, 'nothing changed since origin/master: make passes');
+});
+
+test("the CI job's dmalint commands: the SARIF step accepts findings, the pull request step fails on one", () => {
+  const env = installed();
+  const root = kernelRepo();
+  const job = block('yaml', 'upload-sarif');
+  const scan = /run: (dmalint --format sarif .*)$/m.exec(job)![1]!;
+  const gate = /^\s+(dmalint --since .*)$/m.exec(job)![1]!.replace('${{ github.event.pull_request.base.sha }}', 'HEAD');
+  assert.equal(sh(scan, root, env).code, 0, 'exit 1 (findings) is accepted');
+  assert.equal(sh(gate, root, env).code, 0, 'nothing introduced');
+  introduce(root);
+  const r = sh(gate, root, env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^drivers\/bad\/bad\.c:7:2: /m);
 });

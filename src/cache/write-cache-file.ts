@@ -11,6 +11,10 @@ export function writeCacheFile(file: string, data: unknown): void {
     writeFileSync(temp, JSON.stringify(data));
     renameSync(temp, file);
   } catch {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the directory is not there to hold it either
+    }
   }
 }

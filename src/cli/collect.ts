@@ -10,10 +10,10 @@ import { analyzedPath } from '../path-filter.js';
 import { type Change, applyToTree } from '../patch/apply.js';
 import { changeSince } from '../patch/git.js';
 import { compareSides } from '../patch/introduced.js';
-import { readPatch } from '../patch/read.js';
+import { readPatches } from '../patch/read.js';
 import { type ScanOptions, type ScanResult, scan } from '../scan.js';
 
-export type Mode = { kind: 'tree' } | { kind: 'baseline'; file: string } | { kind: 'diff'; file: string } | { kind: 'since'; rev: string };
+export type Mode = { kind: 'tree' } | { kind: 'baseline'; file: string } | { kind: 'diff'; files: string[] } | { kind: 'since'; rev: string };
 
 export interface Collected {
   results: ReportedFinding[];
@@ -22,6 +22,8 @@ export interface Collected {
   everything: Finding[];
   artifactRoles: Map<string, ArtifactRole[]>;
   scans: ScanResult[];
+  /** Set when the change holds nothing the scan analyzes: no scan ran, and this says why. */
+  nothingToCheck?: string;
 }
 
 function changeRoles(change: Change): Map<string, ArtifactRole[]> {
@@ -29,20 +31,35 @@ function changeRoles(change: Change): Map<string, ArtifactRole[]> {
 }
 
 /** Reads the patch and prepares the baseline before scanning, so that bad input fails at once. */
-async function changeOf(mode: Mode, root: string, config: Config): Promise<Change | undefined> {
+async function changeOf(mode: Mode, root: string, config: Config): Promise<Change | string | undefined> {
   const analyzed = analyzedPath(config);
-  if (mode.kind === 'since') return changeSince(root, mode.rev, analyzed);
+  if (mode.kind === 'since') {
+    const change = changeSince(root, mode.rev, analyzed);
+    return change.files.length ? change : `no change since ${mode.rev} to a file dmalint analyzes: nothing to check`;
+  }
   if (mode.kind !== 'diff') return undefined;
-  const change = applyToTree(root, await readPatch(mode.file, root));
-  return { ...change, files: change.files.filter((f) => analyzed(f.path)) };
+  const patch = await readPatches(mode.files, root);
+  if (!patch) return 'the patch on stdin is empty: nothing to check';
+  const change = applyToTree(root, patch);
+  const files = change.files.filter((f) => analyzed(f.path));
+  return files.length ? { ...change, files } : 'the patch changes no file dmalint analyzes: nothing to check';
 }
 
 export async function collect(mode: Mode, options: ScanOptions): Promise<Collected> {
   const baseline = mode.kind === 'baseline' ? readBaseline(mode.file) : undefined;
   const change = await changeOf(mode, options.root, options.config);
+  if (typeof change === 'string') {
+    return { results: [], notifications: [], everything: [], artifactRoles: new Map(), scans: [], nothingToCheck: change };
+  }
   if (change) {
-    const { results, after } = await compareSides(change, options);
-    return { results, notifications: after.notifications, everything: after.findings, artifactRoles: changeRoles(change), scans: [after] };
+    const { results, after, notBuilt } = await compareSides(change, options);
+    return {
+      results,
+      notifications: [...after.notifications, ...notBuilt],
+      everything: after.findings,
+      artifactRoles: changeRoles(change),
+      scans: [after],
+    };
   }
   const now = await scan(options);
   return {

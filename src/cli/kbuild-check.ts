@@ -77,7 +77,7 @@ export async function kbuildCheck(args: readonly string[], cwd = process.cwd()):
     const call = parseKbuildCall(args);
     const source = path.resolve(cwd, call.source);
     if (!existsSync(source)) throw new UsageError(`${call.source}: no such file`);
-    const root = findRoot(source);
+    const root = findRoot(source)?.root;
     if (!root) throw new UsageError(`${call.source}: cannot find the kernel tree root above it (no MAINTAINERS or Kbuild)`);
     const file = toTreePath(root, source);
     const config = loadConfig(call.config && path.resolve(cwd, call.config), call.arch ? { arch: call.arch } : {});

@@ -1,13 +1,14 @@
 // dmalint [paths…]: scan a kernel tree and report unsafe handling of dev->dma_ops.
 // Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error, 3 internal error
 // (main.ts), 4 no new findings but some files could not be analyzed, 130/143 interrupted.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { findRoot, toTreePath } from '../discover.js';
+import { findRoot, looksLikeKernelTree, toTreePath } from '../discover.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
 import { routeFindings } from '../maintainers/route-findings.js';
 import { renderText } from '../output/text.js';
@@ -19,20 +20,30 @@ import { Interrupted, requestStop } from '../parser/parse-files.js';
 import { renderReport, writeOutput } from './report.js';
 import { formatStats, progressReporter } from './progress.js';
 import { TOOL_VERSION } from '../version.js';
+import { defaultCacheDir } from '../cache/summary-cache.js';
+import { cacheDirProblem } from '../cache/usable-dir.js';
+import { dotConfigArch } from '../kconfig/dotconfig.js';
 
 export const SAMPLE_TREE = fileURLToPath(new URL('../../../fixtures/sample', import.meta.url));
 
 /** Exit status of a run that has no new findings but left files it needed unanalyzed. */
 export const EXIT_INCOMPLETE = 4;
-const EXIT_ON_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
-
-/** More threads than this is a typo, and each would load its own parser. */
-const MAX_JOBS = 1024;
+const EXIT_ON_SIGNAL = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 function jobCount(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > MAX_JOBS) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_JOBS}`);
-  return n;
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number (0: the main thread only)');
+  return Number(value);
+}
+
+/**
+ * Parsing is bound by the cores, and each thread loads its own parser and holds its trees (up
+ * to 256 MiB): threads beyond twice the cores only cost memory (-j 1000 took 10.8 GB).
+ */
+function saneJobs(jobs: number | undefined): number | undefined {
+  const bound = 2 * Math.max(1, os.availableParallelism());
+  if (jobs === undefined || jobs <= bound) return jobs;
+  say(`warning: --jobs ${jobs} is more than twice the ${bound / 2} cores; using ${bound} threads`);
+  return bound;
 }
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30 };
@@ -65,11 +76,11 @@ function program(): Command {
     .name('dmalint')
     .description(
       "Find unsafe handling of a device's DMA ops (dev->dma_ops) in a Linux kernel tree.\n" +
-        'With no path, scans the bundled sample tree.',
+        'With no path, scans the kernel tree you are in; outside any, the bundled sample tree.',
     )
     .version(TOOL_VERSION)
     .argument('[paths...]', 'files or directories to report on (the whole tree is analyzed)')
-    .option('--root <dir>', 'kernel tree root (default: the nearest directory upwards with MAINTAINERS or Kbuild)')
+    .option('--root <dir>', 'kernel tree root (default: the nearest directory upwards with MAINTAINERS)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml')
@@ -81,7 +92,7 @@ function program(): Command {
     .option('--max-file-size <size>', 'report larger files instead of parsing them (default: 4M; 0: no limit)', byteSize)
     .option('--parse-timeout <seconds>', 'report a file whose parse takes longer, and go on (default: 10; 0: no limit)', seconds)
     .addOption(
-      new Option('--diff <patch>', 'report only what this patch introduces or fixes: a unified diff or git format-patch mail (- reads stdin)').conflicts(['since', 'baseline']),
+      new Option('--diff <patches...>', 'report only what these patches introduce or fix, applied in order: unified diffs or git format-patch mails (- reads stdin)').conflicts(['since', 'baseline']),
     )
     .addOption(new Option('--since <rev>', 'report only what the changes since REV introduce or fix (git diff REV, in a git checkout)').conflicts('baseline'))
     .option('--baseline <sarif>', 'compare with an earlier SARIF log: results are new, unchanged or absent, and only new ones fail')
@@ -108,25 +119,45 @@ interface Options {
   cacheDir?: string;
   stats?: boolean;
   maintainers?: boolean;
-  diff?: string;
+  diff?: string[];
   since?: string;
   baseline?: string;
   omit?: Omittable[];
 }
 
 function modeOf(opts: Options): Mode {
-  if (opts.diff !== undefined) return { kind: 'diff', file: opts.diff };
+  if (opts.diff !== undefined) return { kind: 'diff', files: opts.diff };
   if (opts.since !== undefined) return { kind: 'since', rev: opts.since };
   if (opts.baseline !== undefined) return { kind: 'baseline', file: opts.baseline };
   return { kind: 'tree' };
 }
 
-/** --root, else the tree holding the first path; with none, the sample, but a comparison is about the tree we are in. */
+const say = (line: string) => process.stderr.write(`dmalint: ${line}\n`);
+
+/**
+ * --root, else the tree holding the first path, else the tree holding the current directory;
+ * outside any kernel tree, a plain scan takes the bundled sample (and says so first), while a
+ * comparison needs a tree.
+ */
 function rootOf(opts: Options, paths: string[], mode: Mode): string {
-  if (opts.root) return path.resolve(opts.root);
-  const from = paths[0] ?? (mode.kind === 'tree' ? undefined : '.');
-  if (from === undefined) return SAMPLE_TREE;
-  return findRoot(from) ?? fail(`cannot find the kernel tree root above ${path.resolve(from)} (no MAINTAINERS or Kbuild); give it with --root`);
+  if (opts.root) {
+    const root = path.resolve(opts.root);
+    if (isDirectory(root) && !looksLikeKernelTree(root)) say(`warning: ${root} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)`);
+    return root;
+  }
+  const found = findRoot(paths[0] ?? '.');
+  if (!found && paths.length === 0 && mode.kind === 'tree') {
+    say(`not inside a kernel tree: scanning the bundled sample tree ${SAMPLE_TREE} (give a kernel tree's path, or run from inside one)`);
+    return SAMPLE_TREE;
+  }
+  const from = path.resolve(paths[0] ?? '.');
+  if (!found) return fail(`cannot find the kernel tree root above ${from} (no MAINTAINERS or Kbuild); give it with --root`);
+  if (found.guess) say(`note: ${found.guess}`);
+  return found.root;
+}
+
+function isDirectory(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function omitted(results: ReportedFinding[], omit: readonly Omittable[] = []): ReportedFinding[] {
@@ -173,7 +204,27 @@ function checkReadable(option: string, file: string): void {
   }
 }
 
+/** The cache directory to use, or false: one that cannot be used is a warning, and the run goes on without. */
+function usableCacheDir(opts: Options): string | false {
+  if (!opts.cache) return false;
+  const dir = opts.cacheDir ?? defaultCacheDir();
+  const problem = cacheDirProblem(dir);
+  if (problem === undefined) return dir;
+  say(`warning: cache directory ${dir} cannot be used (${problem}); running without a cache`);
+  return false;
+}
+
+/** --arch, else the architecture a .config's header names; the two must agree. */
+function archOf(opts: Options): string | undefined {
+  const written = opts.kconfig === undefined ? undefined : dotConfigArch(readFileSync(opts.kconfig, 'latin1'));
+  if (opts.arch !== undefined && written !== undefined && written !== opts.arch) {
+    throw new UsageError(`--kconfig ${opts.kconfig} was written for ${written} (its header says so), not for --arch ${opts.arch}`);
+  }
+  return opts.arch ?? written;
+}
+
 type Signal = keyof typeof EXIT_ON_SIGNAL;
+const SIGNALS = Object.keys(EXIT_ON_SIGNAL) as Signal[];
 /**
  * How long an interrupted run may take to stop before it is ended regardless (and perhaps
  * aborted by a thread still in a parse): longer than the default parse timeout.
@@ -181,9 +232,9 @@ type Signal = keyof typeof EXIT_ON_SIGNAL;
 const STOP_GRACE_MS = 15_000;
 
 /**
- * On SIGINT or SIGTERM the scan stops at its next batch (a parser thread cannot be stopped in
+ * On SIGHUP, SIGINT or SIGTERM the scan stops at its next batch (a parser thread cannot be stopped in
  * the middle of a parse: parse-files.ts), no report is written and the exit status is 130 or
- * 143. A second SIGINT ends the process at once. The report is only ever written whole and
+ * 143 (129 for SIGHUP). A second signal ends the process at once. The report is only ever written whole and
  * synchronously (report.ts), so a signal is handled before it starts or after it is done.
  */
 function stopOnSignals(): { received: () => Signal | undefined; restore: () => void } {
@@ -194,13 +245,11 @@ function stopOnSignals(): { received: () => Signal | undefined; restore: () => v
     requestStop();
     setTimeout(() => process.exit(EXIT_ON_SIGNAL[signal]), STOP_GRACE_MS).unref();
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  for (const signal of SIGNALS) process.once(signal, handler);
   return {
     received: () => received,
     restore: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const signal of SIGNALS) process.off(signal, handler);
       requestStop(false);
     },
   };
@@ -223,7 +272,9 @@ export async function main(argv: string[]): Promise<number> {
   const paths = cmd.args;
   const signals = stopOnSignals();
   try {
-    const config = loadConfig(opts.config, opts.arch ? { arch: opts.arch } : {});
+    if (opts.kconfig !== undefined) checkReadable('--kconfig', opts.kconfig);
+    const arch = archOf(opts);
+    const config = loadConfig(opts.config, arch ? { arch } : {});
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const mode = modeOf(opts);
     const root = rootOf(opts, paths, mode);
@@ -232,20 +283,23 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.output !== undefined) checkOutput(opts.output);
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);
-    const cacheDir = opts.cache ? opts.cacheDir : false;
-    if (opts.kconfig !== undefined) checkReadable('--kconfig', opts.kconfig);
     const collected = await collect(mode, {
       root,
       config,
       reportPaths,
-      workers: opts.jobs,
-      cacheDir,
+      workers: saneJobs(opts.jobs),
+      cacheDir: usableCacheDir(opts),
       kconfig: opts.kconfig,
       limits: { maxFileSize: opts.maxFileSize, parseTimeoutMs: opts.parseTimeout },
       onProgress: progress.update,
     });
     const signal = signals.received();
     if (signal) return EXIT_ON_SIGNAL[signal];
+    if (collected.nothingToCheck !== undefined) {
+      say(`note: ${collected.nothingToCheck}`);
+      writeOutput(renderReport(opts.format, { results: [], notifications: [], artifactRoles: new Map() }, root, ['dmalint', ...argv.slice(2)].join(' '), 0), opts.output);
+      return 0;
+    }
     for (const scanned of collected.scans) {
       progress.done(scanned);
       if (opts.stats) process.stderr.write(formatStats(scanned));

@@ -96,9 +96,14 @@ export class Configuration {
     return [...this.kbuild.filesRead(), ...(this.db?.filesRead() ?? [])];
   }
 
+  /** Whether the configuration may compile the file (false only when it surely does not); not counted. */
+  compiles(file: string): boolean {
+    return this.kbuild.fileStatus(file) !== false;
+  }
+
   /** Whether a candidate file is analyzed: false only when the configuration does not compile it. */
   built(file: string): boolean {
-    const ok = this.kbuild.fileStatus(file) !== false;
+    const ok = this.compiles(file);
     if (!ok) this.stats.filesNotBuilt++;
     return ok;
   }

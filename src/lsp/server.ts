@@ -110,7 +110,7 @@ class Server {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToFileURL(params.rootPath).href] : []);
     for (const uri of folders) {
       const dir = fileOfUri(uri);
-      const root = dir === undefined ? undefined : findRoot(dir);
+      const root = dir === undefined ? undefined : findRoot(dir)?.root;
       if (root) this.workspaceRoots.push(root);
       else this.log('info', `${dir ?? uri} is not inside a kernel tree (no MAINTAINERS or Kbuild above it): no diagnostics for it`);
     }
@@ -176,7 +176,7 @@ class Server {
       const rel = treePathIn(root, file);
       if (rel !== undefined) return { session, file: rel };
     }
-    const root = findRoot(path.dirname(file));
+    const root = findRoot(path.dirname(file))?.root;
     if (!root) {
       if (!this.outsideLogged.has(file)) {
         this.outsideLogged.add(file);

@@ -123,11 +123,11 @@ function run(root: string, patch: Patch, reverse: boolean): Files | Failure {
   return files;
 }
 
-function describe(patch: Patch, f: Failure, reverse: boolean): string {
+function describe(f: Failure, reverse: boolean): string {
   const line = f.hunk !== undefined ? f.patch.hunkLines[f.hunk] : f.patch.hunkLines[0];
   const file = f.patch.oldPath ?? f.patch.newPath;
   const why = reverse ? ' (the tree looks already patched, but does not match the patch there either)' : '';
-  return `${patch.name}${line ? `:${line}` : ''}: ${file}: ${f.problem}${why}`;
+  return `${f.patch.source}${line ? `:${line}` : ''}: ${file}: ${f.problem}${why}`;
 }
 
 /**
@@ -142,7 +142,7 @@ export function applyToTree(root: string, patch: Patch): Change {
   if (!result) {
     const f = forward as Failure;
     const b = backward as Failure;
-    throw new UsageError(b.applied > f.applied ? describe(patch, b, true) : describe(patch, f, false));
+    throw new UsageError(b.applied > f.applied ? describe(b, true) : describe(f, false));
   }
   const { files, disk } = result;
   const changes = [...files.touched].map(([file, other]): FileChange => {

@@ -1,8 +1,10 @@
-// What a change does to the findings: it introduces those whose primary location or path
-// crosses a line it adds or rewrites, and fixes those of the old side that are gone. Both
-// sides are analyzed whole (a path can start anywhere), one of them through scan's overlay.
+// What a change does to the findings, decided by identity as a baseline is: a finding of the
+// new side with no counterpart on the old side is introduced, one of the old side with none on
+// the new side is fixed, whatever lines the change touched (a patch that only deletes a guard
+// introduces what the guard prevented). Both sides are analyzed whole (a path can start
+// anywhere), one of them through scan's overlay.
 import { matchFingerprints } from '../baseline/match.js';
-import type { Finding, Location } from '../model.js';
+import type { Finding, Location, Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { type ScanOptions, type ScanResult, ScanShare, scan } from '../scan.js';
 import type { Change, FileChange } from './apply.js';
@@ -13,17 +15,22 @@ export interface PatchOutcome {
   results: ReportedFinding[];
   /** The scan of the new side: every finding of the patched tree, its notifications. */
   after: ScanResult;
+  /** A warning for each file the change adds or changes that the configuration does not compile. */
+  notBuilt: Notification[];
+}
+
+/** What the change does in files the configuration leaves out is not analyzed: say so, file by file. */
+function notBuiltWarnings(change: Change, share: ScanShare, options: Omit<ScanOptions, 'overlay'>): Notification[] {
+  const configuration = share.configuration;
+  if (!configuration) return [];
+  const by = options.kconfig !== undefined ? `the configuration of --kconfig ${options.kconfig}` : `--arch ${options.config.arch} (without a .config)`;
+  return change.files
+    .filter((f) => f.new !== null && f.new !== f.old && !configuration.compiles(f.path))
+    .map((f) => ({ level: 'warning' as const, file: f.path, message: `not built with ${by}: what the change does in it is not analyzed` }));
 }
 
 function overlayOf(files: readonly FileChange[], side: 'old' | 'new'): Map<string, string | null> {
   return new Map(files.map((f) => [f.path, f[side]]));
-}
-
-function touches(l: Location, changes: ReadonlyMap<string, LineChanges>): boolean {
-  const added = changes.get(l.file)?.added;
-  if (!added) return false;
-  for (let line = l.line; line <= (l.endLine ?? l.line); line++) if (added.has(line)) return true;
-  return false;
 }
 
 /** A fixed finding is shown where its code was, in the patched file's lines. */
@@ -44,6 +51,7 @@ export async function compareSides(change: Change, options: Omit<ScanOptions, 'o
   const share = new ScanShare();
   let before: ScanResult;
   let after: ScanResult;
+  let notBuilt: Notification[];
   try {
     // The side on disk first: its searches cover every file as it is there, and the other side
     // reuses them (see ScanShare).
@@ -55,18 +63,19 @@ export async function compareSides(change: Change, options: Omit<ScanOptions, 'o
       before = await side('old');
       after = await side('new');
     }
+    notBuilt = notBuiltWarnings(change, share, options);
   } finally {
     await share.close();
   }
   const changes = new Map(change.files.map((f) => [f.path, lineChanges(f.old ?? '', f.new ?? '')]));
   const deleted = new Set(change.files.filter((f) => f.new === null).map((f) => f.path));
-  const introduced = after.findings.filter((f) => [f.location, ...f.path].some((l) => touches(l, changes)));
-  const { gone } = matchFingerprints(after.findings, before.findings);
+  const { added, gone } = matchFingerprints(after.findings, before.findings);
   return {
     results: [
-      ...introduced.map((f) => ({ ...f, baselineState: 'new' as const })),
+      ...added.map((f) => ({ ...f, baselineState: 'new' as const })),
       ...gone.map((f) => ({ ...onNewSide(f, changes, deleted), baselineState: 'absent' as const })),
     ],
     after,
+    notBuilt,
   };
 }

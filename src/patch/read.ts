@@ -1,10 +1,12 @@
 // Reads a patch as checkpatch takes one: a unified diff, `git diff` output or `git format-patch`
-// mails (one or a series), from a file or from stdin ('-').
+// mails (one or a series, quoted-printable or base64 as git am decodes them), from files (one
+// patch after another) or from stdin ('-').
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type StructuredPatch, type StructuredPatchHunk, parsePatch } from 'diff';
 import { UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
+import { decodeMails } from './mail.js';
 
 export interface FilePatch {
   /** Tree path before the patch; null when the patch creates the file. */
@@ -16,11 +18,11 @@ export interface FilePatch {
   hunks: StructuredPatchHunk[];
   /** Line of each hunk's `@@` header in the patch text, for errors. */
   hunkLines: number[];
+  /** The patch it comes from, as errors name it. */
+  source: string;
 }
 
 export interface Patch {
-  /** How errors name the patch: its file name, or <stdin>. */
-  name: string;
   files: FilePatch[];
 }
 
@@ -61,22 +63,28 @@ function strip(name: string, p: number): string {
 }
 
 /**
- * How many leading directories to drop from a name in a diff that is not git's (git's a/ and
- * b/ are one): the fewest that make it exist in the tree (on either side of the patch, so that
- * an applied patch resolves too), else that make its directory exist, else one, as `patch -p1`
- * does for the usual `diff -urN linux.orig linux`.
+ * The tree path a name in a diff stands for. A git name drops its a/ or b/; any other drops the
+ * fewest leading directories that make it exist in the tree (on either side of the patch, so
+ * that an applied patch resolves too), else that make its directory exist, else one, as
+ * `patch -p1` does for the usual `diff -urN linux.orig linux`. Each is tried against the tree
+ * root and then against `base`, the directory the command runs in: `git diff --relative` in a
+ * subdirectory names files from there.
  */
-function stripLevel(name: string, root: string): number {
+function treePathOf(name: string, git: boolean, root: string, base: string): string {
   const depth = name.split('/').length;
+  const levels = git ? [1] : [...Array(depth).keys()];
+  const bases = base ? ['', base] : [''];
   for (const dir of [false, true]) {
-    for (let p = 0; p < depth; p++) {
-      const file = strip(name, p);
-      const probe = dir ? path.dirname(file) : file;
-      // '.' would match every name: a new top-level file takes the default.
-      if (probe !== '' && probe !== '.' && !path.isAbsolute(probe) && existsSync(path.join(root, probe))) return p;
+    for (const p of levels) {
+      for (const b of bases) {
+        const file = path.posix.join(b, strip(name, p));
+        const probe = dir ? path.posix.dirname(file) : file;
+        // '.' would match every name: a new top-level file takes the default.
+        if (probe !== '' && probe !== '.' && !path.isAbsolute(strip(name, p)) && existsSync(path.join(root, probe))) return path.posix.normalize(file);
+      }
     }
   }
-  return Math.min(1, depth - 1);
+  return path.posix.normalize(strip(name, git ? 1 : Math.min(1, depth - 1)));
 }
 
 /** A diff without git's headers says "new file" by a single hunk from nothing (diff -N), and "deleted" by one to nothing. */
@@ -91,8 +99,11 @@ function checkInside(file: string | null, where: string): void {
   }
 }
 
-/** Parses patch text; `root` resolves file names that carry no git a/ b/ prefix. */
-export function parsePatchText(text: string, name: string, root: string): Patch {
+/**
+ * Parses patch text; file names resolve against `root`, and then against `base` (the tree
+ * path of the current directory, '' at the root or outside the tree).
+ */
+export function parsePatchText(text: string, name: string, root: string, base = ''): Patch {
   const lines = diffLinesOnly(text);
   let parsed: StructuredPatch[];
   try {
@@ -116,18 +127,17 @@ export function parsePatchText(text: string, name: string, root: string): Patch 
       const prefixed = (n: string | undefined, prefix: string) => n === undefined || n === '/dev/null' || n.startsWith(prefix);
       const git = names.length > 0 && prefixed(p.oldFileName, 'a/') && prefixed(p.newFileName, 'b/');
       // Each name on its own: `diff -urN /abs/linux.orig .` gives them different depths.
-      const treePath = (n: string | undefined) =>
-        n === undefined || n === '/dev/null' ? null : path.posix.normalize(strip(n, git ? 1 : stripLevel(n, root)));
+      const treePath = (n: string | undefined) => (n === undefined || n === '/dev/null' ? null : treePathOf(n, git, root, base));
       const oldPath = creates ? null : treePath(p.oldFileName);
       const newPath = deletes ? null : treePath(p.newFileName);
       const where = `${name}:${hunkLines[0] ?? 1}`;
       checkInside(oldPath, where);
       checkInside(newPath, where);
       if (oldPath === null && newPath === null) throw new UsageError(`${where}: a file patch without a file name`);
-      return { oldPath, newPath, copy: p.isCopy === true, hunks: p.hunks, hunkLines };
+      return { oldPath, newPath, copy: p.isCopy === true, hunks: p.hunks, hunkLines, source: name };
     });
   if (files.length === 0) throw new UsageError(`${name}: not a patch: no file changes in it`);
-  return { name, files };
+  return { files };
 }
 
 async function readStdin(): Promise<Buffer> {
@@ -136,14 +146,30 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Reads `file` ('-': stdin) and parses it; every problem is a UsageError naming the file. */
-export async function readPatch(file: string, root: string): Promise<Patch> {
-  const name = file === '-' ? '<stdin>' : file;
-  let bytes: Buffer;
-  try {
-    bytes = file === '-' ? await readStdin() : readFileSync(file);
-  } catch (err) {
-    throw new UsageError(`${name}: cannot read the patch: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+/** The tree path of the current directory; '' at the root or outside the tree. */
+function currentBase(root: string): string {
+  const rel = path.relative(root, process.cwd());
+  return rel.startsWith('..') || path.isAbsolute(rel) ? '' : rel.split(path.sep).join('/');
+}
+
+/**
+ * Reads each file ('-': stdin) and parses them as one series, in order; every problem is a
+ * UsageError naming the file. Empty stdin is nothing to check (undefined): `git diff | dmalint
+ * --diff -` with nothing changed passes; an empty file named on the command line is not a patch.
+ */
+export async function readPatches(files: readonly string[], root: string): Promise<Patch | undefined> {
+  const base = currentBase(root);
+  const patches: Patch[] = [];
+  for (const file of files) {
+    const name = file === '-' ? '<stdin>' : file;
+    let bytes: Buffer;
+    try {
+      bytes = file === '-' ? await readStdin() : readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`${name}: cannot read the patch: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    if (file === '-' && bytes.toString('latin1').trim() === '') continue;
+    patches.push(parsePatchText(decodeSource(decodeMails(bytes)), name, root, base));
   }
-  return parsePatchText(decodeSource(bytes), name, root);
+  return patches.length ? { files: patches.flatMap((p) => p.files) } : undefined;
 }

@@ -1,7 +1,7 @@
 // Real git repositories for the patch tests, made in temporary directories.
 import { spawnSync } from 'node:child_process';
 
-const IDENTITY = {
+export const IDENTITY = {
   GIT_AUTHOR_NAME: 'Test',
   GIT_AUTHOR_EMAIL: 'test@example.org',
   GIT_COMMITTER_NAME: 'Test',

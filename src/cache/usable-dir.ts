@@ -1,0 +1,39 @@
+// A cache directory is checked once, before the scan: one that cannot be created or written
+// (another user's ~/.cache, a path through a file, a directory under /proc) makes the run go on
+// without a cache, after one warning line. Created one level at a time: a recursive mkdir
+// under /proc does not fail but loops (Node 20), and nothing may make a run hang.
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Creates `dir` if needed and proves it writable; the reason it cannot serve, or undefined. */
+export function cacheDirProblem(dir: string): string | undefined {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  let existing = target;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(existing, { throwIfNoEntry: false });
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code ?? String(err);
+    }
+    if (st) {
+      if (!st.isDirectory()) return `${existing} is not a directory`;
+      break;
+    }
+    missing.unshift(existing);
+    const parent = path.dirname(existing);
+    if (parent === existing) return 'no such directory';
+    existing = parent;
+  }
+  const probe = path.join(target, `.probe.${process.pid}`);
+  try {
+    for (const d of missing) mkdirSync(d);
+    writeFileSync(probe, '');
+    rmSync(probe);
+    return undefined;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return `${e.code ?? 'error'} ${e.path ?? ''}`.trim();
+  }
+}
