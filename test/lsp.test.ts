@@ -177,4 +177,11 @@ test('dmalint lsp: a bad argument is one line and exit status 2', () => {
   assert.equal(r.stderr, 'dmalint lsp: unknown argument --tcp; the server speaks over stdio (--stdio)\n');
 });
 
+test('dmalint --help names the lsp command, and dmalint lsp --help says what it is', () => {
+  assert.match(dmalint(['--help']).stdout, /^ {2}dmalint lsp \[--stdio\] {2}\S/m);
+  const r = spawnSync(process.execPath, [CLI, 'lsp', '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^Usage: dmalint lsp \[--stdio\]\n/);
+});
+
 void ({} as Diagnostic);

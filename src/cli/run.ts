@@ -100,6 +100,8 @@ function program(): Command {
     .option('-q, --quiet', 'no progress on stderr')
     .option('--maintainers', "a note per finding naming its maintainers, reviewers and lists (MAINTAINERS, as get_maintainer.pl)")
     .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
+    // `lsp` is dispatched before this parser (main.ts): told here so that --help shows it.
+    .addHelpText('after', '\nCommands:\n  dmalint lsp [--stdio]  the Language Server Protocol on stdio: live diagnostics in an editor\n')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
