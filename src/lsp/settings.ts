@@ -12,7 +12,8 @@ export interface Settings {
   jobs?: number;
 }
 
-const KEYS = ['config', 'kconfig', 'arch', 'cacheDir', 'jobs'] as const;
+/** The settings the server reads, in initializationOptions and the `dmalint` configuration section. */
+export const SETTING_KEYS = ['config', 'kconfig', 'arch', 'cacheDir', 'jobs'] as const;
 
 /**
  * The settings in `raw`, relative paths resolved against `base` (the tree root); one line per
@@ -27,9 +28,9 @@ export function readSettings(raw: unknown, base: string, problems: string[]): Se
   }
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!(KEYS as readonly string[]).includes(key)) problems.push(`settings: unknown key '${key}'; expected one of: ${KEYS.join(', ')}`);
+    if (!(SETTING_KEYS as readonly string[]).includes(key)) problems.push(`settings: unknown key '${key}'; expected one of: ${SETTING_KEYS.join(', ')}`);
   }
-  const text = (key: (typeof KEYS)[number]): string | undefined => {
+  const text = (key: (typeof SETTING_KEYS)[number]): string | undefined => {
     const v = obj[key];
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v === 'string') return v;

@@ -1,24 +1,16 @@
--- Headless Neovim as a developer runs it: the built-in LSP client starts `dmalint lsp` for a C
--- buffer of the tree, and the diagnostics it shows are written to $DMALINT_NVIM_OUT as JSON.
--- vim.lsp.start is Neovim 0.8; Debian 12's 0.7 has start_client and buf_attach_client.
-local root = os.getenv('DMALINT_NVIM_ROOT')
+-- Headless Neovim as a developer runs it: the README's recipe ($DMALINT_NVIM_RECIPE, the lua
+-- block of its Neovim section, as it stands) is sourced like init.lua, a C file of the tree is
+-- opened, and the diagnostics shown for it are written to $DMALINT_NVIM_OUT as JSON, with the
+-- number of dmalint clients once a second file of the same tree is open (one server a tree).
 local file = os.getenv('DMALINT_NVIM_FILE')
+local other = os.getenv('DMALINT_NVIM_OTHER')
 local out = os.getenv('DMALINT_NVIM_OUT')
-local config = {
-  name = 'dmalint',
-  cmd = { 'dmalint', 'lsp' },
-  root_dir = root,
-  init_options = { cacheDir = os.getenv('DMALINT_NVIM_CACHE') },
-}
+
+vim.cmd('filetype on') -- on by default; `-u NONE` turns it off
+dofile(os.getenv('DMALINT_NVIM_RECIPE'))
 
 vim.cmd('edit ' .. vim.fn.fnameescape(file))
 local buf = vim.api.nvim_get_current_buf()
-if vim.lsp.start then
-  vim.lsp.start(config)
-else
-  vim.lsp.buf_attach_client(buf, vim.lsp.start_client(config))
-end
-
 local ok = vim.wait(90000, function()
   return #vim.diagnostic.get(buf) > 0
 end, 100)
@@ -27,7 +19,18 @@ local shown = {}
 for _, d in ipairs(vim.diagnostic.get(buf)) do
   table.insert(shown, { lnum = d.lnum, col = d.col, severity = d.severity, source = d.source, code = d.user_data and d.user_data.lsp and d.user_data.lsp.code or d.code, message = d.message })
 end
+
+vim.cmd('edit ' .. vim.fn.fnameescape(other))
+local other_buf = vim.api.nvim_get_current_buf()
+local clients, attached = 0, 0
+for _, c in pairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+  if c.name == 'dmalint' then
+    clients = clients + 1
+    if vim.lsp.buf_is_attached(buf, c.id) and vim.lsp.buf_is_attached(other_buf, c.id) then attached = attached + 1 end
+  end
+end
+
 local f = assert(io.open(out, 'w'))
-f:write(vim.fn.json_encode({ ok = ok, diagnostics = shown }))
+f:write(vim.fn.json_encode({ ok = ok, diagnostics = shown, clients = clients, attachedToBoth = attached }))
 f:close()
 vim.cmd('qall!')
