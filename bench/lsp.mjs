@@ -61,7 +61,7 @@ async function serverRun(cacheDir, { edits = 0, soak = 0 } = {}) {
   const first = await client.nextAnalysis(600_000);
   const firstSeconds = (performance.now() - start) / 1000;
   const findings = [...client.diagnostics.values()].reduce((n, d) => n + d.length, 0);
-  const out = { firstSeconds, findings, analysisMs: first.ms, latencies: [], byKind: {}, rss: [] };
+  const out = { firstSeconds, findings, analysisMs: first.ms, latencies: [], inServer: [], scans: 0, byKind: {}, rss: [] };
   const file = path.join(tree, FILE);
   client.open(file, original);
   let version = 1;
@@ -72,11 +72,13 @@ async function serverRun(cacheDir, { edits = 0, soak = 0 } = {}) {
     client.save(file);
     const a = await client.nextAnalysis(120_000);
     if (!a.ok) throw new Error('an analysis failed');
-    return { kind, ms: performance.now() - t, republished: a.republished.length };
+    return { kind, ms: performance.now() - t, analysisMs: a.ms, scanned: a.scanned, republished: a.republished.length };
   };
   for (let n = 0; n < edits; n++) {
     const r = await one(n);
     out.latencies.push(r.ms);
+    out.inServer.push(r.analysisMs);
+    if (r.scanned) out.scans++;
     (out.byKind[r.kind] ??= []).push(r.ms);
   }
   // Sampled after a pause of 1.5 s (the server collects garbage once idle for 1 s, as between
@@ -115,6 +117,8 @@ console.log(`| findings (CLI / server) | ${cliCold.findings} / ${lspWarm.finding
 console.log(`| save → republished, median of ${lspWarm.latencies.length} edits (ms) | ${f(median(lspWarm.latencies), 0)} |`);
 for (const [kind, xs] of Object.entries(lspWarm.byKind)) console.log(`| … ${kind}, median of ${xs.length} (ms) | ${f(median(xs), 0)} |`);
 console.log(`| … min / max (ms) | ${f(Math.min(...lspWarm.latencies), 0)} / ${f(Math.max(...lspWarm.latencies), 0)} |`);
+console.log(`| … of which the analysis in the server, median (ms) | ${f(median(lspWarm.inServer), 0)} |`);
+console.log(`| … edits that needed a full scan | ${lspWarm.scans} of ${lspWarm.latencies.length} |`);
 if (lspWarm.rss.length) {
   const [base, ...rest] = lspWarm.rss;
   console.log(`| server RSS after the first edit, then every 25 edits (MiB) | ${lspWarm.rss.map((r) => f(r, 0)).join(' → ')} |`);

@@ -66,6 +66,11 @@ export class OverlayParser {
     return this.thread;
   }
 
+  /** Starts a thread with the parser loaded, so that the first edit does not wait for it. */
+  prepare(options: ParseOptions): void {
+    this.current(options);
+  }
+
   async summarize(text: string, file: string, options: ParseOptions): Promise<FileOutcome> {
     const thread = this.current(options);
     try {

@@ -4,17 +4,20 @@
 // the overlay, exactly as `dmalint --diff` analyzes a patched side, so the editor shows what
 // the command line would report for the same contents; what makes it cheap is the ScanShare:
 // after the first scan nothing is listed or searched again except new words, and only an
-// edited buffer is parsed again.
+// edited buffer is parsed again. Most edits do not even need that scan: quick-analysis.ts
+// answers them from the last analysis's summaries when the edit leaves growth nothing new.
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
+import type { FileSummary } from '../parser/summary.js';
 import { ScanShare, scan } from '../scan.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { collectWhenIdle } from './collect-garbage.js';
 import { contains, diagnosticsByFile, rangeOf, uriOf } from './diagnostics.js';
 import type { OverlayParser } from './overlay-parser.js';
+import { type Baseline, baselineOf, overlayParseOptions, quickAnalysis } from './quick-analysis.js';
 import type { Settings } from './settings.js';
 
 export interface ProgressReporter {
@@ -40,6 +43,8 @@ export interface AnalysisSummary {
   republished: string[];
   overlaid: number;
   ok: boolean;
+  /** Whether the tree was scanned (false: the edit was answered from the last analysis, see quick-analysis.ts). */
+  scanned: boolean;
 }
 
 function diskText(file: string): string | null {
@@ -66,6 +71,8 @@ export class TreeSession {
   private again = false;
   /** Whether a scan without overlay has run (it fills the share's index, see ScanShare). */
   private scannedDisk = false;
+  /** What the last analysis ended with, for the next edit's quick analysis. */
+  private baseline: Baseline | undefined;
   private closed = false;
 
   /** Throws ConfigError for a bad configuration. */
@@ -140,38 +147,63 @@ export class TreeSession {
     const overlay = first ? new Map<string, string | null>() : new Map(this.overlay);
     const progress = first ? await this.host.progress('dmalint') : undefined;
     let ok = false;
+    let scanned = false;
     let republished: string[] = [];
+    let scannedSummaries: FileSummary[] | undefined;
     try {
-      const result = await scan({
-        root: this.root,
-        config: this.config,
-        share: this.share,
-        overlay,
-        ...(this.settings.cacheDir !== undefined ? { cacheDir: this.settings.cacheDir } : {}),
-        ...(this.settings.kconfig ? { kconfig: this.settings.kconfig } : {}),
-        ...(this.settings.jobs !== undefined ? { workers: this.settings.jobs } : {}),
-        onProgress: progress ? (stage, done, total) => progress.report(Math.round((100 * done) / Math.max(1, total)), `${stage} ${done}/${total}`) : undefined,
-      });
-      if (this.closed) return;
-      this.scannedDisk = true;
-      this.logNotifications(result.notifications);
-      if (first && this.overlay.size) {
-        // Edited buffers are waiting: publish their analysis, not the disk's for a moment.
-        this.again = true;
-        ok = true;
-        return;
+      const quick =
+        first || !this.baseline
+          ? undefined
+          : await quickAnalysis(this.baseline, overlay, this.config, this.share, (text, file) => this.parser.summarize(text, file, overlayParseOptions(this.config)));
+      let findings: Finding[];
+      if (quick) {
+        if (this.closed) return;
+        this.baseline = quick.baseline;
+        this.logNotifications(quick.notifications);
+        findings = quick.findings;
+      } else {
+        scanned = true;
+        this.baseline = undefined;
+        const result = await scan({
+          root: this.root,
+          config: this.config,
+          share: this.share,
+          overlay,
+          keepSummaries: true,
+          ...(this.settings.cacheDir !== undefined ? { cacheDir: this.settings.cacheDir } : {}),
+          ...(this.settings.kconfig ? { kconfig: this.settings.kconfig } : {}),
+          ...(this.settings.jobs !== undefined ? { workers: this.settings.jobs } : {}),
+          onProgress: progress ? (stage, done, total) => progress.report(Math.round((100 * done) / Math.max(1, total)), `${stage} ${done}/${total}`) : undefined,
+        });
+        if (this.closed) return;
+        this.scannedDisk = true;
+        this.logNotifications(result.notifications);
+        scannedSummaries = result.summaries;
+        if (first && this.overlay.size) {
+          // Edited buffers are waiting: publish their analysis, not the disk's for a moment.
+          this.again = true;
+          ok = true;
+          return;
+        }
+        findings = result.findings;
       }
-      const { results } = applySuppressions(result.findings, this.config.suppressions, (f) => f);
+      const { results } = applySuppressions(findings, this.config.suppressions, (f) => f);
       this.shown = results.filter((f) => !f.suppression);
       republished = this.publish();
       ok = true;
     } catch (err) {
-      // The diagnostics of the last good analysis stay.
+      // The diagnostics of the last good analysis stay; the next edit scans.
+      this.baseline = undefined;
       this.host.log('error', `analysis of ${this.root} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
       progress?.done();
     }
-    this.host.analyzed({ root: this.root, ms: performance.now() - start, findings: this.shown.length, republished, overlaid: overlay.size, ok });
+    this.host.analyzed({ root: this.root, ms: performance.now() - start, findings: this.shown.length, republished, overlaid: overlay.size, ok, scanned });
+    // After the diagnostics are out: what the next edit starts from (one call graph built).
+    if (scannedSummaries && !this.closed) {
+      this.baseline = baselineOf(scannedSummaries, overlay, this.config);
+      this.parser.prepare(overlayParseOptions(this.config));
+    }
     collectWhenIdle();
   }
 
