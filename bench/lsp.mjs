@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
 const cli = path.join(repo, 'dist/src/cli/main.js');
-const { LspClient, uri } = await import(path.join(repo, 'dist/test/helpers/lsp-client.js'));
+const { LspClient } = await import(path.join(repo, 'dist/test/helpers/lsp-client.js'));
 
 const { values: args } = parseArgs({
   options: { tree: { type: 'string' }, edits: { type: 'string', default: '20' }, soak: { type: 'string', default: '100' }, arch: { type: 'string', default: 'arm' } },

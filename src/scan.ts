@@ -124,8 +124,8 @@ export function analyze(summaries: readonly FileSummary[], config: Config): Find
     .sort(compareFindings);
 }
 
-async function summarizeLocally(text: string, file: string, options: ParseOptions): Promise<FileOutcome> {
-  return summarizeText(text, file, options);
+function summarizeLocally(text: string, file: string, options: ParseOptions): Promise<FileOutcome> {
+  return Promise.resolve(summarizeText(text, file, options));
 }
 
 /** The listed files with the overlay's deletions left out and its new files added, sorted. */

@@ -28,8 +28,8 @@ function build(root: string, reverse: boolean): void {
 }
 
 const silence = async <T>(work: () => Promise<T>): Promise<T> => {
-  const write = process.stderr.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (() => true);
   try {
     return await work();
   } finally {

@@ -216,9 +216,9 @@ test('usage errors exit 2 with one line and no stack trace: conflicting, malform
 /** main() as the command runs it, with what it writes to stdout and stderr. */
 async function inProcess(args: string[]): Promise<Run> {
   const out = { stdout: '', stderr: '' };
-  const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = ((s: string) => ((out.stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((out.stderr += s), true)) as typeof process.stderr.write;
+  const writes = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
+  process.stdout.write = ((s: string) => ((out.stdout += s), true));
+  process.stderr.write = ((s: string) => ((out.stderr += s), true));
   try {
     return { code: await main(['node', 'dmalint', ...args]), ...out };
   } finally {

@@ -93,7 +93,7 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
     assert.ok(client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'), 'the new caller in foo-iommu.c makes a finding in exynos_drm_iommu.c');
 
     // Hover on the finding shows the rule's help.
-    const hover = (await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: uri(path.join(root, IPMMU)) }, position: { line: 35, character: 12 } })) as Hover;
+    const hover = (await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: uri(path.join(root, IPMMU)) }, position: { line: 35, character: 12 } }));
     assert.match(JSON.stringify(hover.contents), /attach-before-setup.*EPROBE_DEFER/);
 
     // A fix in an open buffer (not saved) clears its finding; only that file is republished.
@@ -125,11 +125,11 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
 
     // The quick fix: a suppression in the rules.yaml in effect, comments kept, the finding gone once saved.
     const target = client.diagnostics.get(exynos)!.find((d) => d.code === 'attach-before-setup')!;
-    const actions = (await client.conn.sendRequest('textDocument/codeAction', {
+    const actions = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: exynos },
       range: target.range,
       context: { diagnostics: [target] },
-    })) as CodeAction[];
+    });
     assert.equal(actions.length, 1);
     const edits = actions[0]!.edit!.changes![uri(config)] as TextEdit[];
     const before = readFileSync(config, 'utf8');

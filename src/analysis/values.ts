@@ -67,4 +67,4 @@ export function narrow(mask: number, test: 'nz' | 'neg' | 'iserr' | 'errnull', t
 }
 
 /** A condition's atoms, for callers that walk it. */
-export type Atom = Extract<FlowCond, { v: string }> | Extract<FlowCond, { call: number }>;
+type Atom = Extract<FlowCond, { v: string }> | Extract<FlowCond, { call: number }>;

@@ -19,7 +19,7 @@ export function parseEmail(text: string): Email {
 /** get_maintainer's format_email: a name with anything but word characters, spaces and dashes is quoted. */
 export function formatEmail({ name, address }: Email): string {
   if (!name) return address;
-  const shown = /[^\w \-]/.test(name) ? `"${name.replace(/(?<!\\)"/g, '\\"')}"` : name;
+  const shown = /[^\w -]/.test(name) ? `"${name.replace(/(?<!\\)"/g, '\\"')}"` : name;
   return `${shown} <${address}>`;
 }
 
@@ -29,7 +29,7 @@ export class Mailmap {
 
   static read(root: string): Mailmap {
     const map = new Mailmap();
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(path.join(root, '.mailmap'), 'utf8');
     } catch {

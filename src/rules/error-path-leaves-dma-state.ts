@@ -1,7 +1,7 @@
 // Rule 4: an error return of a probe (or bind, or probe_device) that leaves DMA state behind.
 // The driver core retries a probe that returned -EPROBE_DEFER, and gives a failed one's device
 // to the next driver: whatever the failed attempt attached, installed or mapped is found there.
-import { ErrorPathAnalysis, type Establishment, type LeakingReturn, type WitnessStep } from '../analysis/error-paths.js';
+import { ErrorPathAnalysis, type Establishment, type LeakingReturn } from '../analysis/error-paths.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
@@ -111,7 +111,7 @@ function steps(entry: Entry, leak: LeakingReturn): PathStep[] {
     out.push({ file: b.file, line: b.field.line, col: b.field.col, function: fn.name, message: `${fn.name}() is the ${entry.what} (${b.table.name})` });
   }
   const established = new Set<string>();
-  for (const s of leak.witness as WitnessStep[]) {
+  for (const s of leak.witness) {
     if (s.k === 'branch') {
       out.push({ file: fn.file, line: s.at.line, col: s.at.col, function: fn.name, message: `takes the branch where '${s.text}' is ${s.taken ? 'true' : 'false'}` });
       continue;
