@@ -2,7 +2,6 @@
 // errno, a positive number, an ERR_PTR, a valid pointer. Tests such as `if (ret)`,
 // `if (ret < 0)` or `if (IS_ERR(p))` narrow it; a test that leaves nothing makes the path
 // impossible.
-import type { FlowCond } from '../parser/summary.js';
 
 export const ZERO = 1;
 export const NEG = 2;
@@ -66,5 +65,3 @@ export function narrow(mask: number, test: 'nz' | 'neg' | 'iserr' | 'errnull', t
   return truth ? mask & kept : mask & ~kept & ANY;
 }
 
-/** A condition's atoms, for callers that walk it. */
-type Atom = Extract<FlowCond, { v: string }> | Extract<FlowCond, { call: number }>;
