@@ -8,14 +8,6 @@ export type Phase = 'before-setup' | 'setup' | 'after-setup' | 'teardown' | 'any
 /** State that a setup establishes and its teardown must undo. */
 export type StateKind = 'ops' | 'attach' | 'mapping';
 
-export const RULE_IDS = [
-  'set-dma-ops-outside-setup-teardown',
-  'attach-before-setup',
-  'asymmetric-teardown',
-  'error-path-leaves-dma-state',
-] as const;
-export type RuleId = (typeof RULE_IDS)[number];
-
 /** 1-based line and column, as compilers print them. Columns count UTF-16 code units (docs/parsing.md). */
 export interface Location {
   file: string; // relative to the tree root, '/'-separated
@@ -36,7 +28,8 @@ export interface RelatedLocation extends Location {
 }
 
 export interface Finding {
-  ruleId: RuleId;
+  /** The id of the rule that found it (src/rules/index.ts). */
+  ruleId: string;
   level: Level;
   /** Stable id of the message template (see the rule's meta.messages). */
   messageId: string;

@@ -2,7 +2,7 @@
 import { defaultCacheDir } from './cache/summary-cache.js';
 import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
-import { effectWords, growthWords, seedWords } from './callgraph/growth.js';
+import { growthWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { type Listing, listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
@@ -12,7 +12,7 @@ import { Prefilter } from './prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
 import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
-import { RULES } from './rules/index.js';
+import { neededByRules, runRules } from './rules/index.js';
 import { Configuration } from './kconfig/configuration.js';
 import { withConditionNotes } from './kconfig/findings.js';
 import { compareFindings } from './order.js';
@@ -119,9 +119,7 @@ function underAny(file: string, prefixes: readonly string[]): boolean {
 
 export function analyze(summaries: readonly FileSummary[], config: Config): Finding[] {
   const graph = new CallGraph(summaries);
-  return RULES.filter((r) => config.rules[r.meta.id].enabled)
-    .flatMap((r) => withConditionNotes(r.check(graph, config)))
-    .sort(compareFindings);
+  return runRules(graph, config, withConditionNotes).sort(compareFindings);
 }
 
 function summarizeLocally(text: string, file: string, options: ParseOptions): Promise<FileOutcome> {
@@ -171,8 +169,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (share) share.workers = workers;
   const rg = options.ripgrep === false ? undefined : findRipgrep();
   const prefilter = new Prefilter(root, files, changed, index, workers, rg, overlay);
+  const needs = neededByRules(config);
   // A tree scanned for the first time parses its candidates: start the threads meanwhile.
-  if (options.parseAll || seedWords(config).some((w) => !index.knows(w))) workers.prestart(parseOptions);
+  if (options.parseAll || needs.seeds.some((w) => !index.knows(w))) workers.prestart(parseOptions);
   const configuration =
     options.configAware === false ? undefined : (share?.configuration?.fresh() ?? Configuration.open(root, config, options.kconfig, cacheDir));
   if (share) share.configuration = configuration;
@@ -210,18 +209,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (options.parseAll) {
       await parse(files);
     } else {
-      // One tree-wide search for the seed and effect words together; both lists are then
-      // answered from the index (a ripgrep pass over a kernel tree costs half a second).
-      const firstSearch = search([], [...seedWords(config), ...effectWords(config)]);
+      // One tree-wide search for the seed words; later lists are answered from the index for
+      // these (a ripgrep pass over a kernel tree costs half a second).
+      const firstSearch = search([], needs.seeds);
       // ripgrep is a process of its own: read the Kconfig files meanwhile (0.5-1 s uncached).
       if (configuration) await timed('parse', () => configuration.prepare());
       await firstSearch;
-      // Effect files define the functions whose effects rule 3 follows: parsed from the start.
-      await parse(await search(files, [...seedWords(config), ...effectWords(config)]));
+      await parse(await search(files, needs.seeds));
       // Grown until a round finds nothing new (growth.ts: the words are finite, each searched once).
       const searched = new Set<string>();
       for (;;) {
-        const words = growthWords(summaries, config, searched);
+        const words = growthWords(summaries, config, needs, searched);
         if (words.length === 0) break;
         rounds++;
         for (const w of words) searched.add(w);

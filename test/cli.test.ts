@@ -117,3 +117,30 @@ test("the README's rules section is the one generated from the rules' metadata",
   const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
   assert.equal(readme, withRulesSection(readme), 'run `npm run docs`');
 });
+
+test('a rules file that only switches one rule off, and --rule, leave the other rules as they were', () => {
+  const all = dmalint([]);
+  assert.equal(all.code, 1, all.stderr);
+  const lines = (out: string, rule: string) => out.split('\n').filter((l) => l.endsWith(`[${rule}]`));
+  const teardown = lines(all.stdout, 'asymmetric-teardown');
+  const others = all.stdout.split('\n').filter((l) => / \[[\w-]+\]$/.test(l) && !teardown.includes(l));
+  assert.ok(teardown.length > 0 && others.length > 0);
+
+  const rules = path.join(tree({}), 'one-rule-off.yaml');
+  writeFileSync(rules, 'rules:\n  asymmetric-teardown: {enabled: false}\n');
+  for (const args of [['--config', rules], ['--rule', 'asymmetric-teardown=off']]) {
+    const r = dmalint(args);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(lines(r.stdout, 'asymmetric-teardown'), [], args.join(' '));
+    assert.deepEqual(r.stdout.split('\n').filter((l) => / \[[\w-]+\]$/.test(l)), others, args.join(' '));
+  }
+
+  // A level per rule, repeatable, the last one winning; an unknown id lists the ids.
+  const levels = dmalint(['--rule', 'attach-before-setup=off', '--rule', 'attach-before-setup=note']);
+  assert.ok(lines(levels.stdout, 'attach-before-setup').every((l) => /: note: /.test(l)));
+  assert.ok(lines(levels.stdout, 'attach-before-setup').length > 0);
+  const unknown = dmalint(['--rule', 'set-dma-ops=off']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state/);
+  assert.equal(dmalint(['--rule', 'attach-before-setup=loud']).code, 2);
+});

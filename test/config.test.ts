@@ -30,16 +30,33 @@ test('the bundled rules.yaml is valid against the schema and names the ARM pair'
 test('a user file replaces whole top-level keys and keeps the others', () => {
   const file = path.join(dir, 'arm64.yaml');
   writeFileSync(file, 'arch: arm64\nrules:\n  set-dma-ops-outside-setup-teardown: {enabled: true, level: error}\n  attach-before-setup: {enabled: false, level: error, calls: [arm_iommu_attach_device]}\n  asymmetric-teardown: {enabled: true, level: note}\n' +
-      '  error-path-leaves-dma-state: {enabled: false, level: note, entries: [], functions: [], devmActions: [], opsGetters: []}\n');
+      '  error-path-leaves-dma-state: {enabled: false, level: note}\n');
   const config = loadConfig(file);
   assert.equal(activePairs(config)[1]!.setup, 'iommu_setup_dma_ops');
-  assert.equal(config.rules['attach-before-setup'].enabled, false);
+  assert.equal(config.rules['attach-before-setup']!.enabled, false);
   assert.equal(config.device.opsMember, 'dma_ops');
+});
+
+test('rules are merged rule by rule: a file that switches one rule off keeps every other default', () => {
+  const file = path.join(dir, 'one-off.yaml');
+  writeFileSync(file, 'rules:\n  asymmetric-teardown: {enabled: false}\n  attach-before-setup: {level: note}\n');
+  const config = loadConfig(file);
+  assert.deepEqual(config.rules['asymmetric-teardown'], { enabled: false, level: 'warning' });
+  assert.deepEqual(config.rules['attach-before-setup'], { enabled: true, level: 'note', calls: ['arm_iommu_attach_device'] });
+  assert.deepEqual(config.rules['set-dma-ops-outside-setup-teardown'], { enabled: true, level: 'warning' });
+});
+
+test("a rule's own options are checked against the schema its module declares", () => {
+  assert.deepEqual(problemsOf('rules:\n  attach-before-setup:\n    calls: []\n'), [
+    'FILE:3: rules.attach-before-setup.calls: must NOT have fewer than 1 items',
+  ]);
+  assert.deepEqual(problemsOf('rules:\n  asymmetric-teardown:\n    calls: [x]\n'), [
+    "FILE:3: rules.asymmetric-teardown: unknown key 'calls'; expected one of: enabled, level",
+  ]);
 });
 
 test('unknown key: line and the keys expected', () => {
   assert.deepEqual(problemsOf('arch: arm\nrules:\n  asymmetric-teardown:\n    enabled: true\n    levle: warning\n'), [
-    "FILE:3: rules.asymmetric-teardown: missing required key 'level'",
     "FILE:5: rules.asymmetric-teardown: unknown key 'levle'; expected one of: enabled, level",
   ]);
 });

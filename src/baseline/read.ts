@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
-import type { Level, PathStep, RuleId } from '../model.js';
+import type { Level, PathStep } from '../model.js';
 import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1 } from '../output/fingerprint.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { fileOfUri } from '../output/sarif.js';
@@ -58,7 +58,7 @@ function finding(r: Sarif.Result, where: Where): ReportedFinding {
     };
   });
   return {
-    ruleId: need(r.ruleId, where, 'no ruleId') as RuleId,
+    ruleId: need(r.ruleId, where, 'no ruleId'),
     level: (r.level ?? 'warning') as Level,
     messageId: r.message?.id ?? '',
     message: need(r.message?.text, `${where}.message`, 'no text'),

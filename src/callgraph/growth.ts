@@ -1,19 +1,19 @@
 // Which files a scan must parse. Parsing a whole kernel tree takes minutes, so a scan parses the
 // files that mention what the rules look at, then grows that set along the call graph until
 // nothing the rules read can change: a prefiltered scan gives exactly what parsing every file
-// gives. The rules read, beyond the sites in the seed files:
-// - rule 2: every chain of callers above a function that calls an attach API, up to the pair
-//   or the APIs;
-// - rule 1: the callers above a dma_ops write up to the first functions that can be entered
-//   from outside (exported, bound in a table or passed as a value, or with no caller): whether
-//   a function is such a root, and which, depends on every file that names it;
-// - rule 3: every function with an effect on a device's DMA state (an effect API, a dma_ops
+// gives. What the rules read, beyond the sites in the seed files, they say in the vocabulary of
+// needs.ts, merged over the enabled rules:
+// - callersOf: every chain of callers above a function that calls one of the APIs, up to the
+//   pair or the APIs;
+// - rootsOfOpsWrites: the callers above a dma_ops write up to the first functions that can be
+//   entered from outside (exported, bound in a table or passed as a value, or with no caller):
+//   whether a function is such a root, and which, depends on every file that names it;
+// - effects: every function with an effect on a device's DMA state (an effect API, a dma_ops
 //   write, or an ownership flag that a teardown tests), and every caller of one, since a pair
-//   reaches its effects through them (rule 4 reads the same: a probe or bind above whatever
-//   establishes DMA state, and the helpers that undo it);
-// - the callbacks that ops tables bind to configured fields, wherever they are defined;
-// - the definitions of the structs through which a dma_ops write or a run-time binding of a
-//   configured field is typed.
+//   reaches its effects through them;
+// - boundFields: the callbacks that tables bind to these fields, wherever they are defined;
+// and always the definitions of the structs through which a dma_ops write or a run-time
+// binding of a bound field is typed.
 // A non-static function's callers and uses can be in any file that names it; a static one's
 // are in its own file, except for header inlines. So the names of the functions above are
 // searched in every file, round after round, until a round finds nothing new: the tree is
@@ -24,48 +24,15 @@ import { isDeviceObject } from './device.js';
 import { CallGraph, type FnNode } from './graph.js';
 // The effects of the pair's teardown tell which ownership flags matter.
 import { EffectAnalysis } from '../rules/effects.js';
+import type { Needs } from './needs.js';
 
-/** APIs whose behaviour rules.yaml states: never searched for, never walked into. */
-function apiNames(config: Config): Set<string> {
-  return new Set([
-    ...config.apis.setters.map((s) => s.name),
-    ...config.rules['attach-before-setup'].calls,
-    ...config.apis.effects.map((e) => e.name),
-  ]);
+/** APIs whose behaviour rules.yaml or a rule states: never searched for, never walked into. */
+function apiNames(config: Config, needs: Needs): Set<string> {
+  return new Set([...config.apis.setters.map((s) => s.name), ...needs.callersOf, ...config.apis.effects.map((e) => e.name)]);
 }
 
 function pairNames(config: Config): Set<string> {
   return new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
-}
-
-/** Fields whose bound callbacks the rules look at: entry points, ops-table pairs, setup entries. */
-function configuredFields(config: Config): Set<string> {
-  return new Set([
-    ...config.entryPoints.map((e) => e.field),
-    ...config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]),
-    // Rule 4: `platform_driver.probe` → probe.
-    ...config.rules['error-path-leaves-dma-state'].entries.map((e) => e.slice(e.indexOf('.') + 1)),
-  ]);
-}
-
-/**
- * What an ops-table pair's tables must mention: their struct tag (`iommu_ops`), or the fields
- * where no tag is configured. Field names alone (add_device, probe_device) are also names of
- * unrelated functions all over drivers/ and net/.
- */
-function tableWords(config: Config): string[] {
-  return config.opsPairs.flatMap((p) => (p.struct ? [p.struct] : [...p.setup, ...p.teardown]));
-}
-
-/** Words whose mention makes a file worth parsing from the start. */
-export function seedWords(config: Config): string[] {
-  const traced = [...config.apis.setters.map((s) => s.name), ...config.rules['attach-before-setup'].calls];
-  return [...new Set([...traced, config.device.opsMember, ...pairNames(config), ...tableWords(config)])].sort();
-}
-
-/** Files that mention one of these are where helpers with an effect can be defined. */
-export function effectWords(config: Config): string[] {
-  return [...new Set(config.apis.effects.map((e) => e.name))].sort();
 }
 
 /** Could code outside the analyzed tree, or a function pointer, call this function? */
@@ -125,21 +92,24 @@ function ownershipFlags(graph: CallGraph, config: Config): Set<string> {
 }
 
 /** Functions whose callers and uses in other files the rules still need. */
-function needingCallers(graph: CallGraph, config: Config): Set<FnNode> {
-  const traced = new Set(config.rules['attach-before-setup'].calls);
+function needingCallers(graph: CallGraph, config: Config, needs: Needs): Set<FnNode> {
+  const traced = new Set(needs.callersOf);
   const setters = new Set(config.apis.setters.map((s) => s.name));
   const effectApis = new Set(config.apis.effects.map((e) => e.name));
   const pairs = pairNames(config);
-  const apis = apiNames(config);
+  const apis = apiNames(config, needs);
   const outside = (fn: FnNode) => pairs.has(fn.name) || apis.has(fn.name);
   const need = new Set<FnNode>();
-  // Rule 2: every caller chain of an attach, up to whatever entry point starts it.
-  const attaching = graph.functions.filter((fn) => !outside(fn) && fn.summary.calls.some((c) => !c.viaMember && traced.has(c.callee)));
-  for (const fn of callersClosure(attaching, outside)) need.add(fn);
-  // Rule 1: the callers of a dma_ops write up to the roots that explain it.
-  const writers = graph.functions.filter((fn) => !outside(fn) && !setters.has(fn.name) && writesOps(graph, config, fn, setters));
-  for (const fn of callersClosure(writers, outside, (f) => !isRoot(f))) need.add(fn);
-  // Rule 3: every function with an effect, and its callers.
+  // Every caller chain of a traced call, up to whatever entry point starts it.
+  const calling = graph.functions.filter((fn) => !outside(fn) && fn.summary.calls.some((c) => !c.viaMember && traced.has(c.callee)));
+  for (const fn of callersClosure(calling, outside)) need.add(fn);
+  // The callers of a dma_ops write up to the roots that explain it.
+  if (needs.rootsOfOpsWrites) {
+    const writers = graph.functions.filter((fn) => !outside(fn) && writesOps(graph, config, fn, setters));
+    for (const fn of callersClosure(writers, outside, (f) => !isRoot(f))) need.add(fn);
+  }
+  if (!needs.effects) return need;
+  // Every function with an effect, and its callers.
   const guards = ownershipFlags(graph, config);
   const effecting = graph.functions.filter(
     (fn) =>
@@ -173,14 +143,19 @@ function structsOnTheWay(config: Config, rootType: string | undefined, members: 
  * Names to search for in files not parsed yet. `searched` holds the names searched before,
  * which are never searched again.
  */
-export function growthWords(summaries: readonly FileSummary[], config: Config, searched: ReadonlySet<string>): string[] {
+export function growthWords(
+  summaries: readonly FileSummary[],
+  config: Config,
+  needs: Needs,
+  searched: ReadonlySet<string>,
+): string[] {
   const graph = new CallGraph(summaries);
   const words = new Set<string>();
   // A static function's callers are in its file, except for header inlines.
-  for (const fn of needingCallers(graph, config)) {
+  for (const fn of needingCallers(graph, config, needs)) {
     if (!fn.summary.isStatic || fn.file.endsWith('.h')) words.add(fn.name);
   }
-  const fields = configuredFields(config);
+  const fields = new Set(needs.boundFields);
   for (const file of summaries) {
     for (const table of file.tables) {
       for (const b of table.fields) {
@@ -195,7 +170,7 @@ export function growthWords(summaries: readonly FileSummary[], config: Config, s
       for (const w of typed) for (const tag of structsOnTheWay(config, w.object.rootType, w.object.members, graph)) words.add(tag);
     }
   }
-  for (const g of ownershipFlags(graph, config)) words.add(g);
-  const seeds = new Set(seedWords(config));
+  if (needs.effects) for (const g of ownershipFlags(graph, config)) words.add(g);
+  const seeds = new Set(needs.seeds);
   return [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort();
 }

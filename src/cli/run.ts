@@ -23,6 +23,7 @@ import { TOOL_VERSION } from '../version.js';
 import { defaultCacheDir } from '../cache/summary-cache.js';
 import { cacheDirProblem } from '../cache/usable-dir.js';
 import { dotConfigArch } from '../kconfig/dotconfig.js';
+import { RULE_OPTION_HELP, ruleSwitch } from './rule-option.js';
 
 export const SAMPLE_TREE = fileURLToPath(new URL('../../../fixtures/sample', import.meta.url));
 
@@ -83,8 +84,9 @@ function program(): Command {
     .option('--root <dir>', 'kernel tree root (default: the nearest directory upwards with MAINTAINERS)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml')
+    .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml (rules: merged per rule)')
     .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
+    .option('--rule <id=setting>', RULE_OPTION_HELP, ruleSwitch)
     .option('--kconfig <file>', 'a kernel .config: analyze only the files and branches it compiles')
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
@@ -112,6 +114,7 @@ interface Options {
   output?: string;
   config?: string;
   arch?: string;
+  rule?: ReturnType<typeof ruleSwitch>;
   kconfig?: string;
   jobs?: number;
   maxFileSize?: number;
@@ -276,7 +279,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (opts.kconfig !== undefined) checkReadable('--kconfig', opts.kconfig);
     const arch = archOf(opts);
-    const config = loadConfig(opts.config, arch ? { arch } : {});
+    const config = loadConfig(opts.config, { ...(arch ? { arch } : {}), ...(opts.rule ? { rules: opts.rule } : {}) });
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const mode = modeOf(opts);
     const root = rootOf(opts, paths, mode);

@@ -1,14 +1,17 @@
 // Reads rules.yaml (the bundled default, and optionally a user's file over it), validates it
-// against the schema and reports every problem as `file:line: key: what was expected`.
+// against the schema and reports every problem as `file:line: key: what was expected`. A user's
+// top-level key replaces the bundled one whole, except `rules`, which is merged rule by rule and
+// setting by setting over each rule's defaults (its module's meta, then the bundled file).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { LineCounter, type Node, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
-import { RULE_IDS } from '../model.js';
+import type { Level } from '../model.js';
+import { defaultSettings, RULES, ruleIds } from '../rules/index.js';
 import { configSchema } from './schema.js';
-import type { Config, Suppression } from './types.js';
+import type { Config, RuleSettings, Suppression } from './types.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../rules.yaml', import.meta.url));
 
@@ -91,7 +94,7 @@ function describe(parsed: Parsed, error: ErrorObject): string {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       if (error.instancePath === '/rules') {
-        return `${parsed.file}:${locate(parsed, error.instancePath, key)}: rules: unknown rule '${key}'; expected one of: ${RULE_IDS.join(', ')}`;
+        return `${parsed.file}:${locate(parsed, error.instancePath, key)}: rules: unknown rule '${key}'; expected one of: ${ruleIds().join(', ')}`;
       }
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       const hint = allowed.length ? `; expected one of: ${allowed.join(', ')}` : '';
@@ -201,12 +204,30 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
   return problems;
 }
 
-/** Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own. */
-export function loadConfig(
-  userFile?: string,
-  overrides: Partial<Pick<Config, 'arch'>> = {},
-  options: { validateDefault?: boolean } = {},
-): Config {
+/** What the command line (or an editor's settings) says over the files. */
+export interface ConfigOverrides {
+  arch?: string;
+  /** Rule id → its level, or off (`--rule ID=off`); ids are checked by the caller. */
+  rules?: Record<string, Level | 'off'>;
+}
+
+/** Every rule's settings: its defaults, then each file's settings for it, key by key. */
+function mergedRules(parsed: Parsed[], overrides: ConfigOverrides['rules'] = {}): Record<string, RuleSettings> {
+  const out: Record<string, RuleSettings> = {};
+  for (const rule of RULES) {
+    const id = rule.meta.id;
+    const fromFiles = parsed.map((p) => (p.value.rules as Record<string, object> | undefined)?.[id]);
+    const settings: RuleSettings = Object.assign(defaultSettings(rule), ...fromFiles);
+    const override = overrides[id];
+    if (override === 'off') settings.enabled = false;
+    else if (override) Object.assign(settings, { enabled: true, level: override });
+    out[id] = settings;
+  }
+  return out;
+}
+
+/** Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own (`rules` merged per rule). */
+export function loadConfig(userFile?: string, overrides: ConfigOverrides = {}, options: { validateDefault?: boolean } = {}): Config {
   const parsed = [parseFile(DEFAULT_CONFIG_PATH)];
   if (userFile) parsed.push(parseFile(userFile));
   const problems = (options.validateDefault ? parsed : parsed.slice(1)).flatMap(checkSchema);
@@ -215,13 +236,12 @@ export function loadConfig(
   for (const p of parsed) Object.assign(merged, p.value);
   const missing = TOP_LEVEL_KEYS.filter((k) => !(k in merged));
   if (missing.length) throw new ConfigError([`${DEFAULT_CONFIG_PATH}: missing top-level keys: ${missing.join(', ')}`]);
-  const rules = merged.rules as Record<string, unknown>;
-  const missingRules = RULE_IDS.filter((id) => !(id in rules));
-  if (missingRules.length) {
-    const owner = ownerOf(parsed, 'rules');
-    throw new ConfigError([`${owner.file}:${locate(owner, '/rules')}: rules: missing settings for ${missingRules.join(', ')}`]);
-  }
-  const config = { ...(merged as unknown as Omit<Config, 'source'>), ...overrides, source: userFile ?? DEFAULT_CONFIG_PATH };
+  const config: Config = {
+    ...(merged as unknown as Omit<Config, 'source'>),
+    ...(overrides.arch ? { arch: overrides.arch } : {}),
+    rules: mergedRules(parsed, overrides.rules),
+    source: userFile ?? DEFAULT_CONFIG_PATH,
+  };
   // A stale suppression is reported at its line, so each one remembers where it is written.
   const suppressionsOwner = ownerOf(parsed, 'suppressions');
   config.suppressions = (merged.suppressions as Array<Omit<Suppression, 'at'>>).map((s, i) => ({

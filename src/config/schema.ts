@@ -1,20 +1,28 @@
-import { RULE_IDS } from '../model.js';
+import { RULES, ruleIds } from '../rules/index.js';
+import { identifier, identifiers, level } from './schema-parts.js';
 
 // JSON schema of rules.yaml. Every object is closed (additionalProperties: false) so that a
 // misspelt key is an error with its line instead of a setting silently ignored.
-const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
-const identifiers = { type: 'array', items: identifier } as const;
 const phase = { enum: ['before-setup', 'setup', 'after-setup', 'teardown', 'anytime'] } as const;
 const stateKinds = { type: 'array', items: { enum: ['ops', 'attach', 'mapping'] }, uniqueItems: true } as const;
-const level = { enum: ['error', 'warning', 'note'] } as const;
 const globs = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 
-const ruleSettings = {
+// Each rule's settings: enabled and level, and the options its module declares (meta.options).
+// Nothing is required: a rules file sets what it changes, the rest keeps the rule's defaults.
+const rulesSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['enabled', 'level'],
-  properties: { enabled: { type: 'boolean' }, level },
-} as const;
+  properties: Object.fromEntries(
+    RULES.map(({ meta }) => [
+      meta.id,
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: { enabled: { type: 'boolean' }, level, ...meta.options?.schema },
+      },
+    ]),
+  ),
+};
 
 export const configSchema = {
   type: 'object',
@@ -121,38 +129,7 @@ export const configSchema = {
         },
       },
     },
-    rules: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        'set-dma-ops-outside-setup-teardown': ruleSettings,
-        'attach-before-setup': {
-          ...ruleSettings,
-          required: ['enabled', 'level', 'calls'],
-          properties: { ...ruleSettings.properties, calls: { ...identifiers, minItems: 1 } },
-        },
-        'asymmetric-teardown': ruleSettings,
-        'error-path-leaves-dma-state': {
-          ...ruleSettings,
-          required: ['enabled', 'level', 'entries', 'functions', 'devmActions', 'opsGetters'],
-          properties: {
-            ...ruleSettings.properties,
-            entries: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' } },
-            functions: identifiers,
-            devmActions: {
-              type: 'array',
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['name', 'callbackArg'],
-                properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
-              },
-            },
-            opsGetters: identifiers,
-          },
-        },
-      },
-    },
+    rules: rulesSchema,
     suppressions: {
       type: 'array',
       items: {
@@ -160,7 +137,7 @@ export const configSchema = {
         additionalProperties: false,
         required: ['rule', 'path', 'reason'],
         properties: {
-          rule: { enum: RULE_IDS },
+          rule: { enum: ruleIds() },
           path: { type: 'string', minLength: 1 },
           function: identifier,
           reason: { type: 'string', minLength: 1 },

@@ -1,5 +1,4 @@
-import type { Level, Phase, RuleId, StateKind } from '../model.js';
-import type { ErrorPathSettings } from '../rules/error-path-leaves-dma-state.js';
+import type { Level, Phase, StateKind } from '../model.js';
 
 export interface FunctionPair {
   setup: string;
@@ -39,14 +38,16 @@ export interface EffectApi {
   undoes: StateKind[];
 }
 
+/** A rule's settings: on or off, its level, and its own options (rules/rule.ts: meta.options). */
 export interface RuleSettings {
   enabled: boolean;
   level: Level;
+  [option: string]: unknown;
 }
 
 /** A finding silenced on purpose (rules.yaml `suppressions`), with the reason a reviewer reads. */
 export interface Suppression {
-  rule: RuleId;
+  rule: string;
   /** Glob over the tree path of the finding's primary location. */
   path: string;
   /** The function holding the primary location; any when absent. */
@@ -72,10 +73,8 @@ export interface Config {
   apis: { setters: Setter[]; effects: EffectApi[] };
   opsPairs: OpsPair[];
   entryPoints: EntryPoint[];
-  rules: Record<RuleId, RuleSettings> & {
-    'attach-before-setup': RuleSettings & { calls: string[] };
-    'error-path-leaves-dma-state': RuleSettings & ErrorPathSettings;
-  };
+  /** By rule id, every rule of the registry (rules/index.ts), defaults merged in. */
+  rules: Record<string, RuleSettings>;
   suppressions: Suppression[];
 }
 

@@ -6,12 +6,13 @@
 // the new text mentions one of the words), the rules run once over the set, and nothing is
 // listed, searched or grown. Anything else (a new or deleted file, a new name to follow, a
 // buffer given back to the disk) is left to a full scan.
-import { effectWords, growthWords, seedWords } from '../callgraph/growth.js';
+import { growthWords } from '../callgraph/growth.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
 import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type FileOutcome, type ParseOptions } from '../parser/parse-file.js';
 import { textMentions } from '../parser/search.js';
 import type { FileSummary } from '../parser/summary.js';
+import { neededByRules } from '../rules/index.js';
 import { type ScanShare, analyze } from '../scan.js';
 
 /** What a full scan (or a quick analysis after it) ended with. */
@@ -44,7 +45,8 @@ function sortedByFile(summaries: Iterable<FileSummary>): FileSummary[] {
 
 /** The baseline of a full scan's summaries (scan's keepSummaries) with `overlay`. */
 export function baselineOf(summaries: readonly FileSummary[], overlay: ReadonlyMap<string, string | null>, config: Config): Baseline {
-  const words = new Set([...seedWords(config), ...effectWords(config), ...growthWords(summaries, config, new Set())]);
+  const needs = neededByRules(config);
+  const words = new Set([...needs.seeds, ...growthWords(summaries, config, needs, new Set())]);
   return { summaries: new Map(summaries.map((s) => [s.file, s])), overlay: new Map(overlay), words: [...words].sort() };
 }
 
@@ -86,6 +88,7 @@ export async function quickAnalysis(
     else next.delete(file);
   }
   const summaries = sortedByFile(next.values());
-  if (growthWords(summaries, config, new Set(baseline.words)).length) return undefined; // a name not followed yet
+  // A name not followed yet.
+  if (growthWords(summaries, config, neededByRules(config), new Set(baseline.words)).length) return undefined;
   return { findings: analyze(summaries, config), notifications, baseline: { summaries: next, overlay: new Map(overlay), words: baseline.words } };
 }

@@ -6,9 +6,9 @@
 import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
-import { type Rule, type RuleMeta, formatMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
 import { type Effect, EffectAnalysis } from './effects.js';
-import { definitionStep, edgeSteps, isDeviceObject, siteLocation, siteText } from './support.js';
+import { definitionStep, edgeSteps, isDeviceObject, opsWriteWords, pairWords, siteLocation, siteText } from './support.js';
 import { conditionsCompatible } from '../parser/preproc.js';
 
 const meta: RuleMeta = {
@@ -157,9 +157,8 @@ function byStatement(effects: Effect[]): Effect[][] {
   return [...groups.values()];
 }
 
-function check(graph: CallGraph, config: Config): Finding[] {
+function check({ graph, config, level }: RuleContext): Finding[] {
   const analysis = new EffectAnalysis(graph, config);
-  const level = config.rules['asymmetric-teardown'].level;
   // Members released anywhere: a mapping kept in a long-lived object and released by that
   // object's own teardown (one mapping per IOMMU instance) is not the pair's to undo.
   const releasedMembers = new Set<string>();
@@ -249,4 +248,23 @@ function check(graph: CallGraph, config: Config): Finding[] {
   return findings;
 }
 
-export const asymmetricTeardown: Rule = { meta, check };
+/**
+ * What an ops-table pair's tables must mention: their struct tag (`iommu_ops`), or the fields
+ * where no tag is configured. Field names alone (add_device, probe_device) are also names of
+ * unrelated functions all over drivers/ and net/.
+ */
+function tableWords(config: Config): string[] {
+  return config.opsPairs.flatMap((p) => (p.struct ? [p.struct] : [...p.setup, ...p.teardown]));
+}
+
+export const asymmetricTeardown = defineRule({
+  meta,
+  // The pairs, and everything with an effect on a device's DMA state with its callers: files
+  // that call an effect API are where helpers with an effect are defined.
+  needs: (config) => ({
+    seeds: [...pairWords(config), ...tableWords(config), ...opsWriteWords(config), ...config.apis.effects.map((e) => e.name)],
+    effects: true,
+    boundFields: config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]),
+  }),
+  check,
+});

@@ -3,16 +3,21 @@
 // arch_setup_dma_ops(). Setup then bails out, a deferred probe's teardown removes the mapping,
 // and since the notifier never runs again the re-probed device has no IOMMU ops.
 import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
-import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
+import type { Edge, FnNode } from '../callgraph/graph.js';
 import { reachableFrom } from '../callgraph/paths.js';
-import type { Config } from '../config/types.js';
+import { identifiers } from '../config/schema-parts.js';
 import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
-import { type Rule, type RuleMeta, formatMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
 import { compareText } from '../order.js';
-import { compareLocations, edgeSteps, entryStep, pairFunctions, siteLocation, siteText } from './support.js';
+import { compareLocations, edgeSteps, entryFields, entryStep, pairFunctions, pairWords, siteLocation, siteText } from './support.js';
 
-const meta: RuleMeta = {
+interface Options {
+  /** Calls that install a mapping and ops on the device. */
+  calls: string[];
+}
+
+const meta: RuleMeta<Options> = {
   id: 'attach-before-setup',
   name: 'AttachBeforeSetup',
   shortDescription: 'An IOMMU attach runs before arch_setup_dma_ops().',
@@ -42,6 +47,10 @@ const meta: RuleMeta = {
     beforeSetup:
       '{{call}}() runs before arch_setup_dma_ops(): it is reached from {{entry}}{{branch}}; setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops',
   },
+  options: {
+    schema: { calls: { ...identifiers, minItems: 1 } },
+    defaults: { calls: ['arm_iommu_attach_device'] },
+  },
 };
 
 interface Hit {
@@ -68,9 +77,8 @@ function explainsBetter(a: Hit, b: Hit): boolean {
   return order < 0;
 }
 
-function check(graph: CallGraph, config: Config): Finding[] {
-  const settings = config.rules['attach-before-setup'];
-  const targets = new Set(settings.calls);
+function check({ graph, config, options, level }: RuleContext<Options>): Finding[] {
+  const targets = new Set(options.calls);
   // API implementations and the pair itself are not walked into: their effects are known.
   const opaque = new Set<FnNode>(pairFunctions(graph, config));
   for (const name of [...targets, ...config.apis.setters.map((s) => s.name), ...config.apis.effects.map((e) => e.name)]) {
@@ -102,7 +110,7 @@ function check(graph: CallGraph, config: Config): Finding[] {
     const location = siteLocation(hit.fn, hit.site);
     return {
       ruleId: meta.id,
-      level: settings.level,
+      level,
       messageId: 'beforeSetup',
       message: formatMessage(meta, 'beforeSetup', {
         call: hit.site.callee,
@@ -124,4 +132,13 @@ function check(graph: CallGraph, config: Config): Finding[] {
   });
 }
 
-export const attachBeforeSetup: Rule = { meta, check };
+export const attachBeforeSetup = defineRule<Options>({
+  meta,
+  // Every caller chain of an attach, up to the entry point that starts it.
+  needs: (config, options) => ({
+    seeds: [...options.calls, ...pairWords(config)],
+    callersOf: options.calls,
+    boundFields: entryFields(config),
+  }),
+  check,
+});

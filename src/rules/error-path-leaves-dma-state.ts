@@ -3,14 +3,25 @@
 // to the next driver: whatever the failed attempt attached, installed or mapped is found there.
 import { ErrorPathAnalysis, type Establishment, type LeakingReturn } from '../analysis/error-paths.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
-import type { Config } from '../config/types.js';
+import { identifier, identifiers } from '../config/schema-parts.js';
 import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
-import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { compareLocations, edgeSteps } from './support.js';
+import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
+import { compareLocations, edgeSteps, opsWriteWords, pairWords } from './support.js';
 
 const ID = 'error-path-leaves-dma-state';
 
-const meta: RuleMeta = {
+interface Options {
+  /** Callbacks that set a device up and may fail, as `struct.field` (`platform_driver.probe`). */
+  entries: string[];
+  /** Functions called by name as setup entries. */
+  functions: string[];
+  /** Registrations of an undo callback that devres runs when probe fails. */
+  devmActions: { name: string; callbackArg: number }[];
+  /** What these return, written back, restores the device's ops. */
+  opsGetters: string[];
+}
+
+const meta: RuleMeta<Options> = {
   id: ID,
   name: 'ErrorPathLeavesDmaState',
   shortDescription: 'An error return of probe or bind leaves DMA state established.',
@@ -45,16 +56,42 @@ const meta: RuleMeta = {
       '{{fn}}() returns an error ({{returns}}) with {{state}} still established by {{what}}: a failed or deferred {{entry}} leaves it for the next probe of the device',
     alsoLeaks: 'also returns an error ({{returns}}) with {{state}} still established',
   },
+  options: {
+    schema: {
+      entries: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' } },
+      functions: identifiers,
+      devmActions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'callbackArg'],
+          properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
+        },
+      },
+      opsGetters: identifiers,
+    },
+    defaults: {
+      entries: [
+        'platform_driver.probe',
+        'amba_driver.probe',
+        'pci_driver.probe',
+        'i2c_driver.probe',
+        'i2c_driver.probe_new',
+        'spi_driver.probe',
+        'component_ops.bind',
+        'iommu_ops.probe_device',
+      ],
+      functions: [],
+      devmActions: [
+        { name: 'devm_add_action', callbackArg: 1 },
+        { name: 'devm_add_action_or_reset', callbackArg: 1 },
+      ],
+      opsGetters: ['get_dma_ops'],
+    },
+  },
 };
 
-export interface ErrorPathSettings {
-  /** Callbacks that set a device up and may fail, as `struct.field` (`platform_driver.probe`). */
-  entries: string[];
-  /** Functions called by name as setup entries. */
-  functions: string[];
-  devmActions: { name: string; callbackArg: number }[];
-  opsGetters: string[];
-}
 
 interface Entry {
   fn: FnNode;
@@ -65,7 +102,7 @@ interface Entry {
 
 const STATE_NAMES = { attach: 'the IOMMU attach', ops: 'the dma_ops', mapping: 'the IOMMU mapping' } as const;
 
-function entriesOf(graph: CallGraph, settings: ErrorPathSettings): Entry[] {
+function entriesOf(graph: CallGraph, settings: Options): Entry[] {
   const out = new Map<FnNode, Entry>();
   for (const spec of settings.entries) {
     const [struct, field] = spec.split('.') as [string, string];
@@ -132,8 +169,7 @@ function steps(entry: Entry, leak: LeakingReturn): PathStep[] {
   return out;
 }
 
-function check(graph: CallGraph, config: Config): Finding[] {
-  const settings = config.rules[ID];
+function check({ graph, config, options: settings, level }: RuleContext<Options>): Finding[] {
   const analysis = new ErrorPathAnalysis(graph, config, settings);
   const findings: Finding[] = [];
   for (const entry of entriesOf(graph, settings)) {
@@ -147,7 +183,7 @@ function check(graph: CallGraph, config: Config): Finding[] {
     }));
     findings.push({
       ruleId: ID,
-      level: settings.level,
+      level,
       messageId: 'leaks',
       message: formatMessage(meta, 'leaks', {
         fn: entry.fn.name,
@@ -169,4 +205,14 @@ function check(graph: CallGraph, config: Config): Finding[] {
   return findings;
 }
 
-export const errorPathLeavesDmaState: Rule = { meta, check };
+export const errorPathLeavesDmaState = defineRule<Options>({
+  meta,
+  // Everything that establishes or undoes DMA state with its callers, up to the probe or bind
+  // above it, and the callbacks bound to the entries' fields (`platform_driver.probe` → probe).
+  needs: (config, options) => ({
+    seeds: [...opsWriteWords(config), ...pairWords(config), ...config.apis.effects.map((e) => e.name), ...options.functions],
+    effects: true,
+    boundFields: options.entries.map((e) => e.slice(e.indexOf('.') + 1)),
+  }),
+  check,
+});

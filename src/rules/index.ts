@@ -1,13 +1,65 @@
-import type { Rule } from './rule.js';
+// The registry: every rule, and what the rest of the tool asks of them (ids, settings, needs,
+// findings). Nothing outside src/rules names a rule; adding one is its module and a line here.
+import type { CallGraph } from '../callgraph/graph.js';
+import { type Needs, mergeNeeds } from '../callgraph/needs.js';
+import type { Config, RuleSettings } from '../config/types.js';
+import type { Finding } from '../model.js';
+import type { RuleModule } from './rule.js';
 import { asymmetricTeardown } from './asymmetric-teardown.js';
 import { attachBeforeSetup } from './attach-before-setup.js';
 import { errorPathLeavesDmaState } from './error-path-leaves-dma-state.js';
 import { setDmaOpsOutsideSetupTeardown } from './set-dma-ops-outside-setup-teardown.js';
 
 /** Every rule, in the README's order (SARIF's rules[] lists them by id, for stable diffs of logs). */
-export const RULES: readonly Rule[] = [
+export const RULES: readonly RuleModule[] = [
   setDmaOpsOutsideSetupTeardown,
   attachBeforeSetup,
   asymmetricTeardown,
   errorPathLeavesDmaState,
 ];
+
+const byId = new Map<string, RuleModule>();
+for (const rule of RULES) {
+  if (byId.has(rule.meta.id)) throw new Error(`two rules have the id ${rule.meta.id}`);
+  byId.set(rule.meta.id, rule);
+}
+
+export function ruleIds(): string[] {
+  return RULES.map((r) => r.meta.id);
+}
+
+export function ruleById(id: string): RuleModule | undefined {
+  return byId.get(id);
+}
+
+/** A rule's settings when rules.yaml says nothing about it: on, at its default level, default options. */
+export function defaultSettings(rule: RuleModule): RuleSettings {
+  return { enabled: true, level: rule.meta.defaultLevel, ...rule.meta.options?.defaults };
+}
+
+function settingsOf(config: Config, rule: RuleModule): RuleSettings {
+  return config.rules[rule.meta.id] ?? defaultSettings(rule);
+}
+
+/** The options a rule's check and needs see: its settings without `enabled` and `level`. */
+function optionsOf(settings: RuleSettings): object {
+  const { enabled: _enabled, level: _level, ...options } = settings;
+  return options;
+}
+
+function enabled(config: Config): RuleModule[] {
+  return RULES.filter((r) => settingsOf(config, r).enabled);
+}
+
+/** What the enabled rules need the scan to parse, together. */
+export function neededByRules(config: Config): Needs {
+  return mergeNeeds(enabled(config).map((r) => r.needs(config, optionsOf(settingsOf(config, r)))));
+}
+
+/** The findings of the enabled rules, rule by rule. */
+export function runRules(graph: CallGraph, config: Config, each: (findings: Finding[]) => Finding[] = (f) => f): Finding[] {
+  return enabled(config).flatMap((rule) => {
+    const settings = settingsOf(config, rule);
+    return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level }));
+  });
+}

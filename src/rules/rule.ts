@@ -1,9 +1,17 @@
+// The shape of a rule: one module whose `meta` says everything about it (docs, messages, its
+// options with their schema and defaults), whose `needs` tells the scan what to parse for it,
+// and whose `check` turns the call graph into findings. README "Adding a rule" walks through one.
 import type { CallGraph } from '../callgraph/graph.js';
+import type { Needs } from '../callgraph/needs.js';
 import type { Config } from '../config/types.js';
-import type { Finding, Level, RuleId } from '../model.js';
+import type { Finding, Level } from '../model.js';
 
-export interface RuleMeta {
-  id: RuleId;
+/** A JSON schema fragment (ajv, strict mode): the schema of one option. */
+export type OptionSchema = Record<string, unknown>;
+
+export interface RuleMeta<O extends object = object> {
+  /** kebab-case, unique among the rules (the registry checks). */
+  id: string;
   /** PascalCase name, as SARIF reportingDescriptor.name wants it. */
   name: string;
   shortDescription: string;
@@ -15,14 +23,35 @@ export interface RuleMeta {
   precision: 'very-high' | 'high' | 'medium' | 'low';
   /** Message templates keyed by message id; `{{name}}` is replaced from data. */
   messages: Record<string, string>;
+  /**
+   * The rule's own settings in rules.yaml, beside `enabled` and `level`: the schema of each and
+   * its default. A rules file sets only what it changes.
+   */
+  options?: { schema: { [K in keyof O]: OptionSchema }; defaults: O };
 }
 
-export interface Rule {
-  meta: RuleMeta;
-  check(graph: CallGraph, config: Config): Finding[];
+export interface RuleContext<O extends object = object> {
+  graph: CallGraph;
+  /** The shared kernel knowledge of rules.yaml (architectures, APIs, entry points, …). */
+  config: Config;
+  /** The rule's options, its defaults merged with rules.yaml. */
+  options: O;
+  level: Level;
 }
 
-export function formatMessage(meta: RuleMeta, messageId: string, data: Record<string, string>): string {
+export interface RuleModule<O extends object = object> {
+  meta: RuleMeta<O>;
+  /** What the scan must parse for this rule (callgraph/needs.ts). */
+  needs(config: Config, options: O): Partial<Needs>;
+  check(context: RuleContext<O>): Finding[];
+}
+
+/** Ties a module's option type to its meta, needs and check (as typescript-eslint's createRule does). */
+export function defineRule<O extends object = object>(rule: RuleModule<O>): RuleModule<O> {
+  return rule;
+}
+
+export function formatMessage(meta: Pick<RuleMeta, 'id' | 'messages'>, messageId: string, data: Record<string, string>): string {
   const template = meta.messages[messageId];
   if (template === undefined) throw new Error(`rule ${meta.id} has no message '${messageId}'`);
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {

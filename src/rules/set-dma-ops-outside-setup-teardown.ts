@@ -2,12 +2,26 @@
 // returns early when ops are already set, so ops installed by anyone else silently disable
 // setup, and teardown cannot tell whose ops it clears.
 import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
-import type { CallGraph, FnNode } from '../callgraph/graph.js';
+import type { FnNode } from '../callgraph/graph.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
-import type { Config } from '../config/types.js';
 import type { Finding, PathStep } from '../model.js';
-import { type Rule, type RuleMeta, formatMessage } from './rule.js';
-import { type OpsWrite, compareLocations, definitionStep, edgeSteps, entryStep, opsWritesIn, pairFunctions, pairNames, pairSetup, siteLocation, siteText } from './support.js';
+import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
+import {
+  type OpsWrite,
+  compareLocations,
+  definitionStep,
+  edgeSteps,
+  entryFields,
+  entryStep,
+  opsWriteWords,
+  opsWritesIn,
+  pairFunctions,
+  pairNames,
+  pairSetup,
+  pairWords,
+  siteLocation,
+  siteText,
+} from './support.js';
 import { compareText } from '../order.js';
 import type { ParamConstraint } from '../parser/summary.js';
 
@@ -111,7 +125,7 @@ function bestRoot(reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: 
   return candidates[0];
 }
 
-function check(graph: CallGraph, config: Config): Finding[] {
+function check({ graph, config, level }: RuleContext): Finding[] {
   const sanctioned = pairFunctions(graph, config);
   const setters = new Set(config.apis.setters.map((s) => s.name));
   const entries = new Map<FnNode, EntryInstance[]>();
@@ -149,7 +163,7 @@ function check(graph: CallGraph, config: Config): Finding[] {
       });
       findings.push({
         ruleId: meta.id,
-        level: config.rules[meta.id].level,
+        level,
         messageId,
         message,
         location,
@@ -169,4 +183,13 @@ function check(graph: CallGraph, config: Config): Finding[] {
   return findings;
 }
 
-export const setDmaOpsOutsideSetupTeardown: Rule = { meta, check };
+export const setDmaOpsOutsideSetupTeardown = defineRule({
+  meta,
+  // The writes, the pair that sanctions them, and every caller up to the roots that explain one.
+  needs: (config) => ({
+    seeds: [...opsWriteWords(config), ...pairWords(config)],
+    rootsOfOpsWrites: true,
+    boundFields: entryFields(config),
+  }),
+  check,
+});

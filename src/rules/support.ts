@@ -71,6 +71,21 @@ export function pairFunctions(graph: CallGraph, config: Config): Set<FnNode> {
   return out;
 }
 
+/** Words that name the architecture's pairs (a seed of every rule that knows them). */
+export function pairWords(config: Config): string[] {
+  return activePairs(config).flatMap((p) => [p.setup, p.teardown]);
+}
+
+/** Words without which no dma_ops write is written: the setters and the ops member. */
+export function opsWriteWords(config: Config): string[] {
+  return [...config.apis.setters.map((s) => s.name), config.device.opsMember];
+}
+
+/** Fields whose callbacks are entry points (rules.yaml entryPoints). */
+export function entryFields(config: Config): string[] {
+  return config.entryPoints.map((e) => e.field);
+}
+
 export function pairNames(config: Config): string {
   const [first] = activePairs(config);
   return first ? `${first.setup}()/${first.teardown}()` : 'the setup/teardown pair';
