@@ -5,8 +5,11 @@ export type Level = 'error' | 'warning' | 'note';
 /** Where a piece of code runs in a device's DMA lifecycle (README: "The device lifecycle"). */
 export type Phase = 'before-setup' | 'setup' | 'after-setup' | 'teardown' | 'anytime';
 
-/** State that a setup establishes and its teardown must undo. */
-export type StateKind = 'ops' | 'attach' | 'mapping';
+/**
+ * State that a setup establishes and its teardown must undo: a key of rules.yaml `states`
+ * (`ops`, `attach`, `mapping`); `ops` is the one a dma_ops write establishes or undoes.
+ */
+export type StateKind = string;
 
 /** 1-based line and column, as compilers print them. Columns count UTF-16 code units (docs/parsing.md). */
 export interface Location {

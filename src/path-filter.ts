@@ -15,13 +15,14 @@ export interface PathFilter {
 export function pathFilter(config: Config): PathFilter {
   const include = picomatch(config.paths.include, { dot: false });
   const exclude = picomatch(config.paths.exclude.length ? config.paths.exclude : ['\0'], { dot: false });
+  const archDir = config.paths.archDir ?? 'arch';
   const hidden = (p: string) => p.slice(p.lastIndexOf('/') + 1).startsWith('.');
   return {
     enters: (dir) => {
       if (hidden(dir)) return false;
-      // Other architectures' arch/ trees: their code is never built for this one.
-      const parts = dir.split('/');
-      if (parts.length === 2 && parts[0] === 'arch' && parts[1] !== config.arch) return false;
+      // Other architectures' trees (rules.yaml paths.archDir): their code is never built for this one.
+      const slash = dir.lastIndexOf('/');
+      if (slash > 0 && dir.slice(0, slash) === archDir && dir.slice(slash + 1) !== config.arch) return false;
       return !exclude(dir);
     },
     includes: (file) => !hidden(file) && include(file) && !exclude(file),

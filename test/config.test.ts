@@ -112,3 +112,24 @@ test('bad globs: unbalanced brackets, braces and parentheses, absolute paths, a 
   writeFileSync(file, 'paths:\n  include: ["**/*.{c,h}", "drivers/\\\\[x\\\\]/*.c", "arch/[!x]*/**/*.c", "+(a|b)/*.c"]\n  exclude: []\n');
   assert.deepEqual(loadConfig(file).paths.include.length, 4);
 });
+
+test('an effect naming a kind of state that states does not define', () => {
+  assert.deepEqual(
+    problemsOf('apis:\n  setters: []\n  effects:\n    - name: f\n      establishes: [attach, domain]\n      undoes: []\n'),
+    ["FILE:5: apis.effects.0.establishes: 'domain' is not among states (ops, attach, mapping)"],
+  );
+  assert.deepEqual(problemsOf('states:\n  attach: {establish: a, undo: b, noun: c, held: d}\n'), ["FILE:1: states: missing required key 'ops'"]);
+});
+
+test("paths.archDir: of the directories under it, only the configured architecture's is analyzed", async () => {
+  const { analyzedPath } = await import('../src/path-filter.js');
+  const config = loadConfig();
+  const analyzed = analyzedPath(config);
+  assert.equal(analyzed('arch/arm/mm/dma-mapping.c'), true);
+  assert.equal(analyzed('arch/x86/kernel/pci-dma.c'), false);
+  assert.equal(analyzed('drivers/.hidden/x.c'), false);
+  const moved = analyzedPath({ ...config, paths: { ...config.paths, archDir: 'src/arch' } });
+  assert.equal(moved('arch/x86/kernel/pci-dma.c'), true);
+  assert.equal(moved('src/arch/x86/a.c'), false);
+  assert.equal(moved('src/arch/arm/a.c'), true);
+});

@@ -196,6 +196,16 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
     config.paths[kind].forEach((glob, i) => badGlob(`/paths/${kind}/${i}`, `paths.${kind}.${i}`, glob));
   }
   config.suppressions.forEach((s, i) => badGlob(`/suppressions/${i}/path`, `suppressions.${i}.path`, s.path));
+  config.apis.effects.forEach((api, i) => {
+    for (const role of ['establishes', 'undoes'] as const) {
+      api[role].forEach((kind, j) => {
+        if (!(kind in config.states)) {
+          const known = Object.keys(config.states).join(', ');
+          problems.push(`${where(`/apis/effects/${i}/${role}/${j}`)}: apis.effects.${i}.${role}: '${kind}' is not among states (${known})`);
+        }
+      });
+    }
+  });
   const apiNames = new Set<string>();
   for (const api of [...config.apis.setters, ...config.apis.effects]) {
     if (apiNames.has(api.name)) problems.push(`${where('/apis')}: apis: '${api.name}' is listed twice`);

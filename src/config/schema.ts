@@ -4,7 +4,15 @@ import { identifier, identifiers, level } from './schema-parts.js';
 // JSON schema of rules.yaml. Every object is closed (additionalProperties: false) so that a
 // misspelt key is an error with its line instead of a setting silently ignored.
 const phase = { enum: ['before-setup', 'setup', 'after-setup', 'teardown', 'anytime'] } as const;
-const stateKinds = { type: 'array', items: { enum: ['ops', 'attach', 'mapping'] }, uniqueItems: true } as const;
+// Kinds of state are keys of `states`: load.ts checks the references.
+const stateKinds = { type: 'array', items: identifier, uniqueItems: true } as const;
+const words = { type: 'string', minLength: 1 } as const;
+const stateWords = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['establish', 'undo', 'noun', 'held'],
+  properties: { establish: words, undo: words, noun: words, held: words },
+} as const;
 const globs = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 
 // Each rule's settings: enabled and level, and the options its module declares (meta.options).
@@ -52,7 +60,7 @@ export const configSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['include', 'exclude'],
-      properties: { include: globs, exclude: globs },
+      properties: { include: globs, exclude: globs, archDir: { type: 'string', pattern: '^[^/]+(/[^/]+)*$' } },
     },
     parser: {
       type: 'object',
@@ -98,6 +106,13 @@ export const configSchema = {
           },
         },
       },
+    },
+    states: {
+      type: 'object',
+      propertyNames: identifier,
+      required: ['ops'],
+      properties: { ops: stateWords },
+      additionalProperties: stateWords,
     },
     opsPairs: {
       type: 'array',

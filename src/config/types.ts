@@ -39,6 +39,15 @@ export interface EffectApi {
 }
 
 /** A rule's settings: on or off, its level, and its own options (rules/rule.ts: meta.options). */
+/** How messages say a kind of DMA state: what establishing and undoing it do, and its names. */
+export interface StateWords {
+  establish: string;
+  undo: string;
+  noun: string;
+  /** The state a device holds, named definitely: `the IOMMU attach`. */
+  held: string;
+}
+
 export interface RuleSettings {
   enabled: boolean;
   level: Level;
@@ -62,7 +71,12 @@ export interface Config {
   source: string;
   arch: string;
   architectures: Record<string, { pairs: FunctionPair[] }>;
-  paths: { include: string[]; exclude: string[] };
+  paths: {
+    include: string[];
+    exclude: string[];
+    /** The directory with one subdirectory per architecture, of which only `arch`'s is analyzed (default `arch`). */
+    archDir?: string;
+  };
   parser: { exportMacros: string[]; blank: string[]; blankWithArgs: string[] };
   device: {
     structs: string[];
@@ -71,6 +85,8 @@ export interface Config {
     containers: Record<string, string>;
   };
   apis: { setters: Setter[]; effects: EffectApi[] };
+  /** The kinds of DMA state (`ops` always among them), as messages say them. */
+  states: Record<StateKind, StateWords>;
   opsPairs: OpsPair[];
   entryPoints: EntryPoint[];
   /** By rule id, every rule of the registry (rules/index.ts), defaults merged in. */

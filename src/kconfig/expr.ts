@@ -4,6 +4,8 @@
 // A macro nobody can decide makes its part of the expression unknown, so that a branch is only
 // ever dead when the configuration really leaves it out.
 
+import { type Tristate, and, not, or } from '../logic/tristate.js';
+
 /** What the preprocessor knows about a macro: defined or not, and its value; undefined = unknown. */
 export interface MacroValue {
   defined: boolean | undefined;
@@ -18,6 +20,10 @@ export const UNDEFINED_MACRO: MacroValue = { defined: false, value: 0 };
 
 /** A value during evaluation: a number, or undefined when unknown. */
 type V = number | undefined;
+
+/** A value as a truth value (C: non-zero is true), and back. */
+const truth = (v: V): Tristate => (v === undefined ? undefined : v !== 0);
+const number = (k: Tristate): V => (k === undefined ? undefined : k ? 1 : 0);
 
 const TOKEN = /\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%<>!~&|^?:(),])|('(?:\\.|[^'])*'|"(?:\\.|[^"])*"))/y;
 
@@ -94,8 +100,7 @@ class Parser {
   private unary(): V {
     const t = this.next();
     if (t === '!') {
-      const v = this.unary();
-      return v === undefined ? undefined : v === 0 ? 1 : 0;
+      return number(not(truth(this.unary())));
     }
     if (t === '-') {
       const v = this.unary();
@@ -149,24 +154,22 @@ class Parser {
 
   /** include/linux/kconfig.h: a symbol is built in when defined as 1, modular when NAME_MODULE is. */
   private kconfigMacro(which: string, name: string): V {
-    const isOne = (m: MacroValue): boolean | undefined => (m.defined === false ? false : m.defined === true && m.value !== undefined ? m.value === 1 : undefined);
+    const isOne = (m: MacroValue): Tristate => (m.defined === false ? false : m.defined === true && m.value !== undefined ? m.value === 1 : undefined);
     const builtin = isOne(this.macro(name));
     const module = isOne(this.macro(`${name}_MODULE`));
-    const or = (a: boolean | undefined, b: boolean | undefined) => (a === true || b === true ? true : a === false && b === false ? false : undefined);
-    let r: boolean | undefined;
+    let r: Tristate;
     if (which === 'IS_BUILTIN') r = builtin;
     else if (which === 'IS_MODULE') r = module;
     else if (which === 'IS_ENABLED') r = or(builtin, module);
     // IS_REACHABLE: built in, or modular and the user is a module too (which is not known here).
     else r = or(builtin, module === false ? false : undefined);
-    return r === undefined ? undefined : r ? 1 : 0;
+    return number(r);
   }
 }
 
 function apply(op: string, a: V, b: V): V {
-  // Kleene logic: one decided side can decide the whole.
-  if (op === '&&') return a === 0 || b === 0 ? 0 : a === undefined || b === undefined ? undefined : 1;
-  if (op === '||') return (a !== undefined && a !== 0) || (b !== undefined && b !== 0) ? 1 : a === undefined || b === undefined ? undefined : 0;
+  if (op === '&&') return number(and(truth(a), truth(b)));
+  if (op === '||') return number(or(truth(a), truth(b)));
   if (a === undefined || b === undefined) return undefined;
   switch (op) {
     case '|': return a | b;
@@ -197,8 +200,7 @@ export function evaluateCondition(text: string, macro: MacroOracle): boolean | u
   const tokens = tokenize(text);
   if (!tokens || tokens.length === 0) return undefined;
   try {
-    const v = new Parser(tokens, macro).parse();
-    return v === undefined ? undefined : v !== 0;
+    return truth(new Parser(tokens, macro).parse());
   } catch {
     return undefined;
   }

@@ -10,13 +10,11 @@
 // built with make functions) is unknown, and unknown files are analyzed. Makefiles are read
 // lazily, one per directory on the way from a file up to the root, and kept.
 import { readFileSync } from 'node:fs';
+import { type Tristate as K, and, not, or } from '../logic/tristate.js';
 
 /** A symbol's value as make sees it: 'y', 'm', '' (unset) or its text; undefined when unknown. */
 export type SymbolValue = (name: string) => string | undefined;
 
-type K = boolean | undefined;
-const and = (a: K, b: K): K => (a === false || b === false ? false : a === true && b === true ? true : undefined);
-const or = (a: K, b: K): K => (a === true || b === true ? true : a === false && b === false ? false : undefined);
 
 interface Mention {
   /** What the line assigns to: obj, lib, extra, subdir, or a composite object's name. */
@@ -178,7 +176,6 @@ export class Kbuild {
       const els = /^else\b\s*(.*)$/.exec(line);
       if (els && stack.length) {
         const top = stack[stack.length - 1]!;
-        const not = (k: K): K => (k === undefined ? undefined : !k);
         const nested = /^(ifdef|ifndef|ifeq|ifneq)\s+(.*)$/.exec(els[1]!);
         const c = nested ? this.condition(nested[1]!, nested[2]!) : true;
         top.cond = and(not(top.taken), c);

@@ -17,6 +17,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCacheFile } from '../cache/write-cache-file.js';
+import { type Tristate, and, not, or } from '../logic/tristate.js';
 
 interface Definition {
   /** Read for another architecture only. */
@@ -287,6 +288,8 @@ export class KconfigDb {
 }
 
 type T = 'y' | 'n' | undefined;
+const truth = (v: T): Tristate => (v === undefined ? undefined : v === 'y');
+const yn = (k: Tristate): T => (k === undefined ? undefined : k ? 'y' : 'n');
 
 /** Kconfig expressions: symbols, y/m/n, "strings", =, !=, <, >, !, &&, ||, parentheses. */
 class KExpr {
@@ -308,7 +311,7 @@ class KExpr {
     while (this.tokens[this.at] === '||') {
       this.at++;
       const w = this.and();
-      v = v === 'y' || w === 'y' ? 'y' : v === 'n' && w === 'n' ? 'n' : undefined;
+      v = yn(or(truth(v), truth(w)));
     }
     return v;
   }
@@ -317,15 +320,14 @@ class KExpr {
     while (this.tokens[this.at] === '&&') {
       this.at++;
       const w = this.not();
-      v = v === 'n' || w === 'n' ? 'n' : v === 'y' && w === 'y' ? 'y' : undefined;
+      v = yn(and(truth(v), truth(w)));
     }
     return v;
   }
   private not(): T {
     if (this.tokens[this.at] === '!') {
       this.at++;
-      const v = this.not();
-      return v === 'y' ? 'n' : v === 'n' ? 'y' : undefined;
+      return yn(not(truth(this.not())));
     }
     return this.compare();
   }

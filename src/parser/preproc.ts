@@ -1,5 +1,6 @@
 // Preprocessor branches: each piece of a file lives under a stack of conditions. Only literal
 // `#if 0` / `#if 1` are decided here; deciding CONFIG_* needs a .config and is a later stage's job.
+import type { Tristate } from '../logic/tristate.js';
 import { type SourceText, type SyntaxNode, textOf, kind, fieldOf } from './syntax.js';
 
 export const PREPROC_CONTAINERS = new Set([
@@ -17,7 +18,7 @@ export interface Branch {
   body: SyntaxNode[];
 }
 
-function literal(cond: string): boolean | undefined {
+function literal(cond: string): Tristate {
   const c = cond.trim();
   if (c === '0') return false;
   if (c === '1') return true;

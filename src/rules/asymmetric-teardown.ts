@@ -54,20 +54,13 @@ const KIND: Record<string, string> = {
   notEstablished: 'not-established',
 };
 
-const STATE_NAMES: Record<StateKind, [establish: string, undo: string]> = {
-  ops: ['installs the DMA ops', 'clears the DMA ops'],
-  attach: ['attaches the device to an IOMMU domain', 'detaches the device from its IOMMU domain'],
-  mapping: ['creates an IOMMU mapping', 'releases the IOMMU mapping'],
-};
-
-const STATE_NOUNS: Record<StateKind, string> = { ops: 'the DMA ops', attach: 'an IOMMU attachment', mapping: 'an IOMMU mapping' };
-
 function join(words: string[]): string {
   return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
 
-function describeStates(kinds: StateKind[], op: 'establish' | 'undo'): string {
-  return join([...new Set(kinds)].sort().map((k) => STATE_NAMES[k][op === 'establish' ? 0 : 1]));
+/** What the effects do, as rules.yaml `states` says it: `installs the DMA ops and creates …`. */
+function describeStates(config: Config, kinds: StateKind[], op: 'establish' | 'undo'): string {
+  return join([...new Set(kinds)].sort().map((k) => config.states[k]![op]));
 }
 
 interface PairInstance {
@@ -135,12 +128,12 @@ function opsPairs(graph: CallGraph, config: Config): PairInstance[] {
 const primaryOf = (e: Effect): Location =>
   e.edges.length ? siteLocation(e.edges[0]!.from, e.edges[0]!.site) : siteLocation(e.fn, e.site);
 
-function pathOf(top: FnNode, e: Effect, role: string): PathStep[] {
+function pathOf(config: Config, top: FnNode, e: Effect, role: string): PathStep[] {
   const last = siteLocation(e.fn, e.site);
   return [
     definitionStep(top, `${top.name}() is the ${role}`),
     ...edgeSteps(e.edges),
-    { ...last, function: e.fn.name, message: `${e.what} ${describeStates([e.kind], e.op)}` },
+    { ...last, function: e.fn.name, message: `${e.what} ${describeStates(config, [e.kind], e.op)}` },
   ];
 }
 
@@ -184,14 +177,14 @@ function check({ graph, config, level }: RuleContext): Finding[] {
         ...data,
         // The function whose statement this is, by name: a pair can have two setups.
         [role]: `${top.name}()`,
-        states: describeStates(group.map((e) => e.kind), first.op),
-        nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => STATE_NOUNS[k])),
+        states: describeStates(config, group.map((e) => e.kind), first.op),
+        nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => config.states[k]!.noun)),
       }),
       location,
       function: first.edges[0]?.from.name ?? first.fn.name,
       kind: KIND[messageId]!,
       site: first.edges[0] ? siteText(first.edges[0].site) : first.text,
-      path: pathOf(top, first, role),
+      path: pathOf(config, top, first, role),
       related,
       conditions: first.edges[0]?.site.cond ?? first.cond,
     });

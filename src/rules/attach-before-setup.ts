@@ -10,7 +10,17 @@ import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
 import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
 import { compareText } from '../order.js';
-import { compareLocations, edgeSteps, entryFields, entryStep, pairFunctions, pairWords, siteLocation, siteText } from './support.js';
+import {
+  compareLocations,
+  edgeSteps,
+  entryFields,
+  entryStep,
+  pairFunctions,
+  pairSetup,
+  pairWords,
+  siteLocation,
+  siteText,
+} from './support.js';
 
 interface Options {
   /** Calls that install a mapping and ops on the device. */
@@ -45,7 +55,7 @@ const meta: RuleMeta<Options> = {
   precision: 'high',
   messages: {
     beforeSetup:
-      '{{call}}() runs before arch_setup_dma_ops(): it is reached from {{entry}}{{branch}}; setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops',
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops',
   },
   options: {
     schema: { calls: { ...identifiers, minItems: 1 } },
@@ -114,6 +124,7 @@ function check({ graph, config, options, level }: RuleContext<Options>): Finding
       messageId: 'beforeSetup',
       message: formatMessage(meta, 'beforeSetup', {
         call: hit.site.callee,
+        setup: pairSetup(config),
         entry: `the ${hit.inst.entry.name} callback ${hit.inst.fn.name}()`,
         branch,
       }),

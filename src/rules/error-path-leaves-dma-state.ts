@@ -4,6 +4,7 @@
 import { ErrorPathAnalysis, type Establishment, type LeakingReturn } from '../analysis/error-paths.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import { identifier, identifiers } from '../config/schema-parts.js';
+import type { Config } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
 import { compareLocations, edgeSteps, opsWriteWords, pairWords } from './support.js';
@@ -100,7 +101,6 @@ interface Entry {
   binding?: Binding;
 }
 
-const STATE_NAMES = { attach: 'the IOMMU attach', ops: 'the dma_ops', mapping: 'the IOMMU mapping' } as const;
 
 function entriesOf(graph: CallGraph, settings: Options): Entry[] {
   const out = new Map<FnNode, Entry>();
@@ -119,8 +119,8 @@ function entriesOf(graph: CallGraph, settings: Options): Entry[] {
 }
 
 /** `the IOMMU attach and the dma_ops`. */
-function stateOf(leaked: readonly Establishment[]): string {
-  const kinds = [...new Set(leaked.map((e) => e.kind))].map((k) => STATE_NAMES[k]);
+function stateOf(config: Config, leaked: readonly Establishment[]): string {
+  const kinds = [...new Set(leaked.map((e) => e.kind))].map((k) => config.states[k]!.held);
   return kinds.length <= 1 ? (kinds[0] ?? '') : `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}`;
 }
 
@@ -140,7 +140,7 @@ function whatOf(leaked: readonly Establishment[]): string {
   return [...seen.values()].join(', ');
 }
 
-function steps(entry: Entry, leak: LeakingReturn): PathStep[] {
+function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
   const fn = entry.fn;
   const out: PathStep[] = [];
   if (entry.binding) {
@@ -160,12 +160,12 @@ function steps(entry: Entry, leak: LeakingReturn): PathStep[] {
     established.add(key);
     if (s.est.edges.length) {
       out.push(...edgeSteps(s.est.edges));
-      out.push({ file: s.est.fn.file, ...s.est.site, function: s.est.fn.name, message: `${s.est.what} establishes ${stateOf(kinds)}` });
+      out.push({ file: s.est.fn.file, ...s.est.site, function: s.est.fn.name, message: `${s.est.what} establishes ${stateOf(config, kinds)}` });
     } else {
-      out.push({ file: fn.file, ...s.est.site, function: fn.name, message: `${s.est.what} establishes ${stateOf(kinds)}` });
+      out.push({ file: fn.file, ...s.est.site, function: fn.name, message: `${s.est.what} establishes ${stateOf(config, kinds)}` });
     }
   }
-  out.push({ file: fn.file, ...leak.at, function: fn.name, message: `returns ${leak.returns || 'an error'} without undoing ${stateOf(leak.leaked)}` });
+  out.push({ file: fn.file, ...leak.at, function: fn.name, message: `returns ${leak.returns || 'an error'} without undoing ${stateOf(config, leak.leaked)}` });
   return out;
 }
 
@@ -179,7 +179,7 @@ function check({ graph, config, options: settings, level }: RuleContext<Options>
     const related: RelatedLocation[] = others.map((l) => ({
       file: entry.fn.file,
       ...l.at,
-      message: formatMessage(meta, 'alsoLeaks', { returns: l.returns || 'an error', state: stateOf(l.leaked) }),
+      message: formatMessage(meta, 'alsoLeaks', { returns: l.returns || 'an error', state: stateOf(config, l.leaked) }),
     }));
     findings.push({
       ruleId: ID,
@@ -188,7 +188,7 @@ function check({ graph, config, options: settings, level }: RuleContext<Options>
       message: formatMessage(meta, 'leaks', {
         fn: entry.fn.name,
         returns: first.returns || 'an error',
-        state: stateOf(first.leaked),
+        state: stateOf(config, first.leaked),
         what: whatOf(first.leaked),
         entry: entry.what.replace(/ callback$/, ''),
       }),
@@ -197,7 +197,7 @@ function check({ graph, config, options: settings, level }: RuleContext<Options>
       // The fingerprint: what is left, at which return (by what it returns), not how it got there.
       kind: `leaves-${[...new Set(first.leaked.map((e) => e.kind))].sort().join('+')}`,
       site: first.returns ? `return ${first.returns};` : 'return',
-      path: steps(entry, first),
+      path: steps(config, entry, first),
       related,
       conditions: entry.fn.summary.cond,
     });
