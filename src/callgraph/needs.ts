@@ -23,8 +23,6 @@ export interface Needs {
   boundFields: string[];
 }
 
-export const NO_NEEDS: Needs = { seeds: [], callersOf: [], rootsOfOpsWrites: false, effects: false, boundFields: [] };
-
 const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
 
 /** What the rules need together. */

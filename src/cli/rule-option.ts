@@ -14,7 +14,8 @@ export function ruleSwitch(value: string, previous: Record<string, RuleSwitch> =
   const eq = value.indexOf('=');
   const id = (eq < 0 ? value : value.slice(0, eq)).trim();
   const setting = eq < 0 ? '' : value.slice(eq + 1).trim();
-  if (!ruleIds().includes(id)) throw new InvalidArgumentError(`unknown rule '${id}'; expected one of: ${ruleIds().join(', ')}`);
+  if (!ruleIds().includes(id))
+    throw new InvalidArgumentError(`unknown rule '${id}'; expected one of: ${ruleIds().join(', ')}`);
   if (!(SETTINGS as readonly string[]).includes(setting)) {
     throw new InvalidArgumentError(`expected ${id}=${SETTINGS.join('|')}`);
   }

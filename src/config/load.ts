@@ -227,7 +227,8 @@ function mergedRules(parsed: Parsed[], overrides: ConfigOverrides['rules'] = {})
   for (const rule of RULES) {
     const id = rule.meta.id;
     const fromFiles = parsed.map((p) => (p.value.rules as Record<string, object> | undefined)?.[id]);
-    const settings: RuleSettings = Object.assign(defaultSettings(rule), ...fromFiles);
+    const settings = defaultSettings(rule);
+    for (const set of fromFiles) Object.assign(settings, set);
     const override = overrides[id];
     if (override === 'off') settings.enabled = false;
     else if (override) Object.assign(settings, { enabled: true, level: override });

@@ -18,18 +18,14 @@ export const RULES: readonly RuleModule[] = [
   errorPathLeavesDmaState,
 ];
 
-const byId = new Map<string, RuleModule>();
+const ids = new Set<string>();
 for (const rule of RULES) {
-  if (byId.has(rule.meta.id)) throw new Error(`two rules have the id ${rule.meta.id}`);
-  byId.set(rule.meta.id, rule);
+  if (ids.has(rule.meta.id)) throw new Error(`two rules have the id ${rule.meta.id}`);
+  ids.add(rule.meta.id);
 }
 
 export function ruleIds(): string[] {
   return RULES.map((r) => r.meta.id);
-}
-
-export function ruleById(id: string): RuleModule | undefined {
-  return byId.get(id);
 }
 
 /** A rule's settings when rules.yaml says nothing about it: on, at its default level, default options. */
@@ -43,7 +39,9 @@ function settingsOf(config: Config, rule: RuleModule): RuleSettings {
 
 /** The options a rule's check and needs see: its settings without `enabled` and `level`. */
 function optionsOf(settings: RuleSettings): object {
-  const { enabled: _enabled, level: _level, ...options } = settings;
+  const options: Record<string, unknown> = { ...settings };
+  delete options.enabled;
+  delete options.level;
   return options;
 }
 
@@ -57,7 +55,11 @@ export function neededByRules(config: Config): Needs {
 }
 
 /** The findings of the enabled rules, rule by rule. */
-export function runRules(graph: CallGraph, config: Config, each: (findings: Finding[]) => Finding[] = (f) => f): Finding[] {
+export function runRules(
+  graph: CallGraph,
+  config: Config,
+  each: (findings: Finding[]) => Finding[] = (f) => f,
+): Finding[] {
   return enabled(config).flatMap((rule) => {
     const settings = settingsOf(config, rule);
     return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level }));

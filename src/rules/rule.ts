@@ -51,7 +51,11 @@ export function defineRule<O extends object = object>(rule: RuleModule<O>): Rule
   return rule;
 }
 
-export function formatMessage(meta: Pick<RuleMeta, 'id' | 'messages'>, messageId: string, data: Record<string, string>): string {
+export function formatMessage(
+  meta: Pick<RuleMeta, 'id' | 'messages'>,
+  messageId: string,
+  data: Record<string, string>,
+): string {
   const template = meta.messages[messageId];
   if (template === undefined) throw new Error(`rule ${meta.id} has no message '${messageId}'`);
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
