@@ -3,9 +3,11 @@
 // arch_setup_dma_ops(). Setup then bails out, a deferred probe's teardown removes the mapping,
 // and since the notifier never runs again the re-probed device has no IOMMU ops.
 import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
-import type { Edge, FnNode } from '../callgraph/graph.js';
+import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { reachableFrom } from '../callgraph/paths.js';
 import { identifiers } from '../config/schema-parts.js';
+import { type Config, activePairs } from '../config/types.js';
+import { EffectAnalysis } from './effects.js';
 import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
 import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
@@ -15,8 +17,8 @@ import {
   edgeSteps,
   entryFields,
   entryStep,
+  isDeviceObject,
   pairFunctions,
-  pairSetup,
   pairWords,
   siteLocation,
   siteText,
@@ -33,7 +35,7 @@ const meta: RuleMeta<Options> = {
   shortDescription: 'An IOMMU attach runs before arch_setup_dma_ops().',
   fullDescription:
     'arm_iommu_attach_device() reachable from an IOMMU add_device/probe_device/probe_finalize callback or from ' +
-    'the BUS_NOTIFY_ADD_DEVICE branch of a bus notifier, which run before the arch sets up the device\'s DMA ops.',
+    "the BUS_NOTIFY_ADD_DEVICE branch of a bus notifier, which run before the arch sets up the device's DMA ops.",
   help: {
     text:
       'add_device, probe_device, probe_finalize and BUS_NOTIFY_ADD_DEVICE notifiers run before ' +
@@ -53,9 +55,16 @@ const meta: RuleMeta<Options> = {
   defaultLevel: 'error',
   tags: ['correctness', 'dma', 'iommu', 'kernel'],
   precision: 'high',
+  // What follows from the attach depends on the tree's own pair (see consequence()): the message
+  // says only that; the help text tells the 2017 story.
   messages: {
-    beforeSetup:
-      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops',
+    beforeSetup: '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}',
+    setupSkipped:
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when the device already has ops, so the architecture never sets this device up, and {{teardown}} leaves it alone',
+    opsLost:
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when the device already has ops, and {{teardown}} undoes them anyway: a re-probe after -EPROBE_DEFER leaves the device without IOMMU ops',
+    opsReplaced:
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} then installs its own ops over the ones this attach installed',
   },
   options: {
     schema: { calls: { ...identifiers, minItems: 1 } },
@@ -87,21 +96,53 @@ function explainsBetter(a: Hit, b: Hit): boolean {
   return order < 0;
 }
 
+/**
+ * What an attach before setup leads to in this tree, from its pair: whether the setup returns
+ * early when the device already has ops, and whether the teardown's undos are all guarded by a
+ * flag the setup sets (Linux 6.1's dma_ops_setup), so that it leaves a device it never set up
+ * alone. Without the pair in the tree, only that the attach runs before setup.
+ */
+function consequence(graph: CallGraph, config: Config): { messageId: string; setup: string; teardown: string } {
+  const [pair] = activePairs(config);
+  const setups = pair ? graph.named(pair.setup) : [];
+  if (!pair || setups.length === 0)
+    return { messageId: 'beforeSetup', setup: pair ? `${pair.setup}()` : 'setup', teardown: '' };
+  const names = { setup: `${pair.setup}()`, teardown: `${pair.teardown}()` };
+  const bails = setups.some((s) =>
+    s.summary.bails.some((b) => b.member === config.device.opsMember && isDeviceObject(graph, config, b.object)),
+  );
+  if (!bails) return { messageId: 'opsReplaced', ...names };
+  const analysis = new EffectAnalysis(graph, config);
+  const flags = new Set(setups.flatMap((s) => [...analysis.flagsSetBy(s)]));
+  const undos = graph.named(pair.teardown).flatMap((t) => analysis.of(t).filter((e) => e.op === 'undo'));
+  const guarded = undos.every((e) => e.guards.some((g) => flags.has(g)));
+  return { messageId: guarded ? 'setupSkipped' : 'opsLost', ...names };
+}
+
 function check({ graph, config, options, level }: RuleContext<Options>): Finding[] {
   const targets = new Set(options.calls);
   // API implementations and the pair itself are not walked into: their effects are known.
   const opaque = new Set<FnNode>(pairFunctions(graph, config));
-  for (const name of [...targets, ...config.apis.setters.map((s) => s.name), ...config.apis.effects.map((e) => e.name)]) {
+  for (const name of [
+    ...targets,
+    ...config.apis.setters.map((s) => s.name),
+    ...config.apis.effects.map((e) => e.name),
+  ]) {
     for (const fn of graph.named(name)) opaque.add(fn);
   }
   const instances = entryInstances(graph, config.entryPoints)
     .filter((i) => i.entry.phase === 'before-setup' || Object.values(i.entry.events ?? {}).includes('before-setup'))
-    .sort((a, b) => compareLocations({ ...a.binding.field, file: a.binding.file }, { ...b.binding.field, file: b.binding.file }));
+    .sort((a, b) =>
+      compareLocations({ ...a.binding.field, file: a.binding.file }, { ...b.binding.field, file: b.binding.file }),
+    );
 
   const hits = new Map<string, Hit>();
   for (const inst of instances) {
     const runsBeforeSetup = (site: CallSite) => phasesAt(inst.entry, site.params).has('before-setup');
-    const reached = reachableFrom(inst.fn, (edge) => !opaque.has(edge.to) && (edge.from !== inst.fn || runsBeforeSetup(edge.site)));
+    const reached = reachableFrom(
+      inst.fn,
+      (edge) => !opaque.has(edge.to) && (edge.from !== inst.fn || runsBeforeSetup(edge.site)),
+    );
     for (const r of reached) {
       for (const site of r.fn.summary.calls) {
         if (site.viaMember || !targets.has(site.callee)) continue;
@@ -114,6 +155,7 @@ function check({ graph, config, options, level }: RuleContext<Options>): Finding
     }
   }
 
+  const result = consequence(graph, config);
   return [...hits.values()].map((hit) => {
     const events = eventsFor(hit.inst.entry, 'before-setup');
     const branch = hit.inst.entry.events ? ` (its ${events.join('/')} branch)` : '';
@@ -121,12 +163,13 @@ function check({ graph, config, options, level }: RuleContext<Options>): Finding
     return {
       ruleId: meta.id,
       level,
-      messageId: 'beforeSetup',
-      message: formatMessage(meta, 'beforeSetup', {
+      messageId: result.messageId,
+      message: formatMessage(meta, result.messageId, {
         call: hit.site.callee,
-        setup: pairSetup(config),
         entry: `the ${hit.inst.entry.name} callback ${hit.inst.fn.name}()`,
         branch,
+        setup: result.setup,
+        teardown: result.teardown,
       }),
       location,
       function: hit.fn.name,
@@ -135,7 +178,11 @@ function check({ graph, config, options, level }: RuleContext<Options>): Finding
       path: [
         entryStep(hit.inst),
         ...edgeSteps(hit.edges),
-        { ...location, function: hit.fn.name, message: `${hit.site.callee}() attaches the device and installs IOMMU ops here` },
+        {
+          ...location,
+          function: hit.fn.name,
+          message: `${hit.site.callee}() attaches the device and installs IOMMU ops here`,
+        },
       ],
       related: [],
       conditions: hit.site.cond,
