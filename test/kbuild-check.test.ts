@@ -83,7 +83,7 @@ test('in the source tree: each file prints its own findings (primary or path ste
   assert.equal(mtk.stdout, '');
   assert.equal(
     mtk.stderr,
-    'drivers/iommu/mtk_iommu_v1.c:10:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); setup will skip this device and a re-probe after -EPROBE_DEFER leaves it without IOMMU ops [attach-before-setup]\n' +
+    'drivers/iommu/mtk_iommu_v1.c:10:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); arch_setup_dma_ops() returns early when the device already has ops, so the architecture never sets this device up, and arch_teardown_dma_ops() leaves it alone [attach-before-setup]\n' +
       'drivers/iommu/mtk_iommu_v1.c:19:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize callback (mtk_iommu_v1_ops): called after probe_device, before arch_setup_dma_ops()\n',
   );
   // drv0.c holds the set_dma_ops() of one finding and the notifier that leads to the other's.
