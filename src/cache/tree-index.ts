@@ -137,5 +137,7 @@ export class TreeIndex {
       words: Object.fromEntries([...this.words].map(([w, hits]) => [w, [...hits].map((f) => at.get(f)!).sort((a, b) => a - b)])),
     };
     writeCacheFile(this.file, data);
+    // Later scans of the same run (other configurations) write it again only if they learn more.
+    this.dirty = false;
   }
 }

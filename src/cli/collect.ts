@@ -12,6 +12,8 @@ import { changeSince } from '../patch/git.js';
 import { compareSides } from '../patch/introduced.js';
 import { readPatches } from '../patch/read.js';
 import { type ScanOptions, type ScanResult, scan } from '../scan.js';
+import { scanConfigurations } from '../scan-configurations.js';
+import { UsageError } from '../errors.js';
 
 export type Mode = { kind: 'tree' } | { kind: 'baseline'; file: string } | { kind: 'diff'; files: string[] } | { kind: 'since'; rev: string };
 
@@ -45,8 +47,25 @@ async function changeOf(mode: Mode, root: string, config: Config): Promise<Chang
   return files.length ? { ...change, files } : 'the patch changes no file dmalint analyzes: nothing to check';
 }
 
-export async function collect(mode: Mode, options: ScanOptions): Promise<Collected> {
+export interface CollectOptions extends Omit<ScanOptions, 'kconfig'> {
+  /** The .config files to check (none: the architecture decides; several: each finding names its own). */
+  kconfigs: readonly string[];
+}
+
+export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions): Promise<Collected> {
   const baseline = mode.kind === 'baseline' ? readBaseline(mode.file) : undefined;
+  if (kconfigs.length > 1) {
+    if (mode.kind === 'diff' || mode.kind === 'since') throw new UsageError(`--${mode.kind} checks one configuration at a time; give a single --kconfig`);
+    const many = await scanConfigurations(rest, kconfigs);
+    return {
+      results: baseline ? compareRuns(many.findings, baseline) : many.findings,
+      notifications: many.notifications,
+      everything: many.findings,
+      artifactRoles: new Map(),
+      scans: many.scans,
+    };
+  }
+  const options: ScanOptions = kconfigs.length ? { ...rest, kconfig: kconfigs[0]! } : rest;
   const change = await changeOf(mode, options.root, options.config);
   if (typeof change === 'string') {
     return { results: [], notifications: [], everything: [], artifactRoles: new Map(), scans: [], nothingToCheck: change };

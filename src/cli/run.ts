@@ -1,7 +1,7 @@
 // dmalint [paths…]: scan a kernel tree and report unsafe handling of dev->dma_ops.
 // Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error, 3 internal error
 // (main.ts), 4 no new findings but some files could not be analyzed, 130/143 interrupted.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import type { Notification } from '../model.js';
 import type { Config } from '../config/types.js';
 import { type Suppressions, applySuppressions } from '../suppress/apply.js';
 import { type Collected, type Mode, collect } from './collect.js';
+import { dotconfigFiles } from './dotconfig-files.js';
 import { Interrupted, requestStop } from '../parser/parse-files.js';
 import { renderReport, writeOutput } from './report.js';
 import { formatStats, progressReporter } from './progress.js';
@@ -87,7 +88,7 @@ function program(): Command {
     .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml (rules: merged per rule)')
     .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
     .option('--rule <id=setting>', RULE_OPTION_HELP, ruleSwitch)
-    .option('--kconfig <file>', 'a kernel .config: analyze only the files and branches it compiles')
+    .option('--kconfig <file>', 'a kernel .config: analyze only the files and branches it compiles (repeatable, or a directory of them: each finding names its configurations)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
     .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
     .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
@@ -115,7 +116,7 @@ interface Options {
   config?: string;
   arch?: string;
   rule?: ReturnType<typeof ruleSwitch>;
-  kconfig?: string;
+  kconfig: string[];
   jobs?: number;
   maxFileSize?: number;
   parseTimeout?: number;
@@ -197,18 +198,6 @@ function checkOutput(file: string): void {
   if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${file}: is a directory`);
 }
 
-/** An input file named by an option, checked before the scan so that a bad one is one line, not a stack trace. */
-function checkReadable(option: string, file: string): void {
-  try {
-    if (!statSync(file).isFile()) throw new UsageError(`${option} ${file}: not a file`);
-    accessSync(file, constants.R_OK);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${option} ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`}`);
-  }
-}
-
 /** The cache directory to use, or false: one that cannot be used is a warning, and the run goes on without. */
 function usableCacheDir(opts: Options): string | false {
   if (!opts.cache) return false;
@@ -219,13 +208,20 @@ function usableCacheDir(opts: Options): string | false {
   return false;
 }
 
-/** --arch, else the architecture a .config's header names; the two must agree. */
-function archOf(opts: Options): string | undefined {
-  const written = opts.kconfig === undefined ? undefined : dotConfigArch(readFileSync(opts.kconfig, 'latin1'));
-  if (opts.arch !== undefined && written !== undefined && written !== opts.arch) {
-    throw new UsageError(`--kconfig ${opts.kconfig} was written for ${written} (its header says so), not for --arch ${opts.arch}`);
+/** --arch, else the architecture the .config headers name; they must all agree. */
+function archOf(opts: Options, kconfigs: readonly string[]): string | undefined {
+  let arch = opts.arch;
+  let from: string | undefined;
+  for (const file of kconfigs) {
+    const written = dotConfigArch(readFileSync(file, 'latin1'));
+    if (written === undefined || written === arch) continue;
+    if (arch !== undefined) {
+      throw new UsageError(`--kconfig ${file} was written for ${written} (its header says so), not for ${from === undefined ? `--arch ${arch}` : `${arch} as ${from} was`}`);
+    }
+    arch = written;
+    from = file;
   }
-  return opts.arch ?? written;
+  return arch;
 }
 
 type Signal = keyof typeof EXIT_ON_SIGNAL;
@@ -277,8 +273,8 @@ export async function main(argv: string[]): Promise<number> {
   const paths = cmd.args;
   const signals = stopOnSignals();
   try {
-    if (opts.kconfig !== undefined) checkReadable('--kconfig', opts.kconfig);
-    const arch = archOf(opts);
+    const kconfigs = dotconfigFiles(opts.kconfig);
+    const arch = archOf(opts, kconfigs);
     const config = loadConfig(opts.config, { ...(arch ? { arch } : {}), ...(opts.rule ? { rules: opts.rule } : {}) });
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const mode = modeOf(opts);
@@ -294,7 +290,7 @@ export async function main(argv: string[]): Promise<number> {
       reportPaths,
       workers: saneJobs(opts.jobs),
       cacheDir: usableCacheDir(opts),
-      kconfig: opts.kconfig,
+      kconfigs,
       limits: { maxFileSize: opts.maxFileSize, parseTimeoutMs: opts.parseTimeout },
       onProgress: progress.update,
     });
@@ -325,7 +321,7 @@ export async function main(argv: string[]): Promise<number> {
       root,
       ['dmalint', ...argv.slice(2)].join(' '),
       exitCode,
-      { maintainers: opts.maintainers === true },
+      { maintainers: opts.maintainers === true, ...(kconfigs.length > 1 ? { configurations: kconfigs.length } : {}) },
     );
     writeOutput(report, opts.output);
     return exitCode;

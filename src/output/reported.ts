@@ -23,6 +23,8 @@ export interface ReportedFinding extends Finding {
   fingerprintVersion?: 1;
   /** Who looks after the file, from the tree's MAINTAINERS (as get_maintainer.pl says). */
   routing?: Routing;
+  /** With several configurations (--kconfig A --kconfig B): those the finding occurs in, as given. */
+  configurations?: string[];
 }
 
 export function fingerprintOf(f: ReportedFinding): string {

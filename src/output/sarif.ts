@@ -237,6 +237,7 @@ function result(f: ReportedFinding, ruleIndex: Map<string, number>, artifacts: A
   }
   const properties: Record<string, unknown> = {};
   if (f.conditions.length > 0) properties.conditions = [...f.conditions];
+  if (f.configurations) properties.configurations = [...f.configurations];
   if (f.routing) {
     // get_maintainer.pl's lines, `Name <address> (role:SECTION)`, split as a mailer wants them.
     const line = (c: { address: string; role: string }) => `${c.address} (${c.role})`;

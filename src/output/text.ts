@@ -20,6 +20,14 @@ function notificationLine(n: Notification): string {
 export interface TextOptions {
   /** A note line per finding naming who should hear about it (`--maintainers`). */
   maintainers?: boolean;
+  /** How many configurations the run checked, when several (findings then say which they occur in). */
+  configurations?: number;
+}
+
+function configurationLine(f: ReportedFinding, total: number): string {
+  const names = f.configurations ?? [];
+  const which = names.length === total ? `in all ${total} configurations` : `in ${names.length} of ${total} configurations: ${names.join(', ')}`;
+  return `${where(f.location)}: note: ${which}`;
 }
 
 function findingLines(f: ReportedFinding, options: TextOptions): string[] {
@@ -32,6 +40,7 @@ function findingLines(f: ReportedFinding, options: TextOptions): string[] {
   const steps = last && where(last) === where(f.location) ? f.path.slice(0, -1) : f.path;
   for (const step of steps) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
   for (const r of f.related) lines.push(`${where(r)}: note: ${oneLine(r.message)}`);
+  if (options.configurations !== undefined && f.configurations) lines.push(configurationLine(f, options.configurations));
   if (options.maintainers && f.routing) {
     const contacts = routingLines(f.routing);
     lines.push(`${where(f.location)}: note: to: ${contacts.length ? contacts.join(', ') : 'no MAINTAINERS section covers this file'}`);

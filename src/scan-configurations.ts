@@ -1,0 +1,61 @@
+// Many configurations in one run (`--kconfig A --kconfig B`, a directory of .config files): a
+// bot checks every defconfig of an architecture, or a batch of randconfigs. The tree is listed,
+// searched and parsed once (ScanShare: the listing, the index, the summaries and the threads);
+// each configuration then only decides which files are built and which branches are live, and
+// the rules run on what it keeps. A finding is reported once, naming the configurations it
+// occurs in.
+import type { Finding, Notification } from './model.js';
+import { fingerprint } from './output/fingerprint.js';
+import { compareFindings } from './order.js';
+import { type ScanOptions, type ScanResult, ScanShare, scan } from './scan.js';
+import { Configuration } from './kconfig/configuration.js';
+
+export interface ConfiguredFinding extends Finding {
+  /** The configurations (.config files, as given) in which the finding occurs. */
+  configurations: string[];
+}
+
+export interface ConfigurationsResult {
+  findings: ConfiguredFinding[];
+  notifications: Notification[];
+  /** One scan per configuration, in the order given. */
+  scans: ScanResult[];
+}
+
+/**
+ * The same problem in two configurations: same rule, kind, function and site, at the same
+ * place. Its explanation (the path to it) may differ between them; the first one's is kept.
+ */
+function identity(f: Finding): string {
+  return `${fingerprint(f)}\0${f.location.line}:${f.location.col}`;
+}
+
+function notificationKey(n: Notification): string {
+  return `${n.level}\0${n.file ?? ''}\0${n.line ?? ''}\0${n.message}`;
+}
+
+export async function scanConfigurations(options: Omit<ScanOptions, 'kconfig' | 'share'>, dotconfigs: readonly string[]): Promise<ConfigurationsResult> {
+  const share = new ScanShare();
+  const byIdentity = new Map<string, ConfiguredFinding>();
+  const notifications = new Map<string, Notification>();
+  const scans: ScanResult[] = [];
+  const cacheDir = options.cacheDir;
+  try {
+    for (const dotconfig of dotconfigs) {
+      // A configuration of its own; everything else in the share serves every configuration.
+      share.configuration = Configuration.open(options.root, options.config, dotconfig, cacheDir ?? false);
+      const r = await scan({ ...options, kconfig: dotconfig, share });
+      scans.push(r);
+      for (const f of r.findings) {
+        const key = identity(f);
+        const seen = byIdentity.get(key);
+        if (seen) seen.configurations.push(dotconfig);
+        else byIdentity.set(key, { ...f, configurations: [dotconfig] });
+      }
+      for (const n of r.notifications) notifications.set(notificationKey(n), n);
+    }
+  } finally {
+    await share.close();
+  }
+  return { findings: [...byIdentity.values()].sort(compareFindings), notifications: [...notifications.values()], scans };
+}
