@@ -19,7 +19,7 @@ measure() { # label cache-mode kconfig-argument
   for ((i = 1; i <= runs; i++)); do
     [[ $mode == cold ]] && rm -rf "$scratch/cache-$label"
     /usr/bin/time -f "%e %U %S %M" -o "$scratch/time" node "$cli" -q --cache-dir "$scratch/cache-$label" --kconfig "$kconfig" "$tree" >"$scratch/out" || [[ $? -eq 1 ]]
-    read -r wall user sys rss <"$scratch/time"
+    read -r wall user sys rss < <(tail -1 "$scratch/time") # time says "Command exited with non-zero status 1" first
     printf '%-22s %-4s run %d: wall %6.2f s  cpu %6.2f s  rss %4d MiB  findings %d\n' "$label" "$mode" "$i" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) \
       "$(grep -cE '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' "$scratch/out")"
   done
