@@ -36,7 +36,12 @@ function sh(cmd, argv, opts = {}) {
 
 const has = (tool) => sh('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-const tree = args.tree ?? sh(path.join(here, 'fetch-corpus.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim().split('\n').at(-1);
+const tree =
+  args.tree ??
+  sh(path.join(here, 'fetch-corpus.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] })
+    .stdout.trim()
+    .split('\n')
+    .at(-1);
 if (!tree) throw new Error('no corpus: bench/fetch-corpus.sh failed');
 if (!has('rg') || !has('/usr/bin/time') || (!args['no-cocci'] && !has('spatch'))) {
   console.error('bench: needs ripgrep, GNU time and Coccinelle; installing them with bench/install-tools.sh');
@@ -73,10 +78,12 @@ function statsOf(stderr) {
   return m ? { listed: Number(m[1]), parsed: Number(m[2]), cached: Number(m[3]) } : {};
 }
 
-const findingsOf = (stdout) => stdout.split('\n').filter((l) => /: (warning|error|note): .*\[[a-z-]+\]$/.test(l) && !/: note: /.test(l));
+const findingsOf = (stdout) =>
+  stdout.split('\n').filter((l) => /: (warning|error|note): .*\[[a-z-]+\]$/.test(l) && !/: note: /.test(l));
 
 console.error(`bench: tree ${tree}, ${runs} runs`);
-sh('/usr/bin/env', ['sh', '-c', `cat $(find ${JSON.stringify(tree)}/drivers/iommu -name '*.c') > /dev/null`]); // warm the page cache
+// Warm the page cache.
+sh('/usr/bin/env', ['sh', '-c', `cat $(find ${JSON.stringify(tree)}/drivers/iommu -name '*.c') > /dev/null`]);
 
 // 1. The floor.
 const floor = repeat(runs, [path.join(here, 'floor.sh'), tree]);
@@ -105,7 +112,11 @@ let cocci = null;
 if (!args['no-cocci'] && has('spatch')) {
   const py = has('/usr/bin/python3') ? ['--python', '/usr/bin/python3'] : [];
   const script = ['set-dma-ops', 'attach', 'teardown']
-    .map((c) => `spatch --sp-file ${path.join(here, 'cocci', `${c}.cocci`)} --dir ${tree} -D report -j 2 --very-quiet ${py.join(' ')}`)
+    .map(
+      (c) =>
+        `spatch --sp-file ${path.join(here, 'cocci', `${c}.cocci`)} --dir ${tree} -D report -j 2 --very-quiet ` +
+        `${py.join(' ')}`,
+    )
     .join(' && ');
   cocci = repeat(cocciRuns, ['sh', '-c', `cd ${scratch} && ${script}`]);
 }
@@ -116,18 +127,49 @@ const coldStats = statsOf(cold.last.stderr);
 const findings = findingsOf(cold.last.stdout);
 const rows = [
   ['floor: `rg -l` for the identifiers', floor, `${floor.files} files listed`, '', '—'],
-  ['dmalint, full scan (cold cache)', cold, `${coldStats.listed} listed, ${coldStats.parsed} parsed`, findings.length, '≤ 3× floor; ≥ 10× faster than Coccinelle'],
-  ['dmalint, re-scan of the unchanged tree', warm, `${statsOf(warm.last.stderr).cached} from the cache`, findingsOf(warm.last.stdout).length, '≤ floor'],
-  ...(patch ? [['dmalint, patch check (one driver file)', patch, `${statsOf(patch.last.stderr).parsed} parsed`, findingsOf(patch.last.stdout).length, '≤ floor + 0.5 s']] : []),
-  ['dmalint, full scan, one parser thread, no cache', oneCore, `${statsOf(oneCore.last.stderr).parsed} parsed`, findingsOf(oneCore.last.stdout).length, '(for the 2-core speed-up)'],
+  [
+    'dmalint, full scan (cold cache)',
+    cold,
+    `${coldStats.listed} listed, ${coldStats.parsed} parsed`,
+    findings.length,
+    '≤ 3× floor; ≥ 10× faster than Coccinelle',
+  ],
+  [
+    'dmalint, re-scan of the unchanged tree',
+    warm,
+    `${statsOf(warm.last.stderr).cached} from the cache`,
+    findingsOf(warm.last.stdout).length,
+    '≤ floor',
+  ],
+  ...(patch
+    ? [
+        [
+          'dmalint, patch check (one driver file)',
+          patch,
+          `${statsOf(patch.last.stderr).parsed} parsed`,
+          findingsOf(patch.last.stdout).length,
+          '≤ floor + 0.5 s',
+        ],
+      ]
+    : []),
+  [
+    'dmalint, full scan, one parser thread, no cache',
+    oneCore,
+    `${statsOf(oneCore.last.stderr).parsed} parsed`,
+    findingsOf(oneCore.last.stdout).length,
+    '(for the 2-core speed-up)',
+  ],
   ...(cocci ? [['Coccinelle: the 3 semantic patches, -j 2', cocci, '', '', '—']] : []),
 ];
 const fmt = (x, d = 2) => (x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
 const lines = [
   `| measurement | median s | × floor | Coccinelle ÷ this | peak RSS MiB | files | findings | target |`,
   `| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |`,
-  ...rows.map(([name, m, files, n, target]) =>
-    `| ${name} | ${fmt(m.seconds)} | ${fmt(m.seconds / floor.seconds, 1)} | ${cocci ? fmt(cocci.seconds / m.seconds, 1) : '—'} | ${fmt(m.rssKiB / 1024, 0)} | ${files} | ${n} | ${target} |`,
+  ...rows.map(
+    ([name, m, files, n, target]) =>
+      `| ${name} | ${fmt(m.seconds)} | ${fmt(m.seconds / floor.seconds, 1)} | ` +
+      `${cocci ? fmt(cocci.seconds / m.seconds, 1) : '—'} | ${fmt(m.rssKiB / 1024, 0)} | ${files} | ${n} | ` +
+      `${target} |`,
   ),
 ];
 console.log(lines.join('\n'));
@@ -140,13 +182,23 @@ mkdirSync(path.join(here, 'results'), { recursive: true });
 const out = path.join(here, 'results', `bench-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`);
 writeFileSync(
   out,
-  JSON.stringify({ tree, runs, machine: machine(), floor, cold, warm, patch, oneCore, cocci, findings, recovery: recovery.data }, (k, v) => (k === 'last' ? undefined : v), 2),
+  JSON.stringify(
+    { tree, runs, machine: machine(), floor, cold, warm, patch, oneCore, cocci, findings, recovery: recovery.data },
+    (k, v) => (k === 'last' ? undefined : v),
+    2,
+  ),
 );
 console.error(`bench: results in ${path.relative(repo, out)}`);
 
 function machine() {
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
-  return { cpu, cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, load: os.loadavg() };
+  return {
+    cpu,
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    load: os.loadavg(),
+  };
 }
 
 /** A one-line change in a real driver (a comment), as `git diff` would print it. */
@@ -189,7 +241,11 @@ async function parseRecovery(root) {
     // Every textual use of the names outside comments must have become a site, a definition
     // or a macro: anything else was lost to error recovery.
     const expected = textualUses(readFileSync(path.join(root, s.file), 'latin1'), names, config.device.opsMember);
-    const accounted = new Set([...found, ...s.functions.flatMap((f) => [f.line, f.line + 1]), ...s.macros.map((m) => m.line)]);
+    const accounted = new Set([
+      ...found,
+      ...s.functions.flatMap((f) => [f.line, f.line + 1]),
+      ...s.macros.map((m) => m.line),
+    ]);
     for (const line of expected) if (!accounted.has(line)) lost.push(`${s.file}:${line}`);
   }
   const data = { parsed: r.summaries.length, withErrors, sites, inError, lost };

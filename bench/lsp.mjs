@@ -20,9 +20,19 @@ const cli = path.join(repo, 'dist/src/cli/main.js');
 const { LspClient } = await import(path.join(repo, 'dist/test/helpers/lsp-client.js'));
 
 const { values: args } = parseArgs({
-  options: { tree: { type: 'string' }, edits: { type: 'string', default: '20' }, soak: { type: 'string', default: '100' }, arch: { type: 'string', default: 'arm' } },
+  options: {
+    tree: { type: 'string' },
+    edits: { type: 'string', default: '20' },
+    soak: { type: 'string', default: '100' },
+    arch: { type: 'string', default: 'arm' },
+  },
 });
-const tree = args.tree ?? spawnSync(path.join(here, 'fetch-corpus.sh'), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).stdout.trim().split('\n').at(-1);
+const tree =
+  args.tree ??
+  spawnSync(path.join(here, 'fetch-corpus.sh'), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .stdout.trim()
+    .split('\n')
+    .at(-1);
 const FILE = 'drivers/iommu/ipmmu-vmsa.c';
 const original = readFileSync(path.join(tree, FILE), 'utf8');
 
@@ -38,20 +48,45 @@ function replaceOnce(text, from, to) {
   return text.replace(from, to);
 }
 
-/** The n-th edit: a comment line before the attach, a set_dma_ops() in the release callback, or the probe_finalize line gone. */
+/**
+ * The n-th edit: a comment line before the attach, a set_dma_ops() in the release callback, or the probe_finalize line
+ * gone.
+ */
 const KINDS = ['comment', 'new call', 'removed ops-table line'];
 function edit(n) {
   const kind = KINDS[n % 3];
-  if (kind === 'comment') return { kind, text: replaceOnce(original, '\t/* Attach the ARM VA mapping to the device. */\n', `\t/* Attach the ARM VA mapping to the device (edit ${n}). */\n\t/* one more line */\n`) };
-  if (kind === 'new call') return { kind, text: replaceOnce(original, '\tarm_iommu_detach_device(dev);\n}', `\tarm_iommu_detach_device(dev);\n\tset_dma_ops(dev, NULL); /* ${n} */\n}`) };
+  if (kind === 'comment')
+    return {
+      kind,
+      text: replaceOnce(
+        original,
+        '\t/* Attach the ARM VA mapping to the device. */\n',
+        `\t/* Attach the ARM VA mapping to the device (edit ${n}). */\n\t/* one more line */\n`,
+      ),
+    };
+  if (kind === 'new call')
+    return {
+      kind,
+      text: replaceOnce(
+        original,
+        '\tarm_iommu_detach_device(dev);\n}',
+        `\tarm_iommu_detach_device(dev);\n\tset_dma_ops(dev, NULL); /* ${n} */\n}`,
+      ),
+    };
   return { kind, text: replaceOnce(original, '\t.probe_finalize = ipmmu_probe_finalize,\n', `\t/* ${n} */\n`) };
 }
 
 function cliScan(cacheDir) {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [cli, '--arch', args.arch, '--root', tree, '--cache-dir', cacheDir, '-q'], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(process.execPath, [cli, '--arch', args.arch, '--root', tree, '--cache-dir', cacheDir, '-q'], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr);
-  return { seconds: (performance.now() - start) / 1000, findings: r.stdout.split('\n').filter((l) => / (error|warning): /.test(l)).length };
+  return {
+    seconds: (performance.now() - start) / 1000,
+    findings: r.stdout.split('\n').filter((l) => / (error|warning): /.test(l)).length,
+  };
 }
 
 async function serverRun(cacheDir, { edits = 0, soak = 0 } = {}) {
@@ -61,7 +96,16 @@ async function serverRun(cacheDir, { edits = 0, soak = 0 } = {}) {
   const first = await client.nextAnalysis(600_000);
   const firstSeconds = (performance.now() - start) / 1000;
   const findings = [...client.diagnostics.values()].reduce((n, d) => n + d.length, 0);
-  const out = { firstSeconds, findings, analysisMs: first.ms, latencies: [], inServer: [], scans: 0, byKind: {}, rss: [] };
+  const out = {
+    firstSeconds,
+    findings,
+    analysisMs: first.ms,
+    latencies: [],
+    inServer: [],
+    scans: 0,
+    byKind: {},
+    rss: [],
+  };
   const file = path.join(tree, FILE);
   client.open(file, original);
   let version = 1;
@@ -107,21 +151,33 @@ const lspWarm = await serverRun(lspColdDir, { edits: Number(args.edits), soak: N
 for (const d of [cold, lspColdDir]) rmSync(d, { recursive: true, force: true });
 
 const f = (x, d = 2) => x.toFixed(d);
-console.log(`Machine: ${os.availableParallelism()} cores, ${f(os.totalmem() / 2 ** 30, 1)} GiB, Node ${process.versions.node}, load average ${os.loadavg().map((l) => f(l, 1)).join(' ')}`);
+console.log(
+  `Machine: ${os.availableParallelism()} cores, ${f(os.totalmem() / 2 ** 30, 1)} GiB, ` +
+    `Node ${process.versions.node}, load average ${os
+      .loadavg()
+      .map((l) => f(l, 1))
+      .join(' ')}`,
+);
 console.log('\n| measurement | value |\n| --- | ---: |');
 console.log(`| CLI scan, cold cache (s) | ${f(cliCold.seconds)} |`);
 console.log(`| server: first diagnostics, cold cache (s, from initialize) | ${f(lspCold.firstSeconds)} |`);
 console.log(`| CLI scan, warm cache (s) | ${f(cliWarm.seconds)} |`);
 console.log(`| server: first diagnostics, warm cache (s) | ${f(lspWarm.firstSeconds)} |`);
 console.log(`| findings (CLI / server) | ${cliCold.findings} / ${lspWarm.findings} |`);
-console.log(`| save → republished, median of ${lspWarm.latencies.length} edits (ms) | ${f(median(lspWarm.latencies), 0)} |`);
-for (const [kind, xs] of Object.entries(lspWarm.byKind)) console.log(`| … ${kind}, median of ${xs.length} (ms) | ${f(median(xs), 0)} |`);
-console.log(`| … min / max (ms) | ${f(Math.min(...lspWarm.latencies), 0)} / ${f(Math.max(...lspWarm.latencies), 0)} |`);
+console.log(
+  `| save → republished, median of ${lspWarm.latencies.length} edits (ms) | ${f(median(lspWarm.latencies), 0)} |`,
+);
+for (const [kind, xs] of Object.entries(lspWarm.byKind))
+  console.log(`| … ${kind}, median of ${xs.length} (ms) | ${f(median(xs), 0)} |`);
+const [fastest, slowest] = [Math.min(...lspWarm.latencies), Math.max(...lspWarm.latencies)];
+console.log(`| … min / max (ms) | ${f(fastest, 0)} / ${f(slowest, 0)} |`);
 console.log(`| … of which the analysis in the server, median (ms) | ${f(median(lspWarm.inServer), 0)} |`);
 console.log(`| … edits that needed a full scan | ${lspWarm.scans} of ${lspWarm.latencies.length} |`);
 if (lspWarm.rss.length) {
   const [base, ...rest] = lspWarm.rss;
-  console.log(`| server RSS after the first edit, then every 25 edits (MiB) | ${lspWarm.rss.map((r) => f(r, 0)).join(' → ')} |`);
+  console.log(
+    `| server RSS after the first edit, then every 25 edits (MiB) | ${lspWarm.rss.map((r) => f(r, 0)).join(' → ')} |`,
+  );
   console.log(`| RSS growth over ${args.soak} edits | ${f((100 * (rest.at(-1) - base)) / base, 1)}% |`);
   console.log(`| peak RSS right after an edit (MiB) | ${f(lspWarm.peak, 0)} |`);
 }

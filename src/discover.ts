@@ -1,5 +1,14 @@
 // Which files make up the tree: its root, and the C files the configuration includes.
-import { type Dirent, type Stats, accessSync, constants, existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import {
+  type Dirent,
+  type Stats,
+  accessSync,
+  constants,
+  existsSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/types.js';
 import type { Notification } from './model.js';
@@ -7,13 +16,15 @@ import type { FileStat } from './cache/tree-index.js';
 import { UsageError } from './errors.js';
 import { pathFilter } from './path-filter.js';
 
-
 const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
 const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
 
 /** Whether `dir` looks like the top of a kernel tree: MAINTAINERS, or a Kbuild or Makefile beside arch/. */
 export function looksLikeKernelTree(dir: string): boolean {
-  return isFile(path.join(dir, 'MAINTAINERS')) || ((isFile(path.join(dir, 'Kbuild')) || isFile(path.join(dir, 'Makefile'))) && isDir(path.join(dir, 'arch')));
+  return (
+    isFile(path.join(dir, 'MAINTAINERS')) ||
+    ((isFile(path.join(dir, 'Kbuild')) || isFile(path.join(dir, 'Makefile'))) && isDir(path.join(dir, 'arch')))
+  );
 }
 
 export interface FoundRoot {
@@ -24,7 +35,8 @@ export interface FoundRoot {
 
 /**
  * The kernel tree holding `start`: the nearest directory upwards with MAINTAINERS (a kernel
- * tree has one, at its top, beside Kbuild, Makefile and arch/). Kbuild files sit all over a tree (arch/arm has one), so they only serve as
+ * tree has one, at its top, beside Kbuild, Makefile and arch/). Kbuild files sit all over a tree (arch/arm has one), so
+ * they only serve as
  * a guess when no MAINTAINERS is found at all: the outermost directory of the unbroken chain
  * of Kbuild files above `start`.
  */
@@ -43,7 +55,14 @@ export function findRoot(start: string): FoundRoot | undefined {
     if (existsSync(path.join(dir, 'Kbuild'))) kbuild = dir;
     else if (kbuild) break;
   }
-  return kbuild ? { root: kbuild, guess: `no MAINTAINERS above ${first}; taking ${kbuild}, the outermost directory with Kbuild, as the tree root (give --root to choose)` } : undefined;
+  return kbuild
+    ? {
+        root: kbuild,
+        guess:
+          `no MAINTAINERS above ${first}; taking ${kbuild}, the outermost directory with Kbuild, as the ` +
+          `tree root (give --root to choose)`,
+      }
+    : undefined;
 }
 
 export interface Listing {
@@ -95,13 +114,21 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
       target = realpathSync(full);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      notifications.push({ level: 'warning', file: rel, message: `symbolic link that leads nowhere (${code}); not analyzed` });
+      notifications.push({
+        level: 'warning',
+        file: rel,
+        message: `symbolic link that leads nowhere (${code}); not analyzed`,
+      });
       return;
     }
     realRoot ??= realpathSync(root);
     const inTree = path.relative(realRoot, target);
     if (inTree.startsWith('..') || path.isAbsolute(inTree)) {
-      notifications.push({ level: 'warning', file: rel, message: `symbolic link to ${target}, outside the tree; not analyzed` });
+      notifications.push({
+        level: 'warning',
+        file: rel,
+        message: `symbolic link to ${target}, outside the tree; not analyzed`,
+      });
     }
   };
   const walk = (dir: string, rel: string) => {
@@ -110,7 +137,11 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      notifications.push({ level: 'error', file: rel || '.', message: `cannot list directory (${code}); its files are not analyzed` });
+      notifications.push({
+        level: 'error',
+        file: rel || '.',
+        message: `cannot list directory (${code}); its files are not analyzed`,
+      });
       return;
     }
     for (const entry of entries) {
@@ -126,7 +157,11 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
           st = statSync(full, { throwIfNoEntry: false });
         } catch (err) {
           // A directory that may be listed but not searched (no x bit) lets nothing in it be read.
-          notifications.push({ level: 'error', file: childRel, message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'}); not analyzed` });
+          notifications.push({
+            level: 'error',
+            file: childRel,
+            message: `cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'}); not analyzed`,
+          });
           continue;
         }
         if (!st) continue; // removed since it was listed

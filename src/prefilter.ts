@@ -32,7 +32,8 @@ export class Prefilter {
     if (words.length === 0) return;
     // ripgrep narrows a large set to the files containing a word at all; the workers then
     // tell exactly which words each of those mentions.
-    const candidates = this.rg && files.length > RIPGREP_THRESHOLD ? await ripgrepCandidates(this.rg, this.root, files, words) : files;
+    const candidates =
+      this.rg && files.length > RIPGREP_THRESHOLD ? await ripgrepCandidates(this.rg, this.root, files, words) : files;
     const found = await this.workers.wordsIn(this.root, candidates, words);
     const byWord = new Map<string, string[]>(words.map((w) => [w, []]));
     for (const [file, present] of found) for (const w of present) byWord.get(w)?.push(file);

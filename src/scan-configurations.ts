@@ -34,7 +34,10 @@ function notificationKey(n: Notification): string {
   return `${n.level}\0${n.file ?? ''}\0${n.line ?? ''}\0${n.message}`;
 }
 
-export async function scanConfigurations(options: Omit<ScanOptions, 'kconfig' | 'share'>, dotconfigs: readonly string[]): Promise<ConfigurationsResult> {
+export async function scanConfigurations(
+  options: Omit<ScanOptions, 'kconfig' | 'share'>,
+  dotconfigs: readonly string[],
+): Promise<ConfigurationsResult> {
   const share = new ScanShare();
   const byIdentity = new Map<string, ConfiguredFinding>();
   const notifications = new Map<string, Notification>();
@@ -57,5 +60,9 @@ export async function scanConfigurations(options: Omit<ScanOptions, 'kconfig' | 
   } finally {
     await share.close();
   }
-  return { findings: [...byIdentity.values()].sort(compareFindings), notifications: [...notifications.values()], scans };
+  return {
+    findings: [...byIdentity.values()].sort(compareFindings),
+    notifications: [...notifications.values()],
+    scans,
+  };
 }

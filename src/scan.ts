@@ -6,7 +6,14 @@ import { growthWords } from './callgraph/growth.js';
 import type { Config } from './config/types.js';
 import { type Listing, listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type FileOutcome, type ParseLimits, type ParseOptions, summarizeText } from './parser/parse-file.js';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_PARSE_TIMEOUT_MS,
+  type FileOutcome,
+  type ParseLimits,
+  type ParseOptions,
+  summarizeText,
+} from './parser/parse-file.js';
 import { findRipgrep } from './parser/ripgrep.js';
 import { Prefilter } from './prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
@@ -55,7 +62,8 @@ export interface ScanOptions {
 
 /**
  * What the scans of the two sides of a patch have in common, done once: the listing of the
- * tree, the index with what the searches so far found, the configuration's reading of Kconfig and Makefiles, the threads, and the summaries
+ * tree, the index with what the searches so far found, the configuration's reading of Kconfig and Makefiles, the
+ * threads, and the summaries
  * of the files on disk. Closed by whoever made it.
  */
 export class ScanShare {
@@ -157,7 +165,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   progress('listed', files.length, files.length);
   const maxFileSize = options.limits?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const parseTimeoutMs = options.limits?.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
-  const base = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros, maxFileSize, parseTimeoutMs };
+  const base = {
+    blank: config.parser.blank,
+    blankWithArgs: config.parser.blankWithArgs,
+    exportMacros: config.parser.exportMacros,
+    maxFileSize,
+    parseTimeoutMs,
+  };
   const salt = cacheSalt(base);
   const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
   // The index of a scan without overlay, which searched every file as it is on disk, serves a
@@ -173,7 +187,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // A tree scanned for the first time parses its candidates: start the threads meanwhile.
   if (options.parseAll || needs.seeds.some((w) => !index.knows(w))) workers.prestart(parseOptions);
   const configuration =
-    options.configAware === false ? undefined : (share?.configuration?.fresh() ?? Configuration.open(root, config, options.kconfig, cacheDir));
+    options.configAware === false
+      ? undefined
+      : (share?.configuration?.fresh() ?? Configuration.open(root, config, options.kconfig, cacheDir));
   if (share) share.configuration = configuration;
   const summaries: FileSummary[] = [];
   const notifications: Notification[] = [...listing.notifications];
@@ -190,7 +206,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         const earlier = (f: string) => (overlay.has(f) ? undefined : share?.summaries.get(f));
         for (const f of batch) if (earlier(f)) summaries.push(live(earlier(f)!));
         const onDisk = batch.filter((f) => !overlay.has(f) && !earlier(f));
-        const r = await workers.parse(root, onDisk, parseOptions, (f) => index.contentKey(f), (d, t) => progress('parsed', d, t));
+        const r = await workers.parse(
+          root,
+          onDisk,
+          parseOptions,
+          (f) => index.contentKey(f),
+          (d, t) => progress('parsed', d, t),
+        );
         for (const [f, key] of r.keys) index.setContentKey(f, key);
         for (const s of r.summaries) share?.summaries.set(s.file, s);
         summaries.push(...r.summaries.map(live));
@@ -199,7 +221,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         for (const f of batch.filter((f) => overlay.has(f))) {
           const text = overlay.get(f)!;
           const earlierText = share?.overlaySummaries.get(f);
-          const made: OverlaySummary = earlierText?.text === text ? earlierText : { text, ...(await (share?.summarizeOverlay ?? summarizeLocally)(text, f, base)) };
+          const made: OverlaySummary =
+            earlierText?.text === text
+              ? earlierText
+              : { text, ...(await (share?.summarizeOverlay ?? summarizeLocally)(text, f, base)) };
           share?.overlaySummaries.set(f, made);
           const { summary, notification } = made;
           if (summary) summaries.push(live(summary));
@@ -223,7 +248,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         if (words.length === 0) break;
         rounds++;
         for (const w of words) searched.add(w);
-        const more = await search(files.filter((f) => !parsed.has(f)), words);
+        const more = await search(
+          files.filter((f) => !parsed.has(f)),
+          words,
+        );
         if (more.length) await parse(more);
       }
     }

@@ -62,5 +62,8 @@ test('--arch arm leaves out arch/arm64 and the other way round', async () => {
     ['arch/arm/mach-a/a.c:5', 'drivers/iommu/dma-iommu.c:3'],
   );
   const onArm64 = await scan({ root, config: arm64, workers: 0, cacheDir: false });
-  assert.deepEqual(onArm64.findings.map((f) => `${f.location.file}:${f.location.line}`), ['arch/arm64/kernel/b.c:5']);
+  assert.deepEqual(
+    onArm64.findings.map((f) => `${f.location.file}:${f.location.line}`),
+    ['arch/arm64/kernel/b.c:5'],
+  );
 });

@@ -26,8 +26,19 @@ function brokenCaches(): Array<{ name: string; args: string[]; env: NodeJS.Proce
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   delete env.XDG_CACHE_HOME;
   return [
-    { name: "another user's ~/.cache", args: [], env: { ...env, HOME: home }, uid: asRoot ? NOBODY : undefined, reason: /^EACCES / },
-    { name: 'a path through a file', args: ['--cache-dir', path.join(file, 'dmalint')], env, reason: /not a directory|ENOTDIR/ },
+    {
+      name: "another user's ~/.cache",
+      args: [],
+      env: { ...env, HOME: home },
+      uid: asRoot ? NOBODY : undefined,
+      reason: /^EACCES /,
+    },
+    {
+      name: 'a path through a file',
+      args: ['--cache-dir', path.join(file, 'dmalint')],
+      env,
+      reason: /not a directory|ENOTDIR/,
+    },
     { name: 'a directory under /proc', args: ['--cache-dir', '/proc/nope'], env, reason: /^ENOENT / },
   ];
 }
@@ -43,12 +54,19 @@ test('a cache directory that cannot be used is one warning line, and the report 
   const expected = dmalint(['--root', root]);
   assert.equal(expected.code, 1);
   for (const broken of brokenCaches()) {
-    const r = spawnSync(process.execPath, [CLI, ...broken.args, '--root', root], { env: broken.env, uid: broken.uid, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [CLI, ...broken.args, '--root', root], {
+      env: broken.env,
+      uid: broken.uid,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(r.status, 1, `${broken.name}: ${r.stderr}`);
     assert.equal(r.stdout, expected.stdout, broken.name);
     const lines = r.stderr.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, `${broken.name}: ${r.stderr}`);
-    const m = /^dmalint: warning: cache directory (.+) cannot be used \((.+)\); running without a cache$/.exec(lines[0]!);
+    const m = /^dmalint: warning: cache directory (.+) cannot be used \((.+)\); running without a cache$/.exec(
+      lines[0]!,
+    );
     assert.ok(m, `${broken.name}: ${lines[0]}`);
     assert.match(m[2]!, broken.reason, broken.name);
   }
@@ -58,7 +76,11 @@ test('with a cache directory that cannot be used, a signal mid-run still ends th
   const root = readableTree({});
   writeDrivers(root, 200, 220); // seconds of parsing
   for (const broken of brokenCaches()) {
-    const child = spawn(process.execPath, [CLI, ...broken.args, '--jobs', '1', '--root', root], { env: broken.env, uid: broken.uid, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...broken.args, '--jobs', '1', '--root', root], {
+      env: broken.env,
+      uid: broken.uid,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

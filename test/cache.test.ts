@@ -11,7 +11,8 @@ import { scan } from '../src/scan.js';
 const SAMPLE = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));
 const config = loadConfig();
 
-const keyOf = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
+const keyOf = (r: Awaited<ReturnType<typeof scan>>) =>
+  r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
 
 test('re-scans after edits, additions and deletions equal fresh scans', async () => {
   const root = tempDir('tree');
@@ -32,11 +33,16 @@ test('re-scans after edits, additions and deletions equal fresh scans', async ()
   const added = path.join(root, 'drivers/iommu/new-notifier.c');
   writeFileSync(
     added,
-    'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct device *dev = data;\n\n\tset_dma_ops(dev, &nn_ops);\n\treturn 0;\n}\n\nstatic struct notifier_block nn_nb = {\n\t.notifier_call = nn_notify,\n};\n',
+    'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct device *dev ' +
+      '= data;\n\n\tset_dma_ops(dev, &nn_ops);\n\treturn 0;\n}\n\nstatic struct notifier_block nn_nb = ' +
+      '{\n\t.notifier_call = nn_notify,\n};\n',
   );
   const third = await both();
   assert.equal(keyOf(third).length, keyOf(first).length + 1);
-  writeFileSync(added, 'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\treturn 0;\n}\n');
+  writeFileSync(
+    added,
+    'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\treturn 0;\n}\n',
+  );
   utimesSync(added, new Date(), new Date(Date.now() + 5000));
   assert.deepEqual(keyOf(await both()), keyOf(first));
 
@@ -58,7 +64,10 @@ test('the cache salt covers the modules the summarizer loads, wherever they live
   const dir = tempDir('salt');
   mkdirSync(path.join(dir, 'parser'));
   mkdirSync(path.join(dir, 'util'));
-  writeFileSync(path.join(dir, 'parser', 'entry.js'), "import { a } from '../util/helper.js';\nexport const b = await import('./late.js');\n");
+  writeFileSync(
+    path.join(dir, 'parser', 'entry.js'),
+    "import { a } from '../util/helper.js';\nexport const b = await import('./late.js');\n",
+  );
   writeFileSync(path.join(dir, 'parser', 'late.js'), "export * from '../util/other.js';\n");
   writeFileSync(path.join(dir, 'util', 'helper.js'), "import 'node:fs';\nexport const a = 1;\n");
   writeFileSync(path.join(dir, 'util', 'other.js'), 'export const c = 2;\n');

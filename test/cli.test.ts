@@ -12,14 +12,18 @@ import { validateSarif } from './helpers/sarif-schema.js';
 test('with no path it scans the bundled sample tree and reports findings (exit 1)', () => {
   const r = dmalint([]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^[\w/.-]+\.c:\d+:\d+: (warning|error): .+ \[(set-dma-ops-outside-setup-teardown|attach-before-setup|asymmetric-teardown)\]$/m);
+  assert.match(
+    r.stdout,
+    /^[\w/.-]+\.c:\d+:\d+: (warning|error): .+ \[(set-dma-ops-outside-setup-teardown|attach-before-setup|asymmetric-teardown)\]$/m,
+  );
   for (const rule of ['set-dma-ops-outside-setup-teardown', 'attach-before-setup', 'asymmetric-teardown']) {
     assert.ok(r.stdout.includes(`[${rule}]`), `the sample shows ${rule}`);
   }
 });
 
 test('the package bin runs by itself, as npx runs it (executable, with its shebang)', () => {
-  const bin = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).bin.dmalint;
+  const bin = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).bin
+    .dmalint;
   const binPath = fileURLToPath(new URL(`../../${bin}`, import.meta.url));
   assert.equal(binPath, CLI, 'the tests run the same file the package exposes');
   const r = spawnSync(binPath, ['--no-cache', '--version'], { encoding: 'utf8' });
@@ -34,14 +38,19 @@ test("the sample tree's SARIF validates against the SARIF 2.1.0 schema and carri
   const log = JSON.parse(r.stdout);
   assert.deepEqual(validateSarif(log), []);
   const run = log.runs[0];
-  assert.deepEqual(
-    run.tool.driver.rules.map((rule: { id: string }) => rule.id).sort(),
-    ['asymmetric-teardown', 'attach-before-setup', 'error-path-leaves-dma-state', 'set-dma-ops-outside-setup-teardown'],
-  );
+  assert.deepEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id).sort(), [
+    'asymmetric-teardown',
+    'attach-before-setup',
+    'error-path-leaves-dma-state',
+    'set-dma-ops-outside-setup-teardown',
+  ]);
   assert.ok(run.results.length >= 6);
   for (const result of run.results) {
     assert.ok(result.codeFlows[0].threadFlows[0].locations.length >= 1);
-    assert.ok(!result.locations[0].physicalLocation.artifactLocation.uri.startsWith('/'), 'URIs are relative to the tree root');
+    assert.ok(
+      !result.locations[0].physicalLocation.artifactLocation.uri.startsWith('/'),
+      'URIs are relative to the tree root',
+    );
   }
 });
 
@@ -53,20 +62,29 @@ test('a clean tree exits 0 with no output; a finding exits 1 with its path as no
   assert.equal(r.code, 1);
   assert.equal(
     r.stdout,
-    'arch/arm/mach-hb/hb.c:7:2: warning: set_dma_ops() writes the device\'s dma_ops outside arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]\n' +
-      'arch/arm/mach-hb/hb.c:12:2: note: hb_notifier() is the bus notifier callback (hb_nb): called for bus events; BUS_NOTIFY_ADD_DEVICE fires from device_add(), before arch_setup_dma_ops(), and never again on re-probe\n',
+    "arch/arm/mach-hb/hb.c:7:2: warning: set_dma_ops() writes the device's dma_ops outside " +
+      'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
+      'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]\n' +
+      'arch/arm/mach-hb/hb.c:12:2: note: hb_notifier() is the bus notifier callback (hb_nb): called for bus ' +
+      'events; BUS_NOTIFY_ADD_DEVICE fires from device_add(), before arch_setup_dma_ops(), and never again on ' +
+      're-probe\n',
   );
 });
 
 test('positional paths limit what is reported, not what is analyzed', () => {
   const root = tree({
     'arch/arm/mach-hb/hb.c': NOTIFIER,
-    'drivers/iommu/a.c': 'static int a_add(struct device *dev)\n{\n\treturn helper(dev);\n}\nstatic const struct iommu_ops a_ops = {\n\t.add_device = a_add,\n};\n',
+    'drivers/iommu/a.c':
+      'static int a_add(struct device *dev)\n{\n\treturn helper(dev);\n}\nstatic const struct iommu_ops a_ops = ' +
+      '{\n\t.add_device = a_add,\n};\n',
     'drivers/base/helper.c': 'int helper(struct device *dev)\n{\n\treturn arm_iommu_attach_device(dev, m);\n}\n',
   });
   const onlyBase = dmalint([path.join(root, 'drivers/base')]);
   assert.equal(onlyBase.code, 1);
-  assert.match(onlyBase.stdout, /^drivers\/base\/helper\.c:3:9: error: arm_iommu_attach_device\(\) runs before arch_setup_dma_ops\(\)/);
+  assert.match(
+    onlyBase.stdout,
+    /^drivers\/base\/helper\.c:3:9: error: arm_iommu_attach_device\(\) runs before arch_setup_dma_ops\(\)/,
+  );
   assert.ok(!onlyBase.stdout.includes('hb.c:7'), 'arch/ findings are not reported');
   assert.match(onlyBase.stdout, /drivers\/iommu\/a\.c:3:9: note: a_add\(\) calls helper\(\)/, 'the path crosses files');
 });
@@ -97,7 +115,11 @@ test('usage and configuration errors exit 2 with a one-line reason and no stack 
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no such file or directory/);
   const cfg = path.join(root, 'bad.yaml');
-  writeFileSync(cfg, 'arch: arm\nrules:\n  attach-before-setup:\n    enabled: yes please\n    level: error\n    calls: [arm_iommu_attach_device]\n');
+  writeFileSync(
+    cfg,
+    'arch: arm\nrules:\n  attach-before-setup:\n    enabled: yes please\n    level: error\n    calls: ' +
+      '[arm_iommu_attach_device]\n',
+  );
   const bad = dmalint(['--root', root, '--config', cfg]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr, `dmalint: ${cfg}:4: rules.attach-before-setup.enabled: must be boolean\n`);
@@ -128,11 +150,18 @@ test('a rules file that only switches one rule off, and --rule, leave the other 
 
   const rules = path.join(tree({}), 'one-rule-off.yaml');
   writeFileSync(rules, 'rules:\n  asymmetric-teardown: {enabled: false}\n');
-  for (const args of [['--config', rules], ['--rule', 'asymmetric-teardown=off']]) {
+  for (const args of [
+    ['--config', rules],
+    ['--rule', 'asymmetric-teardown=off'],
+  ]) {
     const r = dmalint(args);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(lines(r.stdout, 'asymmetric-teardown'), [], args.join(' '));
-    assert.deepEqual(r.stdout.split('\n').filter((l) => / \[[\w-]+\]$/.test(l)), others, args.join(' '));
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => / \[[\w-]+\]$/.test(l)),
+      others,
+      args.join(' '),
+    );
   }
 
   // A level per rule, repeatable, the last one winning; an unknown id lists the ids.
@@ -141,6 +170,9 @@ test('a rules file that only switches one rule off, and --rule, leave the other 
   assert.ok(lines(levels.stdout, 'attach-before-setup').length > 0);
   const unknown = dmalint(['--rule', 'set-dma-ops=off']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state/);
+  assert.match(
+    unknown.stderr,
+    /unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state/,
+  );
   assert.equal(dmalint(['--rule', 'attach-before-setup=loud']).code, 2);
 });

@@ -29,8 +29,13 @@ test('the bundled rules.yaml is valid against the schema and names the ARM pair'
 
 test('a user file replaces whole top-level keys and keeps the others', () => {
   const file = path.join(dir, 'arm64.yaml');
-  writeFileSync(file, 'arch: arm64\nrules:\n  set-dma-ops-outside-setup-teardown: {enabled: true, level: error}\n  attach-before-setup: {enabled: false, level: error, calls: [arm_iommu_attach_device]}\n  asymmetric-teardown: {enabled: true, level: note}\n' +
-      '  error-path-leaves-dma-state: {enabled: false, level: note}\n');
+  writeFileSync(
+    file,
+    'arch: arm64\nrules:\n  set-dma-ops-outside-setup-teardown: {enabled: true, level: error}\n  ' +
+      'attach-before-setup: {enabled: false, level: error, calls: [arm_iommu_attach_device]}\n  ' +
+      'asymmetric-teardown: {enabled: true, level: note}\n' +
+      '  error-path-leaves-dma-state: {enabled: false, level: note}\n',
+  );
   const config = loadConfig(file);
   assert.equal(activePairs(config)[1]!.setup, 'iommu_setup_dma_ops');
   assert.equal(config.rules['attach-before-setup']!.enabled, false);
@@ -42,7 +47,11 @@ test('rules are merged rule by rule: a file that switches one rule off keeps eve
   writeFileSync(file, 'rules:\n  asymmetric-teardown: {enabled: false}\n  attach-before-setup: {level: note}\n');
   const config = loadConfig(file);
   assert.deepEqual(config.rules['asymmetric-teardown'], { enabled: false, level: 'warning' });
-  assert.deepEqual(config.rules['attach-before-setup'], { enabled: true, level: 'note', calls: ['arm_iommu_attach_device'] });
+  assert.deepEqual(config.rules['attach-before-setup'], {
+    enabled: true,
+    level: 'note',
+    calls: ['arm_iommu_attach_device'],
+  });
   assert.deepEqual(config.rules['set-dma-ops-outside-setup-teardown'], { enabled: true, level: 'warning' });
 });
 
@@ -62,16 +71,25 @@ test('unknown key: line and the keys expected', () => {
 });
 
 test('wrong type and bad enum values', () => {
-  assert.deepEqual(problemsOf('device:\n  structs: device\n  opsMember: dma_ops\n  containers: {}\n'), ['FILE:2: device.structs: must be array']);
+  assert.deepEqual(problemsOf('device:\n  structs: device\n  opsMember: dma_ops\n  containers: {}\n'), [
+    'FILE:2: device.structs: must be array',
+  ]);
   assert.deepEqual(problemsOf('entryPoints:\n  - name: x\n    field: add_device\n    phase: early\n    when: now\n'), [
     'FILE:4: entryPoints.0.phase: expected one of before-setup, setup, after-setup, teardown, anytime',
   ]);
 });
 
 test('unknown rule id', () => {
-  assert.deepEqual(problemsOf('rules:\n  attach-before-setup: {enabled: true, level: error, calls: [a]}\n  set-dma-ops: {enabled: true, level: error}\n'), [
-    "FILE:3: rules: unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state",
-  ]);
+  assert.deepEqual(
+    problemsOf(
+      'rules:\n  attach-before-setup: {enabled: true, level: error, calls: [a]}\n  set-dma-ops: {enabled: true, ' +
+        'level: error}\n',
+    ),
+    [
+      "FILE:3: rules: unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, " +
+        'attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state',
+    ],
+  );
 });
 
 test('YAML syntax error', () => {
@@ -82,21 +100,32 @@ test('YAML syntax error', () => {
 
 test('a pair naming a function twice, and an arch that is not configured', () => {
   assert.deepEqual(
-    problemsOf('arch: arm\narchitectures:\n  arm:\n    pairs:\n      - setup: arch_setup_dma_ops\n        teardown: arch_setup_dma_ops\n'),
-    ["FILE:6: architectures.arm.pairs: 'arch_setup_dma_ops' is named twice; a function belongs to one pair, in one role"],
+    problemsOf(
+      'arch: arm\narchitectures:\n  arm:\n    pairs:\n      - setup: arch_setup_dma_ops\n        teardown: ' +
+        'arch_setup_dma_ops\n',
+    ),
+    [
+      "FILE:6: architectures.arm.pairs: 'arch_setup_dma_ops' is named twice; a function belongs to one pair, in " +
+        'one role',
+    ],
   );
-  assert.deepEqual(problemsOf('arch: mips\n'), ['FILE:1: arch: \'mips\' is not among architectures (arm, arm64)']);
+  assert.deepEqual(problemsOf('arch: mips\n'), ["FILE:1: arch: 'mips' is not among architectures (arm, arm64)"]);
 });
 
 test('a missing file is a configuration error, not a crash', () => {
-  assert.throws(() => loadConfig(path.join(dir, 'nope.yaml')), (err: unknown) => err instanceof ConfigError && /cannot read configuration: ENOENT/.test(err.message));
+  assert.throws(
+    () => loadConfig(path.join(dir, 'nope.yaml')),
+    (err: unknown) => err instanceof ConfigError && /cannot read configuration: ENOENT/.test(err.message),
+  );
 });
 
 test('bad globs: unbalanced brackets, braces and parentheses, absolute paths, a lone backslash', () => {
   assert.deepEqual(
     problemsOf(
-      'paths:\n  include: ["**/*.c", "drivers/[iommu/*.c"]\n  exclude: ["/usr/src/**", "drivers/iommu]/**", "x\\\\"]\n' +
-        'suppressions:\n  - rule: attach-before-setup\n    path: "drivers/{a,b/*.c"\n    reason: known\n  - rule: attach-before-setup\n    path: "drivers/@(a/*.c"\n    reason: known\n',
+      'paths:\n  include: ["**/*.c", "drivers/[iommu/*.c"]\n  exclude: ["/usr/src/**", "drivers/iommu]/**", ' +
+        '"x\\\\"]\n' +
+        'suppressions:\n  - rule: attach-before-setup\n    path: "drivers/{a,b/*.c"\n    reason: known\n  - ' +
+        'rule: attach-before-setup\n    path: "drivers/@(a/*.c"\n    reason: known\n',
     ),
     [
       "FILE:2: paths.include.1: bad glob 'drivers/[iommu/*.c': '[' is never closed (write \\[ to match it literally)",
@@ -109,16 +138,23 @@ test('bad globs: unbalanced brackets, braces and parentheses, absolute paths, a 
   );
   // Escaped characters and the usual shapes are fine.
   const file = path.join(dir, 'globs-ok.yaml');
-  writeFileSync(file, 'paths:\n  include: ["**/*.{c,h}", "drivers/\\\\[x\\\\]/*.c", "arch/[!x]*/**/*.c", "+(a|b)/*.c"]\n  exclude: []\n');
+  writeFileSync(
+    file,
+    'paths:\n  include: ["**/*.{c,h}", "drivers/\\\\[x\\\\]/*.c", "arch/[!x]*/**/*.c", "+(a|b)/*.c"]\n  exclude: []\n',
+  );
   assert.deepEqual(loadConfig(file).paths.include.length, 4);
 });
 
 test('an effect naming a kind of state that states does not define', () => {
   assert.deepEqual(
-    problemsOf('apis:\n  setters: []\n  effects:\n    - name: f\n      establishes: [attach, domain]\n      undoes: []\n'),
+    problemsOf(
+      'apis:\n  setters: []\n  effects:\n    - name: f\n      establishes: [attach, domain]\n      undoes: []\n',
+    ),
     ["FILE:5: apis.effects.0.establishes: 'domain' is not among states (ops, attach, mapping)"],
   );
-  assert.deepEqual(problemsOf('states:\n  attach: {establish: a, undo: b, noun: c, held: d}\n'), ["FILE:1: states: missing required key 'ops'"]);
+  assert.deepEqual(problemsOf('states:\n  attach: {establish: a, undo: b, noun: c, held: d}\n'), [
+    "FILE:1: states: missing required key 'ops'",
+  ]);
 });
 
 test("paths.archDir: of the directories under it, only the configured architecture's is analyzed", async () => {

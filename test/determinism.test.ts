@@ -18,7 +18,10 @@ function build(root: string, reverse: boolean): void {
     ['arch/arm/mach-hb/hb.c', NOTIFIER],
     ['drivers/iommu/foo-iommu.c', FOO_IOMMU],
     ['drivers/hostile/binary.c', Buffer.from('set_dma_ops\0')],
-    ...Array.from({ length: DRIVERS }, (_, i): [string, string] => [`drivers/gen/drv${i}.c`, generatedDriver(i, DRIVERS, 5)]),
+    ...Array.from({ length: DRIVERS }, (_, i): [string, string] => [
+      `drivers/gen/drv${i}.c`,
+      generatedDriver(i, DRIVERS, 5),
+    ]),
   ];
   for (const [file, content] of reverse ? files.reverse() : files) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -29,7 +32,7 @@ function build(root: string, reverse: boolean): void {
 
 const silence = async <T>(work: () => Promise<T>): Promise<T> => {
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (() => true);
+  process.stderr.write = () => true;
   try {
     return await work();
   } finally {
@@ -54,15 +57,32 @@ test('byte-identical reports: threads, file creation order, path order, cache', 
   try {
     build(root, false);
     const text = await report(file('a.txt'), '--no-cache', '--jobs', '2', '--root', root);
-    assert.equal((text.match(/\[set-dma-ops-outside-setup-teardown\]$/gm) ?? []).length, DRIVERS + 1, 'every generated driver has its finding');
+    assert.equal(
+      (text.match(/\[set-dma-ops-outside-setup-teardown\]$/gm) ?? []).length,
+      DRIVERS + 1,
+      'every generated driver has its finding',
+    );
     assert.match(text, /^drivers\/hostile\/binary\.c: error: binary file/m);
     assert.match(text, /^drivers\/hostile\/dangling\.c: warning: symbolic link that leads nowhere/m);
     const sarif = await report(file('a.sarif'), '--no-cache', '--jobs', '2', '--format', 'sarif', '--root', root);
     assert.doesNotMatch(sarif, /Time(Utc)?"/, 'no timestamps');
 
     for (const jobs of ['0', '1']) {
-      assert.equal(await report(file(`j${jobs}.txt`), '--no-cache', '--jobs', jobs, '--root', root), text, `--jobs ${jobs}`);
-      const other = await report(file(`j${jobs}.sarif`), '--no-cache', '--jobs', jobs, '--format', 'sarif', '--root', root);
+      assert.equal(
+        await report(file(`j${jobs}.txt`), '--no-cache', '--jobs', jobs, '--root', root),
+        text,
+        `--jobs ${jobs}`,
+      );
+      const other = await report(
+        file(`j${jobs}.sarif`),
+        '--no-cache',
+        '--jobs',
+        jobs,
+        '--format',
+        'sarif',
+        '--root',
+        root,
+      );
       assert.equal(withoutCommandLine(other), withoutCommandLine(sarif), `--jobs ${jobs}`);
     }
     // Positional paths in either order (they limit the report; here to everything).

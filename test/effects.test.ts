@@ -52,5 +52,8 @@ test('mutually recursive helpers: the same findings in every order of definition
   // establishes (an analysis that cached ops_retry() while ops_switch() was still open saw a
   // teardown that undoes nothing, in one order only).
   for (const r of results) assert.deepEqual(r, results[0]);
-  assert.deepEqual(results[0]!.map((f) => f.split(':')[0]), []);
+  assert.deepEqual(
+    results[0]!.map((f) => f.split(':')[0]),
+    [],
+  );
 });

@@ -15,9 +15,15 @@ const HARNESS = fileURLToPath(new URL('../../test/emacs/eglot.el', import.meta.u
 const IPMMU = 'drivers/iommu/ipmmu-vmsa.c';
 
 function eglotMissing(): string | false {
-  if (!installed('emacs')) return 'emacs is not installed (apt-get install emacs-nox elpa-eglot): the eglot end-to-end test did not run';
-  const r = spawnSync('emacs', ['--batch', '--eval', "(kill-emacs (if (require 'eglot nil t) 0 1))"], { stdio: 'ignore' });
-  return r.status === 0 ? false : 'eglot is not available to emacs (Emacs 29, or apt-get install elpa-eglot): the eglot end-to-end test did not run';
+  if (!installed('emacs'))
+    return 'emacs is not installed (apt-get install emacs-nox elpa-eglot): the eglot end-to-end test did not run';
+  const r = spawnSync('emacs', ['--batch', '--eval', "(kill-emacs (if (require 'eglot nil t) 0 1))"], {
+    stdio: 'ignore',
+  });
+  return r.status === 0
+    ? false
+    : 'eglot is not available to emacs (Emacs 29, or apt-get install elpa-eglot): the eglot end-to-end test did ' +
+        'not run';
 }
 
 interface Shown {
@@ -36,7 +42,13 @@ test("Emacs eglot shows dmalint lsp diagnostics through the README's recipe", { 
   const r = spawnSync('emacs', ['--batch', '-l', HARNESS], {
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...run.env, HOME: run.dir, DMALINT_EMACS_RECIPE: run.recipe, DMALINT_EMACS_FILE: path.join(root, IPMMU), DMALINT_EMACS_OUT: run.out },
+    env: {
+      ...run.env,
+      HOME: run.dir,
+      DMALINT_EMACS_RECIPE: run.recipe,
+      DMALINT_EMACS_FILE: path.join(root, IPMMU),
+      DMALINT_EMACS_OUT: run.out,
+    },
   });
   assert.equal(r.status, 0, `emacs: ${r.stderr}${r.stdout}`);
   const result = JSON.parse(readFileSync(run.out, 'utf8')) as { diagnostics: Shown[]; server: string | null };

@@ -8,7 +8,11 @@ import { loadConfig } from '../src/config/load.js';
 import { summarizeSource } from '../src/parser/parse-file.js';
 
 const config = loadConfig();
-const options = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
+const options = {
+  blank: config.parser.blank,
+  blankWithArgs: config.parser.blankWithArgs,
+  exportMacros: config.parser.exportMacros,
+};
 const analysisOptions = {
   devmActions: [
     { name: 'devm_add_action', callbackArg: 1 },
@@ -23,7 +27,13 @@ function leaks(text: string, name: string): string[] {
   const fn = graph.named(name)[0];
   assert.ok(fn, `${name} not found`);
   const result = new ErrorPathAnalysis(graph, config, analysisOptions).of(fn);
-  return result.leaks.map((l) => `${l.at.line}: ${l.leaked.map((e) => `${e.kind} ${e.what}${e.edges.length ? ` via ${e.edges.map((x) => x.to.name).join('>')}` : ''}`).join(', ')}`);
+  return result.leaks.map(
+    (l) =>
+      `${l.at.line}: ` +
+      l.leaked
+        .map((e) => `${e.kind} ${e.what}${e.edges.length ? ` via ${e.edges.map((x) => x.to.name).join('>')}` : ''}`)
+        .join(', '),
+  );
 }
 
 const HEAD = 'struct device { const struct dma_map_ops *dma_ops; };\nstruct platform_device { struct device dev; };\n';
@@ -68,7 +78,9 @@ err_release:
 	return ret;
 }`;
   assert.deepEqual(leaks(body('err_detach'), 'p'), []);
-  assert.deepEqual(leaks(body('err_release'), 'p'), ['23: attach arm_iommu_attach_device(), ops arm_iommu_attach_device()']);
+  assert.deepEqual(leaks(body('err_release'), 'p'), [
+    '23: attach arm_iommu_attach_device(), ops arm_iommu_attach_device()',
+  ]);
 });
 
 test('a return of a variable known to be 0 is not an error; one that can be negative is', () => {
@@ -168,7 +180,9 @@ static int p(struct platform_device *pdev)
 		return -EPROBE_DEFER;
 	return 0;
 }`;
-  assert.deepEqual(leaks(src('arm_iommu_detach_device(dev);'), 'p'), ['24: attach arm_iommu_attach_device() via attach, ops arm_iommu_attach_device() via attach']);
+  assert.deepEqual(leaks(src('arm_iommu_detach_device(dev);'), 'p'), [
+    '24: attach arm_iommu_attach_device() via attach, ops arm_iommu_attach_device() via attach',
+  ]);
   assert.deepEqual(leaks(src('arm_iommu_detach_device(dev);'), 'attach'), []);
   assert.deepEqual(leaks(src(''), 'p'), [
     '22: attach arm_iommu_attach_device() via attach, ops arm_iommu_attach_device() via attach',
@@ -177,8 +191,13 @@ static int p(struct platform_device *pdev)
 });
 
 test('loops and many independent states terminate', () => {
-  const calls = Array.from({ length: 40 }, (_, i) => `\tif (c${i}(dev)) set_dma_ops(dev, &o${i});\n\tif (d${i}(dev)) iommu_attach_device(dom, dev);\n`).join('');
-  const src = `${HEAD}\nstatic int p(struct device *dev)\n{\n\tint i;\n\tfor (i = 0; i < 4; i++) {\n${calls}\t\tif (z(i)) goto out;\n\t}\n\treturn 0;\nout:\n\treturn -EIO;\n}`;
+  const calls = Array.from(
+    { length: 40 },
+    (_, i) => `\tif (c${i}(dev)) set_dma_ops(dev, &o${i});\n\tif (d${i}(dev)) iommu_attach_device(dom, dev);\n`,
+  ).join('');
+  const src =
+    `${HEAD}\nstatic int p(struct device *dev)\n{\n\tint i;\n\tfor (i = 0; i < 4; i++) ` +
+    `{\n${calls}\t\tif (z(i)) goto out;\n\t}\n\treturn 0;\nout:\n\treturn -EIO;\n}`;
   assert.equal(leaks(src, 'p').length, 1);
 });
 

@@ -28,9 +28,16 @@ for (const tree of trees) {
     assert.deepEqual(result.findings, everything.findings, 'the prefilter and call-graph growth lose no finding');
     // Each rule alone: its needs() suffice, without what the other rules make the scan parse.
     for (const id of ruleIds()) {
-      const alone = { ...config, rules: Object.fromEntries(Object.entries(config.rules).map(([r, s]) => [r, { ...s, enabled: r === id }])) };
+      const alone = {
+        ...config,
+        rules: Object.fromEntries(Object.entries(config.rules).map(([r, s]) => [r, { ...s, enabled: r === id }])),
+      };
       const own = await scan({ root, config: alone, workers: 0, cacheDir: false });
-      assert.deepEqual(own.findings, everything.findings.filter((f) => f.ruleId === id), `${id} alone finds what it finds among all`);
+      assert.deepEqual(
+        own.findings,
+        everything.findings.filter((f) => f.ruleId === id),
+        `${id} alone finds what it finds among all`,
+      );
     }
     const actual = result.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort();
     assert.deepEqual(actual, expected.findings, `findings of fixtures/${tree} differ from its annotations`);
@@ -42,7 +49,9 @@ for (const tree of trees) {
     // teardown, the statement in the pair function; the path goes on to the effect itself).
     for (const f of result.findings) {
       assert.ok(f.path.length >= 1);
-      const onPath = f.path.some((s) => s.file === f.location.file && s.line === f.location.line && s.col === f.location.col);
+      const onPath = f.path.some(
+        (s) => s.file === f.location.file && s.line === f.location.line && s.col === f.location.col,
+      );
       assert.ok(onPath, `${f.ruleId} ${f.location.file}:${f.location.line}: primary location not on its path`);
     }
   });

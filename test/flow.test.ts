@@ -8,7 +8,11 @@ import { summarizeSource } from '../src/parser/parse-file.js';
 import type { FlowBlock, FunctionFlow, FunctionSummary } from '../src/parser/summary.js';
 
 const config = loadConfig();
-const options = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
+const options = {
+  blank: config.parser.blank,
+  blankWithArgs: config.parser.blankWithArgs,
+  exportMacros: config.parser.exportMacros,
+};
 const fn = (text: string, name: string): FunctionSummary => {
   const f = summarizeSource(text, 'x.c', options).functions.find((f) => f.name === name);
   assert.ok(f, `function ${name} not found`);
@@ -58,7 +62,9 @@ test('a goto ladder: branches, labels falling through, returns and what they ret
   assert.deepEqual(flow.pointers, ['mapping']);
   const create = f.calls.findIndex((c) => c.callee === 'arm_iommu_create_mapping');
   const entry = flow.blocks[0]!;
-  assert.ok(entry.ev?.some((e) => 'set' in e && e.set === 'mapping' && e.value.k === 'call' && e.value.call === create));
+  assert.ok(
+    entry.ev?.some((e) => 'set' in e && e.set === 'mapping' && e.value.k === 'call' && e.value.call === create),
+  );
   assert.deepEqual(entry.end.k === 'branch' && entry.end.cond, { k: 'iserr', v: 'mapping' });
   const early = entry.end.k === 'branch' ? flow.blocks[entry.end.then]! : undefined;
   assert.deepEqual(early?.end.k === 'return' && early.end.value, { k: 'ptrerr', of: 'mapping' });
@@ -71,9 +77,20 @@ test('a goto ladder: branches, labels falling through, returns and what they ret
   assert.ok(detach.end.k === 'jump' && flow.blocks[detach.end.to[0]!] === release);
   assert.deepEqual(release.end.k === 'return' && release.end.value, { k: 'var', name: 'ret' });
   const returns = flow.blocks.flatMap((b) => (b.end.k === 'return' ? [[b.end.at.line, b.end.value?.k]] : []));
-  assert.deepEqual(returns.sort(), [[17, 'errno'], [18, 'zero'], [23, 'var'], [9, 'ptrerr']].sort());
+  assert.deepEqual(
+    returns.sort(),
+    [
+      [17, 'errno'],
+      [18, 'zero'],
+      [23, 'var'],
+      [9, 'ptrerr'],
+    ].sort(),
+  );
   const ready = blockCalling(f, 'ready');
-  assert.deepEqual(ready.end.k === 'branch' && ready.end.cond, { k: 'not', c: { k: 'callnz', call: f.calls.findIndex((c) => c.callee === 'ready') } });
+  assert.deepEqual(ready.end.k === 'branch' && ready.end.cond, {
+    k: 'not',
+    c: { k: 'callnz', call: f.calls.findIndex((c) => c.callee === 'ready') },
+  });
 });
 
 test('return values: errno constants, ERR_PTR, zero, NULL, a call, an old ops pointer', () => {
@@ -100,10 +117,15 @@ test('return values: errno constants, ERR_PTR, zero, NULL, a call, an old ops po
     { k: 'call', call: f.calls.findIndex((c) => c.callee === 'lookup') },
   ]);
   const entry = flowOf(f).blocks[0]!;
-  assert.deepEqual(entry.ev?.[1], { set: 'old', value: { k: 'call', call: f.calls.findIndex((c) => c.callee === 'get_dma_ops') } });
+  assert.deepEqual(entry.ev?.[1], {
+    set: 'old',
+    value: { k: 'call', call: f.calls.findIndex((c) => c.callee === 'get_dma_ops') },
+  });
   const last = blockCalling(f, 'set_dma_ops');
   assert.ok(last.ev?.some((e) => 'write' in e && e.write === 0));
-  assert.ok(last.ev?.some((e) => 'set' in e && e.set === 'dev->dma_ops' && e.value.k === 'var' && e.value.member === 'dma_ops'));
+  assert.ok(
+    last.ev?.some((e) => 'set' in e && e.set === 'dev->dma_ops' && e.value.k === 'var' && e.value.member === 'dma_ops'),
+  );
 });
 
 test('conditions: comparisons with zero either way round, && and ||, unlikely(), IS_ERR_OR_NULL', () => {
@@ -124,7 +146,11 @@ test('conditions: comparisons with zero either way round, && and ||, unlikely(),
     r: { k: 'and', l: { k: 'not', c: { k: 'errnull', v: 'p' } }, r: { k: 'nz', v: 'ret' } },
   });
   assert.deepEqual(conds[1], { k: 'not', c: { k: 'nz', v: 'ret' } });
-  assert.deepEqual(conds[2], { k: 'and', l: { k: 'not', c: { k: 'neg', v: 'ret' } }, r: { k: 'callnz', call: f.calls.findIndex((c) => c.callee === 'foo') } });
+  assert.deepEqual(conds[2], {
+    k: 'and',
+    l: { k: 'not', c: { k: 'neg', v: 'ret' } },
+    r: { k: 'callnz', call: f.calls.findIndex((c) => c.callee === 'foo') },
+  });
 });
 
 test('loops, switch and #ifdef keep every way through, and unreachable code is dropped', () => {
@@ -151,7 +177,11 @@ test('loops, switch and #ifdef keep every way through, and unreachable code is d
     'l',
   );
   const flow = flowOf(f);
-  assert.ok(!f.calls.some((c, i) => c.callee === 'never' && flow.blocks.some((b) => b.ev?.some((e) => 'call' in e && e.call === i))));
+  assert.ok(
+    !f.calls.some(
+      (c, i) => c.callee === 'never' && flow.blocks.some((b) => b.ev?.some((e) => 'call' in e && e.call === i)),
+    ),
+  );
   const one = blockCalling(f, 'one');
   assert.ok(one.end.k === 'jump' && flow.blocks[one.end.to[0]!] === blockCalling(f, 'two'));
   // The #ifdef can be compiled out: some block jumps both into it and past it.

@@ -29,7 +29,12 @@ const VICTIMS = new Map<string, string>([
   ['drivers/victim/notifier.c', NOTIFIER.replace(/hb_/g, 'victim_hb_')],
   ['drivers/victim/iommu.c', FOO_IOMMU.replace(/foo_/g, 'victim_foo_')],
   // A path across two files, and a write through the struct member.
-  ['drivers/victim/bus.c', 'static int victim_bus_notify(struct notifier_block *nb, unsigned long action, void *data)\n{\n\tstruct device *dev = data;\n\n\tif (action == BUS_NOTIFY_ADD_DEVICE)\n\t\tvictim_install(dev);\n\treturn 0;\n}\n\nstatic struct notifier_block victim_bus_nb = {\n\t.notifier_call = victim_bus_notify,\n};\n'],
+  [
+    'drivers/victim/bus.c',
+    'static int victim_bus_notify(struct notifier_block *nb, unsigned long action, void *data)\n{\n\tstruct ' +
+      'device *dev = data;\n\n\tif (action == BUS_NOTIFY_ADD_DEVICE)\n\t\tvictim_install(dev);\n\treturn ' +
+      '0;\n}\n\nstatic struct notifier_block victim_bus_nb = {\n\t.notifier_call = victim_bus_notify,\n};\n',
+  ],
   ['drivers/victim/install.c', 'void victim_install(struct device *dev)\n{\n\tdev->dma_ops = &victim_ops;\n}\n'],
 ]);
 
@@ -57,7 +62,25 @@ type Damage =
   | { kind: 'delete'; at: number; length: number }
   | { kind: 'insert'; at: number; text: string };
 
-const INSERTS = ['{', '}', '(', ')', ';', '"', "'", '/*', '*/', '\\\n', '\n#if 0\n', '\n#ifdef CONFIG_FOO\n', '\n#else\n', '\n#endif\n', '\n#define set_dma_ops(d, o)\n', '\r\n', '\t\t\t\t'];
+const INSERTS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  ';',
+  '"',
+  "'",
+  '/*',
+  '*/',
+  '\\\n',
+  '\n#if 0\n',
+  '\n#ifdef CONFIG_FOO\n',
+  '\n#else\n',
+  '\n#endif\n',
+  '\n#define set_dma_ops(d, o)\n',
+  '\r\n',
+  '\t\t\t\t',
+];
 
 const position = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const damage: fc.Arbitrary<Damage> = fc.oneof(
@@ -71,7 +94,8 @@ function apply(bytes: Buffer, damages: Damage[]): Buffer {
   let out = bytes;
   for (const d of damages) {
     const at = Math.floor(d.at * (out.length + 1));
-    if (d.kind === 'flip' && at < out.length) out = Buffer.concat([out.subarray(0, at), Buffer.from([d.byte]), out.subarray(at + 1)]);
+    if (d.kind === 'flip' && at < out.length)
+      out = Buffer.concat([out.subarray(0, at), Buffer.from([d.byte]), out.subarray(at + 1)]);
     else if (d.kind === 'truncate') out = out.subarray(0, at);
     else if (d.kind === 'delete') out = Buffer.concat([out.subarray(0, at), out.subarray(at + d.length)]);
     else if (d.kind === 'insert') out = Buffer.concat([out.subarray(0, at), Buffer.from(d.text), out.subarray(at)]);
@@ -79,7 +103,8 @@ function apply(bytes: Buffer, damages: Damage[]): Buffer {
   return out;
 }
 
-const scanWith = (overlay: Map<string, string | null>) => scan({ root: ROOT, config, workers: 0, cacheDir: false, ripgrep: false, overlay });
+const scanWith = (overlay: Map<string, string | null>) =>
+  scan({ root: ROOT, config, workers: 0, cacheDir: false, ripgrep: false, overlay });
 
 /**
  * The victims' findings, without what the arch pair decides: an attach-before-setup message
@@ -99,35 +124,52 @@ function insideText(l: Location, lines: string[]): boolean {
 const RUNS = Number(process.env.DMALINT_FUZZ_RUNS ?? 100);
 const SEED = process.env.DMALINT_FUZZ_SEED === undefined ? undefined : Number(process.env.DMALINT_FUZZ_SEED);
 
-test('damaged C never breaks the scan nor moves the findings of untouched files', { timeout: 60_000 + RUNS * 200 }, async () => {
-  const baseline = await scanWith(new Map(VICTIMS));
-  const expected = victimFindings(baseline.findings);
-  assert.deepEqual(
-    expected.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`),
-    [
-      'set-dma-ops-outside-setup-teardown drivers/victim/install.c:3',
-      'attach-before-setup drivers/victim/iommu.c:5',
-      'set-dma-ops-outside-setup-teardown drivers/victim/notifier.c:7',
-    ],
-    'the victims have findings to lose',
-  );
-  await fc.assert(
-    fc.asyncProperty(fc.nat({ max: TARGETS.length - 1 }), fc.array(damage, { minLength: 1, maxLength: 4 }), async (index, damages) => {
-      const target = TARGETS[index]!;
-      const text = decodeSource(apply(target.bytes, damages));
-      const r = await scanWith(new Map([...VICTIMS, [target.file, text]]));
-      assert.deepEqual(victimFindings(r.findings), expected);
-      const lines = text.split('\n');
-      for (const f of r.findings) {
-        for (const l of [f.location, ...f.path, ...f.related]) {
-          if (l.file === target.file) assert.ok(insideText(l, lines), `${l.file}:${l.line}:${l.col} is outside the damaged text`);
-        }
-      }
-      for (const n of r.notifications) assert.equal(n.file, target.file, `only the damaged file may be reported: ${n.file}: ${n.message}`);
-      // The reports too: text, and SARIF valid against the schema.
-      renderReport('text', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 1);
-      assert.deepEqual(validateSarif(JSON.parse(renderReport('sarif', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 1))), []);
-    }),
-    { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
-  );
-});
+test(
+  'damaged C never breaks the scan nor moves the findings of untouched files',
+  { timeout: 60_000 + RUNS * 200 },
+  async () => {
+    const baseline = await scanWith(new Map(VICTIMS));
+    const expected = victimFindings(baseline.findings);
+    assert.deepEqual(
+      expected.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`),
+      [
+        'set-dma-ops-outside-setup-teardown drivers/victim/install.c:3',
+        'attach-before-setup drivers/victim/iommu.c:5',
+        'set-dma-ops-outside-setup-teardown drivers/victim/notifier.c:7',
+      ],
+      'the victims have findings to lose',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: TARGETS.length - 1 }),
+        fc.array(damage, { minLength: 1, maxLength: 4 }),
+        async (index, damages) => {
+          const target = TARGETS[index]!;
+          const text = decodeSource(apply(target.bytes, damages));
+          const r = await scanWith(new Map([...VICTIMS, [target.file, text]]));
+          assert.deepEqual(victimFindings(r.findings), expected);
+          const lines = text.split('\n');
+          for (const f of r.findings) {
+            for (const l of [f.location, ...f.path, ...f.related]) {
+              if (l.file === target.file)
+                assert.ok(insideText(l, lines), `${l.file}:${l.line}:${l.col} is outside the damaged text`);
+            }
+          }
+          for (const n of r.notifications)
+            assert.equal(n.file, target.file, `only the damaged file may be reported: ${n.file}: ${n.message}`);
+          // The reports too: text, and SARIF valid against the schema.
+          renderReport('text', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 1);
+          assert.deepEqual(
+            validateSarif(
+              JSON.parse(
+                renderReport('sarif', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 1),
+              ),
+            ),
+            [],
+          );
+        },
+      ),
+      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+  },
+);

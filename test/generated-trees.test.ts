@@ -19,8 +19,10 @@ import { files, noiseFile, spec } from './helpers/generated.js';
 
 const config = loadConfig();
 const ROOT = tree({});
-const scanOf = (overlay: Map<string, string>, parseAll = false) => scan({ root: ROOT, config, workers: 0, cacheDir: false, overlay, parseAll });
-const sarif = (r: ScanResult) => renderReport('sarif', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 0);
+const scanOf = (overlay: Map<string, string>, parseAll = false) =>
+  scan({ root: ROOT, config, workers: 0, cacheDir: false, overlay, parseAll });
+const sarif = (r: ScanResult) =>
+  renderReport('sarif', { results: r.findings, notifications: r.notifications }, ROOT, 'dmalint', 0);
 /** What stays when only definitions move: identity and message. */
 const identities = (r: ScanResult) => r.findings.map((f) => `${fingerprint(f)} ${f.message}`).sort();
 
@@ -28,34 +30,42 @@ const RUNS = Math.max(1, Math.round(Number(process.env.DMALINT_FUZZ_RUNS ?? 100)
 const SEED = process.env.DMALINT_FUZZ_SEED === undefined ? undefined : Number(process.env.DMALINT_FUZZ_SEED);
 const inOrder = (n: number) => [...Array(n).keys()];
 
-test('generated trees: prefiltered = parse everything, unrelated mentions and definition order change nothing', { timeout: 60_000 + RUNS * 1000 }, async () => {
-  let withFindings = 0;
-  await fc.assert(
-    fc.asyncProperty(spec, fc.integer(), async (s, shuffleSeed) => {
-      const tree = files(s, inOrder);
-      const prefiltered = await scanOf(tree);
-      const everything = await scanOf(tree, true);
-      assert.equal(sarif(prefiltered), sarif(everything), 'prefiltered scan = parse everything');
-      if (prefiltered.findings.length) withFindings++;
+test(
+  'generated trees: prefiltered = parse everything, unrelated mentions and definition order change nothing',
+  { timeout: 60_000 + RUNS * 1000 },
+  async () => {
+    let withFindings = 0;
+    await fc.assert(
+      fc.asyncProperty(spec, fc.integer(), async (s, shuffleSeed) => {
+        const tree = files(s, inOrder);
+        const prefiltered = await scanOf(tree);
+        const everything = await scanOf(tree, true);
+        assert.equal(sarif(prefiltered), sarif(everything), 'prefiltered scan = parse everything');
+        if (prefiltered.findings.length) withFindings++;
 
-      const noisy = new Map([...tree, ['drivers/noise/mentions.c', noiseFile(s)]]);
-      assert.equal(sarif(await scanOf(noisy)), sarif(prefiltered), 'an unrelated file that mentions the words changes nothing');
+        const noisy = new Map([...tree, ['drivers/noise/mentions.c', noiseFile(s)]]);
+        assert.equal(
+          sarif(await scanOf(noisy)),
+          sarif(prefiltered),
+          'an unrelated file that mentions the words changes nothing',
+        );
 
-      // A permutation of each file's definitions, from the seed.
-      const shuffle = (n: number) => {
-        const order = inOrder(n);
-        let x = Math.abs(shuffleSeed) + 1;
-        for (let i = n - 1; i > 0; i--) {
-          x = (x * 1103515245 + 12345) % 2147483648;
-          const j = x % (i + 1);
-          [order[i], order[j]] = [order[j]!, order[i]!];
-        }
-        return order;
-      };
-      const shuffled = await scanOf(files(s, shuffle));
-      assert.deepEqual(identities(shuffled), identities(prefiltered), 'definition order changes nothing but lines');
-    }),
-    { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
-  );
-  assert.ok(withFindings > 0, 'some generated trees have findings');
-});
+        // A permutation of each file's definitions, from the seed.
+        const shuffle = (n: number) => {
+          const order = inOrder(n);
+          let x = Math.abs(shuffleSeed) + 1;
+          for (let i = n - 1; i > 0; i--) {
+            x = (x * 1103515245 + 12345) % 2147483648;
+            const j = x % (i + 1);
+            [order[i], order[j]] = [order[j]!, order[i]!];
+          }
+          return order;
+        };
+        const shuffled = await scanOf(files(s, shuffle));
+        assert.deepEqual(identities(shuffled), identities(prefiltered), 'definition order changes nothing but lines');
+      }),
+      { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) },
+    );
+    assert.ok(withFindings > 0, 'some generated trees have findings');
+  },
+);

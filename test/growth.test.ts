@@ -31,7 +31,8 @@ static const struct iommu_ops chain_ops = {
   };
   for (let i = 1; i <= steps; i++) {
     const body = i < steps ? `return chain_step${i + 1}(dev);` : 'return arm_iommu_attach_device(dev, chain_mapping);';
-    files[`drivers/chain/step${i}.c`] = `#include <linux/device.h>\n\nint chain_step${i}(struct device *dev)\n{\n\t${body}\n}\n`;
+    files[`drivers/chain/step${i}.c`] =
+      `#include <linux/device.h>\n\nint chain_step${i}(struct device *dev)\n{\n\t${body}\n}\n`;
   }
   return tree(files);
 }
@@ -41,7 +42,11 @@ test(`an attach ${STEPS} files below an add_device callback is found, as parsing
   const run = dmalint(['--root', root]);
   assert.equal(run.code, 1, run.stderr);
   const lines = run.stdout.trimEnd().split('\n');
-  assert.equal(lines[0], `drivers/chain/step${STEPS}.c:5:9: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is reached from the iommu_ops.add_device callback chain_add_device() [attach-before-setup]`);
+  assert.equal(
+    lines[0],
+    `drivers/chain/step${STEPS}.c:5:9: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is ` +
+      `reached from the iommu_ops.add_device callback chain_add_device() [attach-before-setup]`,
+  );
   // The path: the callback, every call down the chain, and the attach itself.
   assert.equal(lines.length, 1 + 1 + STEPS);
   const config = loadConfig();

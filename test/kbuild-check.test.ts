@@ -18,26 +18,105 @@ function armCommandLine(file: string, src = '.'): string[] {
   const base = path.basename(file, '.c');
   const dir = path.dirname(file);
   return [
-    '-D__linux__', '-Dlinux', '-D__STDC__', '-Dunix', '-D__unix__', '-Wbitwise', '-Wno-return-void', '-Wno-unknown-attribute',
-    '-D__arm__', '--arch=arm', '-mlittle-endian', '-m32',
-    `-Wp,-MMD,${dir}/.${base}.o.d`, '-nostdinc',
-    `-I${src}/arch/arm/include`, '-I./arch/arm/include/generated', `-I${src}/include`, '-I./include',
-    `-I${src}/arch/arm/include/uapi`, '-I./arch/arm/include/generated/uapi', `-I${src}/include/uapi`, '-I./include/generated/uapi',
-    '-include', `${src}/include/linux/compiler-version.h`, '-include', `${src}/include/linux/kconfig.h`,
-    '-include', `${src}/include/linux/compiler_types.h`, '-D__KERNEL__', '-mlittle-endian', `-fmacro-prefix-map=${src}/=`,
-    '-Wall', '-Wundef', '-Werror=strict-prototypes', '-Wno-trigraphs', '-fno-strict-aliasing', '-fno-common', '-fshort-wchar',
-    '-fno-PIE', '-Werror=implicit-function-declaration', '-Werror=implicit-int', '-Werror=return-type', '-Wno-format-security',
-    '-std=gnu11', '-fno-dwarf2-cfi-asm', '-mno-fdpic', '-fno-ipa-sra', '-mabi=aapcs-linux', '-mfpu=vfp', '-funwind-tables',
-    '-marm', '-Wa,-mno-warn-deprecated', '-D__LINUX_ARM_ARCH__=7', '-march=armv7-a', '-msoft-float', '-Uarm',
-    '-fno-delete-null-pointer-checks', '-Wno-frame-address', '-Wno-address-of-packed-member', '-O2', '-fno-allow-store-data-races',
-    '-Wframe-larger-than=1024', '-fstack-protector-strong', '-Wno-main', '-Wno-unused-but-set-variable', '-Wno-unused-const-variable',
-    '-Wno-dangling-pointer', '-fomit-frame-pointer', '-ftrivial-auto-var-init=zero', '-fno-stack-clash-protection',
-    '-Wdeclaration-after-statement', '-Wvla', '-Wno-pointer-sign', '-Wcast-function-type', '-Wno-stringop-truncation',
-    '-Wno-stringop-overflow', '-Wno-restrict', '-Wno-maybe-uninitialized', '-Wno-alloc-size-larger-than', '-Wimplicit-fallthrough=5',
-    '-fno-strict-overflow', '-fno-stack-check', '-fconserve-stack', '-Werror=date-time', '-Werror=incompatible-pointer-types',
-    '-Werror=designated-init', '-Wno-packed-not-aligned', '-g', '-mstack-protector-guard=tls', '-mstack-protector-guard-offset=1128',
-    '-I', `${src}/${dir}`, '-I', `./${dir}`, '-DMODULE',
-    `-DKBUILD_MODFILE="${dir}/${base}"`, `-DKBUILD_BASENAME="${base}"`, `-DKBUILD_MODNAME="${base}"`, `-D__KBUILD_MODNAME=kmod_${base}`,
+    '-D__linux__',
+    '-Dlinux',
+    '-D__STDC__',
+    '-Dunix',
+    '-D__unix__',
+    '-Wbitwise',
+    '-Wno-return-void',
+    '-Wno-unknown-attribute',
+    '-D__arm__',
+    '--arch=arm',
+    '-mlittle-endian',
+    '-m32',
+    `-Wp,-MMD,${dir}/.${base}.o.d`,
+    '-nostdinc',
+    `-I${src}/arch/arm/include`,
+    '-I./arch/arm/include/generated',
+    `-I${src}/include`,
+    '-I./include',
+    `-I${src}/arch/arm/include/uapi`,
+    '-I./arch/arm/include/generated/uapi',
+    `-I${src}/include/uapi`,
+    '-I./include/generated/uapi',
+    '-include',
+    `${src}/include/linux/compiler-version.h`,
+    '-include',
+    `${src}/include/linux/kconfig.h`,
+    '-include',
+    `${src}/include/linux/compiler_types.h`,
+    '-D__KERNEL__',
+    '-mlittle-endian',
+    `-fmacro-prefix-map=${src}/=`,
+    '-Wall',
+    '-Wundef',
+    '-Werror=strict-prototypes',
+    '-Wno-trigraphs',
+    '-fno-strict-aliasing',
+    '-fno-common',
+    '-fshort-wchar',
+    '-fno-PIE',
+    '-Werror=implicit-function-declaration',
+    '-Werror=implicit-int',
+    '-Werror=return-type',
+    '-Wno-format-security',
+    '-std=gnu11',
+    '-fno-dwarf2-cfi-asm',
+    '-mno-fdpic',
+    '-fno-ipa-sra',
+    '-mabi=aapcs-linux',
+    '-mfpu=vfp',
+    '-funwind-tables',
+    '-marm',
+    '-Wa,-mno-warn-deprecated',
+    '-D__LINUX_ARM_ARCH__=7',
+    '-march=armv7-a',
+    '-msoft-float',
+    '-Uarm',
+    '-fno-delete-null-pointer-checks',
+    '-Wno-frame-address',
+    '-Wno-address-of-packed-member',
+    '-O2',
+    '-fno-allow-store-data-races',
+    '-Wframe-larger-than=1024',
+    '-fstack-protector-strong',
+    '-Wno-main',
+    '-Wno-unused-but-set-variable',
+    '-Wno-unused-const-variable',
+    '-Wno-dangling-pointer',
+    '-fomit-frame-pointer',
+    '-ftrivial-auto-var-init=zero',
+    '-fno-stack-clash-protection',
+    '-Wdeclaration-after-statement',
+    '-Wvla',
+    '-Wno-pointer-sign',
+    '-Wcast-function-type',
+    '-Wno-stringop-truncation',
+    '-Wno-stringop-overflow',
+    '-Wno-restrict',
+    '-Wno-maybe-uninitialized',
+    '-Wno-alloc-size-larger-than',
+    '-Wimplicit-fallthrough=5',
+    '-fno-strict-overflow',
+    '-fno-stack-check',
+    '-fconserve-stack',
+    '-Werror=date-time',
+    '-Werror=incompatible-pointer-types',
+    '-Werror=designated-init',
+    '-Wno-packed-not-aligned',
+    '-g',
+    '-mstack-protector-guard=tls',
+    '-mstack-protector-guard-offset=1128',
+    '-I',
+    `${src}/${dir}`,
+    '-I',
+    `./${dir}`,
+    '-DMODULE',
+    `-DKBUILD_MODFILE="${dir}/${base}"`,
+    `-DKBUILD_BASENAME="${base}"`,
+    `-DKBUILD_MODNAME="${base}"`,
+    `-D__KBUILD_MODNAME=kmod_${base}`,
     src === '.' ? file : `${src}/${file}`,
   ];
 }
@@ -67,10 +146,16 @@ test('the recorded ARM command line is recognised and gives the file, the arch a
   assert.ok(isKbuildCall(args));
   assert.deepEqual(parseKbuildCall(args), { source: 'drivers/iommu/mtk_iommu_v1.c', arch: 'arm', fail: false });
   assert.deepEqual(parseKbuildCall(['-D__linux__', '--dmalint-fail', '--dmalint-config=my.yaml', '-I', 'x.c', 'y.c']), {
-    source: 'y.c', fail: true, config: 'my.yaml',
+    source: 'y.c',
+    fail: true,
+    config: 'my.yaml',
   });
   // dmalint's own command lines are never taken for a build's.
-  for (const own of [['-f', 'sarif', '.'], ['--format=sarif', '--arch', 'arm', 'drivers/'], ['--kconfig', '.config', '-j', '2']]) {
+  for (const own of [
+    ['-f', 'sarif', '.'],
+    ['--format=sarif', '--arch', 'arm', 'drivers/'],
+    ['--kconfig', '.config', '-j', '2'],
+  ]) {
     assert.ok(!isKbuildCall(own), own.join(' '));
   }
 });
@@ -83,14 +168,21 @@ test('in the source tree: each file prints its own findings (primary or path ste
   assert.equal(mtk.stdout, '');
   assert.equal(
     mtk.stderr,
-    'drivers/iommu/mtk_iommu_v1.c:10:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); arch_setup_dma_ops() returns early when the device already has ops, so the architecture never sets this device up, and arch_teardown_dma_ops() leaves it alone [attach-before-setup]\n' +
-      'drivers/iommu/mtk_iommu_v1.c:19:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize callback (mtk_iommu_v1_ops): called after probe_device, before arch_setup_dma_ops()\n',
+    'drivers/iommu/mtk_iommu_v1.c:10:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it ' +
+      'is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); ' +
+      'arch_setup_dma_ops() returns early when the device already has ops, so the architecture never sets ' +
+      'this device up, and arch_teardown_dma_ops() leaves it alone [attach-before-setup]\n' +
+      'drivers/iommu/mtk_iommu_v1.c:19:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize ' +
+      'callback (mtk_iommu_v1_ops): called after probe_device, before arch_setup_dma_ops()\n',
   );
   // drv0.c holds the set_dma_ops() of one finding and the notifier that leads to the other's.
   const drv0 = check(root, armCommandLine('drivers/gen/drv0.c'), env);
   assert.equal(drv0.code, 0, drv0.stderr);
   assert.deepEqual(
-    drv0.stderr.split('\n').filter((l) => / (warning|error): /.test(l)).map((l) => l.slice(0, l.indexOf(': '))),
+    drv0.stderr
+      .split('\n')
+      .filter((l) => / (warning|error): /.test(l))
+      .map((l) => l.slice(0, l.indexOf(': '))),
     ['drivers/gen/drv0.c:6:2', 'drivers/gen/drv1.c:6:2'],
   );
   assert.match(drv0.stderr, /^drivers\/gen\/drv0\.c:\d+:\d+: note: drv0_notifier\(\) is the bus notifier callback/m);
@@ -100,7 +192,10 @@ test('in the source tree: each file prints its own findings (primary or path ste
     assert.deepEqual(r, { code: 0, stdout: '', stderr: '' }, quiet);
   }
   // One analysis for the build: the later calls answered from the findings cache.
-  assert.equal(readdirSync(path.join(env.XDG_CACHE_HOME, 'dmalint', 'findings')).filter((f) => f.endsWith('.json')).length, 1);
+  assert.equal(
+    readdirSync(path.join(env.XDG_CACHE_HOME, 'dmalint', 'findings')).filter((f) => f.endsWith('.json')).length,
+    1,
+  );
 });
 
 test('CF=--dmalint-fail makes a file with findings fail the build; a file without still passes', () => {
@@ -118,7 +213,10 @@ test('with O=: absolute source paths from the object tree, whose .config (or $KC
   const root = buildTree();
   const objtree = tempDir('kbuild-obj');
   // This build leaves the MediaTek driver out: its finding is not the build's.
-  const dotconfig = readFileSync(path.join(root, '.config'), 'utf8').replace('CONFIG_MTK_IOMMU_V1=m', '# CONFIG_MTK_IOMMU_V1 is not set');
+  const dotconfig = readFileSync(path.join(root, '.config'), 'utf8').replace(
+    'CONFIG_MTK_IOMMU_V1=m',
+    '# CONFIG_MTK_IOMMU_V1 is not set',
+  );
   writeFileSync(path.join(objtree, '.config'), dotconfig);
   const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
   const mtk = check(objtree, armCommandLine('drivers/iommu/mtk_iommu_v1.c', root), env);
@@ -126,13 +224,22 @@ test('with O=: absolute source paths from the object tree, whose .config (or $KC
   const arm = check(objtree, armCommandLine('arch/arm/mm/dma-mapping.c', root), env);
   assert.equal(arm.code, 0, arm.stderr);
   assert.deepEqual(
-    arm.stderr.split('\n').filter((l) => / warning: /.test(l)).map((l) => l.slice(0, l.indexOf(': '))),
+    arm.stderr
+      .split('\n')
+      .filter((l) => / warning: /.test(l))
+      .map((l) => l.slice(0, l.indexOf(': '))),
     [`${root}/arch/arm/mm/dma-mapping.c:16:2`], // the IS_ENABLED(CONFIG_MTK_IOMMU_V1) one at :60 is gone too
   );
   // KCONFIG_CONFIG names another file of the object tree: the source tree's configuration again.
   mkdirSync(path.join(objtree, 'configs'));
   writeFileSync(path.join(objtree, 'configs', 'full'), readFileSync(path.join(root, '.config')));
-  const full = check(objtree, armCommandLine('drivers/iommu/mtk_iommu_v1.c', root), { ...env, KCONFIG_CONFIG: 'configs/full' });
+  const full = check(objtree, armCommandLine('drivers/iommu/mtk_iommu_v1.c', root), {
+    ...env,
+    KCONFIG_CONFIG: 'configs/full',
+  });
   assert.equal(full.code, 0, full.stderr);
-  assert.match(full.stderr, new RegExp(`^${root}/drivers/iommu/mtk_iommu_v1\\.c:10:2: error: .*\\[attach-before-setup\\]$`, 'm'));
+  assert.match(
+    full.stderr,
+    new RegExp(`^${root}/drivers/iommu/mtk_iommu_v1\\.c:10:2: error: .*\\[attach-before-setup\\]$`, 'm'),
+  );
 });

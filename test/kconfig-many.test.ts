@@ -16,7 +16,12 @@ function twoConfigs(dir: string): { mtk: string; ipmmu: string } {
   const mtk = path.join(dir, 'mtk.config');
   const ipmmu = path.join(dir, 'ipmmu.config');
   writeFileSync(mtk, text);
-  writeFileSync(ipmmu, text.replace('CONFIG_MTK_IOMMU_V1=m', '# CONFIG_MTK_IOMMU_V1 is not set').replace('# CONFIG_IPMMU_VMSA is not set', 'CONFIG_IPMMU_VMSA=y'));
+  writeFileSync(
+    ipmmu,
+    text
+      .replace('CONFIG_MTK_IOMMU_V1=m', '# CONFIG_MTK_IOMMU_V1 is not set')
+      .replace('# CONFIG_IPMMU_VMSA is not set', 'CONFIG_IPMMU_VMSA=y'),
+  );
   return { mtk, ipmmu };
 }
 
@@ -26,7 +31,9 @@ interface Result {
   properties?: { configurations?: string[] };
 }
 
-const where = (r: Result) => `${r.ruleId} ${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`;
+const where = (r: Result) =>
+  `${r.ruleId} ` +
+  `${r.locations[0]!.physicalLocation.artifactLocation.uri}:${r.locations[0]!.physicalLocation.region.startLine}`;
 
 test('two .config files with different drivers: each finding once, with the configurations it occurs in', () => {
   const { mtk, ipmmu } = twoConfigs(tempDir('configs'));
@@ -67,18 +74,25 @@ test('the text report says in how many of the configurations; a directory of .co
   assert.ok(!one.stdout.includes('configurations'), one.stdout);
 });
 
-test('bad --kconfig input is one line: a stray file in the directory, a configuration given twice, --diff with several', () => {
-  const dir = tempDir('configs');
-  const { mtk, ipmmu } = twoConfigs(dir);
-  const twice = dmalint(['--kconfig', mtk, '--kconfig', dir, ROOT]);
-  assert.equal(twice.code, 2);
-  assert.match(twice.stderr, /^dmalint: --kconfig .*mtk\.config: given twice\n$/);
-  const diff = dmalint(['--kconfig', mtk, '--kconfig', ipmmu, ROOT, '--diff', path.join(dir, 'none.patch')]);
-  assert.equal(diff.code, 2);
-  assert.match(diff.stderr, /^dmalint: --diff checks one configuration at a time; give a single --kconfig\n$/);
-  mkdirSync(path.join(dir, 'sub'));
-  writeFileSync(path.join(dir, 'README'), 'configurations for the bot\n');
-  const stray = dmalint(['--kconfig', dir, ROOT]);
-  assert.equal(stray.code, 2);
-  assert.match(stray.stderr, /^dmalint: --kconfig .*README: not a kernel configuration \(no CONFIG_ line\); keep only \.config files in that directory\n$/);
-});
+test(
+  'bad --kconfig input is one line: a stray file in the directory, a configuration given twice, --diff with ' +
+    'several',
+  () => {
+    const dir = tempDir('configs');
+    const { mtk, ipmmu } = twoConfigs(dir);
+    const twice = dmalint(['--kconfig', mtk, '--kconfig', dir, ROOT]);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /^dmalint: --kconfig .*mtk\.config: given twice\n$/);
+    const diff = dmalint(['--kconfig', mtk, '--kconfig', ipmmu, ROOT, '--diff', path.join(dir, 'none.patch')]);
+    assert.equal(diff.code, 2);
+    assert.match(diff.stderr, /^dmalint: --diff checks one configuration at a time; give a single --kconfig\n$/);
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'README'), 'configurations for the bot\n');
+    const stray = dmalint(['--kconfig', dir, ROOT]);
+    assert.equal(stray.code, 2);
+    assert.match(
+      stray.stderr,
+      /^dmalint: --kconfig .*README: not a kernel configuration \(no CONFIG_ line\); keep only \.config files in that directory\n$/,
+    );
+  },
+);

@@ -39,22 +39,25 @@ test('with the fixture .config: unbuilt files, =m and numeric branches leave the
   assert.match(module.message, /\(only with MODULE\)$/);
 });
 
-test('without a .config, the arch decides what it can; without config awareness everything but #if 0 stays', async () => {
-  const arm = await scan({ root: ROOT, config, workers: 0, cacheDir: false });
-  assert.ok(!where(arm).some((f) => /acpi|amd|dma-iommu|virtio/.test(f)), 'other-arch drivers left out');
-  assert.equal(arm.filesNotBuilt, 4);
-  const all = await scan({ root: ROOT, config, workers: 0, cacheDir: false, configAware: false });
-  const extra = where(all).filter((f) => !where(arm).includes(f));
-  assert.deepEqual(extra, [
-    'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:37', // #ifdef CONFIG_X86
-    'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:55', // IS_ENABLED(CONFIG_X86_64)
-    'set-dma-ops-outside-setup-teardown drivers/acpi/scan.c:10',
-    'set-dma-ops-outside-setup-teardown drivers/iommu/amd/iommu.c:10',
-    'set-dma-ops-outside-setup-teardown drivers/iommu/dma-iommu.c:10',
-    'set-dma-ops-outside-setup-teardown drivers/iommu/virtio-iommu.c:10',
-  ]);
-  assert.ok(!where(all).some((f) => f.endsWith('dma-mapping.c:46')), '#if 0 is dead without any configuration');
-});
+test(
+  'without a .config, the arch decides what it can; without config ' + 'awareness everything but #if 0 stays',
+  async () => {
+    const arm = await scan({ root: ROOT, config, workers: 0, cacheDir: false });
+    assert.ok(!where(arm).some((f) => /acpi|amd|dma-iommu|virtio/.test(f)), 'other-arch drivers left out');
+    assert.equal(arm.filesNotBuilt, 4);
+    const all = await scan({ root: ROOT, config, workers: 0, cacheDir: false, configAware: false });
+    const extra = where(all).filter((f) => !where(arm).includes(f));
+    assert.deepEqual(extra, [
+      'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:37', // #ifdef CONFIG_X86
+      'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:55', // IS_ENABLED(CONFIG_X86_64)
+      'set-dma-ops-outside-setup-teardown drivers/acpi/scan.c:10',
+      'set-dma-ops-outside-setup-teardown drivers/iommu/amd/iommu.c:10',
+      'set-dma-ops-outside-setup-teardown drivers/iommu/dma-iommu.c:10',
+      'set-dma-ops-outside-setup-teardown drivers/iommu/virtio-iommu.c:10',
+    ]);
+    assert.ok(!where(all).some((f) => f.endsWith('dma-mapping.c:46')), '#if 0 is dead without any configuration');
+  },
+);
 
 test('the CLI takes --kconfig; SARIF carries the conditions; a missing .config is a usage error', () => {
   const r = dmalint(['--format', 'sarif', '--kconfig', DOTCONFIG, ROOT]);
@@ -67,8 +70,14 @@ test('the CLI takes --kconfig; SARIF carries the conditions; a missing .config i
   assert.match(missing.stderr, /--kconfig .*no-such\.config: no such file/);
 });
 
-const oracle = (values: Record<string, number>): MacroOracle => (name) =>
-  name in values ? { defined: true, value: values[name] } : name.startsWith('CONFIG_') ? UNDEFINED_MACRO : UNKNOWN_MACRO;
+const oracle =
+  (values: Record<string, number>): MacroOracle =>
+  (name) =>
+    name in values
+      ? { defined: true, value: values[name] }
+      : name.startsWith('CONFIG_')
+        ? UNDEFINED_MACRO
+        : UNKNOWN_MACRO;
 
 test('conditions evaluate three-valued: undecided macros never make a branch dead', () => {
   const o = oracle({ CONFIG_A: 1, CONFIG_B_MODULE: 1, CONFIG_N: 8 });
@@ -92,18 +101,31 @@ test('conditions evaluate three-valued: undecided macros never make a branch dea
     ['defined(CONFIG_A) &&', undefined], // not an expression: unknown, never dead
   ];
   for (const [cond, want] of cases) assert.equal(evaluateCondition(cond, o), want, cond);
-  assert.equal(conditionNote(['defined(CONFIG_A)', '!(IS_ENABLED(CONFIG_B))', 'CONFIG_N > 1']), 'CONFIG_A && !CONFIG_B && CONFIG_N > 1');
+  assert.equal(
+    conditionNote(['defined(CONFIG_A)', '!(IS_ENABLED(CONFIG_B))', 'CONFIG_N > 1']),
+    'CONFIG_A && !CONFIG_B && CONFIG_N > 1',
+  );
 });
 
 test('a .config: =y, =m, values, "is not set"; absent symbols are off only in a complete one', () => {
   const lines = 'CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\nCONFIG_N=0x10\nCONFIG_S="text"\n';
   const fragment = parseDotConfig(lines);
   assert.equal(fragment.complete, false);
-  assert.deepEqual([...fragment.values], [['A', 'y'], ['B', 'm'], ['C', 'n'], ['N', '0x10'], ['S', '"text"']]);
+  assert.deepEqual(
+    [...fragment.values],
+    [
+      ['A', 'y'],
+      ['B', 'm'],
+      ['C', 'n'],
+      ['N', '0x10'],
+      ['S', '"text"'],
+    ],
+  );
   const full = parseDotConfig(`#\n# Automatically generated file; DO NOT EDIT.\n#\n${lines}`);
   assert.equal(full.complete, true);
   const root = tree({});
-  const decide = (c: ReturnType<typeof parseDotConfig>, cond: string) => new Configuration(root, 'arm', c).evaluate(cond);
+  const decide = (c: ReturnType<typeof parseDotConfig>, cond: string) =>
+    new Configuration(root, 'arm', c).evaluate(cond);
   assert.equal(decide(fragment, 'defined(CONFIG_ABSENT)'), undefined);
   assert.equal(decide(full, 'defined(CONFIG_ABSENT)'), false);
   assert.equal(decide(full, 'defined(CONFIG_B)'), false);
@@ -113,21 +135,35 @@ test('a .config: =y, =m, values, "is not set"; absent symbols are off only in a 
 });
 
 test('dead sites leave a summary without changing it; a file that defines a CONFIG_ macro keeps it undecided', () => {
-  const options = { blank: config.parser.blank, blankWithArgs: config.parser.blankWithArgs, exportMacros: config.parser.exportMacros };
+  const options = {
+    blank: config.parser.blank,
+    blankWithArgs: config.parser.blankWithArgs,
+    exportMacros: config.parser.exportMacros,
+  };
   const s = summarizeSource(
-    '#ifdef CONFIG_X\nvoid a(void) { x(); }\n#endif\nvoid b(void)\n{\n\tif (IS_ENABLED(CONFIG_X))\n\t\ty();\n\telse\n\t\tz();\n}\n',
+    '#ifdef CONFIG_X\nvoid a(void) { x(); }\n#endif\nvoid b(void)\n{\n\tif ' +
+      '(IS_ENABLED(CONFIG_X))\n\t\ty();\n\telse\n\t\tz();\n}\n',
     'f.c',
     options,
   );
   const before = JSON.stringify(s);
   const live = liveSummary(s, (c) => c === 'defined(CONFIG_X)' || c === 'IS_ENABLED(CONFIG_X)');
   assert.equal(JSON.stringify(s), before);
-  assert.deepEqual(live.functions.map((f) => [f.name, f.calls.map((c) => c.callee)]), [['b', ['IS_ENABLED', 'z']]]);
+  assert.deepEqual(
+    live.functions.map((f) => [f.name, f.calls.map((c) => c.callee)]),
+    [['b', ['IS_ENABLED', 'z']]],
+  );
   const root = tree({});
   const full = parseDotConfig('# Automatically generated file; DO NOT EDIT.\n');
   const own = summarizeSource('#define CONFIG_X 1\n#ifdef CONFIG_X\nvoid a(void) { x(); }\n#endif\n', 'g.c', options);
-  assert.deepEqual(new Configuration(root, 'arm', full).live(own).functions.map((f) => f.name), ['a']);
-  assert.deepEqual(new Configuration(root, 'arm', full).live(s).functions.map((f) => f.name), ['b']);
+  assert.deepEqual(
+    new Configuration(root, 'arm', full).live(own).functions.map((f) => f.name),
+    ['a'],
+  );
+  assert.deepEqual(
+    new Configuration(root, 'arm', full).live(s).functions.map((f) => f.name),
+    ['b'],
+  );
 });
 
 test('Kbuild: directories, composite objects, ifeq/else, paths named from above; unnamed files are unknown', () => {
@@ -135,7 +171,9 @@ test('Kbuild: directories, composite objects, ifeq/else, paths named from above;
     Kbuild: 'obj-y += drivers/ arch/$(SRCARCH)/\n',
     'drivers/Makefile': 'obj-$(CONFIG_FOO) += foo/\nobj-y += bar/sub/\nobj-$(CONFIG_BAZ) += baz/baz.o\n',
     'drivers/foo/Makefile': 'obj-y += foo.o\n',
-    'drivers/bar/sub/Makefile': 'obj-m += mod.o\nmod-objs := a.o\nmod-$(CONFIG_B) += b.o\nifeq ($(CONFIG_C),y)\nmod-y += c.o\nelse\nmod-y += d.o\nendif\n',
+    'drivers/bar/sub/Makefile':
+      'obj-m += mod.o\nmod-objs := a.o\nmod-$(CONFIG_B) += b.o\nifeq ($(CONFIG_C),y)\nmod-y += c.o\nelse\nmod-y ' +
+      '+= d.o\nendif\n',
     'arch/arm/Makefile': 'obj-y := arm.o\n',
   });
   const values: Record<string, string> = { FOO: '', B: 'y', C: '', BAZ: 'm' };

@@ -28,7 +28,9 @@ function suppressed(text: string): string {
   const file = path.join(tempDir('suppress-edit'), 'rules.yaml');
   writeFileSync(file, after);
   assert.deepEqual(
-    loadConfig(file).suppressions.map((s) => [s.rule, s.path, s.function]).at(-1),
+    loadConfig(file)
+      .suppressions.map((s) => [s.rule, s.path, s.function])
+      .at(-1),
     ['set-dma-ops-outside-setup-teardown', 'arch/arm/common/dmabounce.c', 'dmabounce_register_dev'],
   );
   return after;
@@ -36,7 +38,10 @@ function suppressed(text: string): string {
 
 test('suppression quick fix: no suppressions key, an empty flow list, a block list', () => {
   assert.equal(suppressed('# mine\narch: arm\n'), `# mine\narch: arm\nsuppressions:\n${indented(2)}\n`);
-  assert.equal(suppressed('arch: arm # keep\nsuppressions: [] # none yet\n'), `arch: arm # keep\nsuppressions:\n${indented(2)} # none yet\n`);
+  assert.equal(
+    suppressed('arch: arm # keep\nsuppressions: [] # none yet\n'),
+    `arch: arm # keep\nsuppressions:\n${indented(2)} # none yet\n`,
+  );
   const block = [
     'suppressions:',
     '  # the first',

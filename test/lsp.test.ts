@@ -39,7 +39,8 @@ function published(client: LspClient, root: string): string[] {
   const out: string[] = [];
   for (const [u, list] of client.diagnostics) {
     const file = path.relative(root, fileURLToPath(u));
-    for (const d of list) out.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)}`);
+    for (const d of list)
+      out.push(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${String(d.code)}`);
   }
   return out.sort();
 }
@@ -48,7 +49,9 @@ function published(client: LspClient, root: string): string[] {
 function cliFindings(root: string): string[] {
   const r = dmalint(['--root', root, root]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  return [...r.stdout.matchAll(/^(\S+):(\d+):(\d+): (?:error|warning): .* \[([\w-]+)\]$/gm)].map((m) => `${m[1]}:${m[2]}:${m[3]} ${m[4]}`).sort();
+  return [...r.stdout.matchAll(/^(\S+):(\d+):(\d+): (?:error|warning): .* \[([\w-]+)\]$/gm)]
+    .map((m) => `${m[1]}:${m[2]}:${m[3]} ${m[4]}`)
+    .sort();
 }
 
 /** A copy of `root` with some files replaced, for the command line's answer on edited contents. */
@@ -76,24 +79,42 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
     assert.ok(first.ok);
     // The whole tree, open files or not, exactly as the command line reports it.
     assert.deepEqual(published(client, root), cliFindings(root));
-    assert.ok(client.progress.some((p) => p.kind === 'begin') && client.progress.some((p) => p.kind === 'end'), 'work-done progress');
+    assert.ok(
+      client.progress.some((p) => p.kind === 'begin') && client.progress.some((p) => p.kind === 'end'),
+      'work-done progress',
+    );
     const ipmmu = client.diagnostics.get(uri(path.join(root, IPMMU)))!.find((d) => d.code === 'attach-before-setup')!;
     assert.deepEqual(ipmmu.range, { start: { line: 35, character: 7 }, end: { line: 35, character: 49 } });
     assert.equal(ipmmu.source, 'dmalint');
     assert.equal(ipmmu.severity, 1);
     assert.match(ipmmu.codeDescription!.href, /README\.md#attach-before-setup$/);
     assert.deepEqual(
-      ipmmu.relatedInformation!.map((r) => [path.relative(root, fileURLToPath(r.location.uri)), r.location.range.start.line + 1, r.message]),
+      ipmmu.relatedInformation!.map((r) => [
+        path.relative(root, fileURLToPath(r.location.uri)),
+        r.location.range.start.line + 1,
+        r.message,
+      ]),
       [
-        [IPMMU, 77, 'ipmmu_add_device() is the iommu_ops.add_device callback (ipmmu_ops): called from the bus notifier when the device is added, before arch_setup_dma_ops()'],
+        [
+          IPMMU,
+          77,
+          'ipmmu_add_device() is the iommu_ops.add_device callback (ipmmu_ops): called from the bus notifier ' +
+            'when the device is added, before arch_setup_dma_ops()',
+        ],
         [IPMMU, 58, 'ipmmu_add_device() calls ipmmu_init_arm_mapping()'],
       ],
     );
     const exynos = uri(path.join(root, EXYNOS));
-    assert.ok(client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'), 'the new caller in foo-iommu.c makes a finding in exynos_drm_iommu.c');
+    assert.ok(
+      client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'),
+      'the new caller in foo-iommu.c makes a finding in exynos_drm_iommu.c',
+    );
 
     // Hover on the finding shows the rule's help.
-    const hover = (await client.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri: uri(path.join(root, IPMMU)) }, position: { line: 35, character: 12 } }));
+    const hover = await client.conn.sendRequest<Hover>('textDocument/hover', {
+      textDocument: { uri: uri(path.join(root, IPMMU)) },
+      position: { line: 35, character: 12 },
+    });
     assert.match(JSON.stringify(hover.contents), /attach-before-setup.*EPROBE_DEFER/);
 
     // A fix in an open buffer (not saved) clears its finding; only that file is republished.
@@ -116,7 +137,10 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
     assert.deepEqual(client.diagnostics.get(exynos), []);
     assert.ok(cross.republished.includes(exynos));
     assert.ok(!cross.republished.includes(uri(path.join(root, IPMMU))));
-    assert.deepEqual(published(client, root), cliFindings(edited(root, { [IPMMU]: ipmmuFixed, 'drivers/iommu/foo-iommu.c': FOO_FIXED })));
+    assert.deepEqual(
+      published(client, root),
+      cliFindings(edited(root, { [IPMMU]: ipmmuFixed, 'drivers/iommu/foo-iommu.c': FOO_FIXED })),
+    );
 
     // And a new caller creates it again.
     client.change(foo, FOO, 3);
@@ -134,11 +158,18 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
     const edits = actions[0]!.edit!.changes![uri(config)] as TextEdit[];
     const before = readFileSync(config, 'utf8');
     const after = TextDocument.applyEdits(TextDocument.create(uri(config), 'yaml', 1, before), edits);
-    assert.match(after, /- rule: attach-before-setup\n {4}path: drivers\/gpu\/drm\/exynos\/exynos_drm_iommu.c\n {4}function: drm_iommu_attach_device\n {4}reason: "?TODO/);
-    for (const comment of before.split('\n').filter((l) => l.trimStart().startsWith('#'))) assert.ok(after.includes(comment), comment);
+    assert.match(
+      after,
+      /- rule: attach-before-setup\n {4}path: drivers\/gpu\/drm\/exynos\/exynos_drm_iommu.c\n {4}function: drm_iommu_attach_device\n {4}reason: "?TODO/,
+    );
+    for (const comment of before.split('\n').filter((l) => l.trimStart().startsWith('#')))
+      assert.ok(after.includes(comment), comment);
     writeFileSync(config, after);
     void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(config), type: 2 }] });
-    await client.until('the suppressed finding to go', () => !client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'));
+    await client.until(
+      'the suppressed finding to go',
+      () => !client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'),
+    );
 
     // A file outside any kernel tree: no diagnostics, one log line however often it is touched.
     const outside = path.join(mkdtempSync(path.join(os.tmpdir(), 'dmalint-outside-')), 'x.c');
@@ -164,7 +195,10 @@ test('dmalint lsp ends when its input closes', async () => {
     await client.nextAnalysis();
     client.conn.dispose();
     client.proc.stdin!.end();
-    const code = await Promise.race([client.exited, new Promise((r) => setTimeout(() => r('still running'), 20_000).unref())]);
+    const code = await Promise.race([
+      client.exited,
+      new Promise((r) => setTimeout(() => r('still running'), 20_000).unref()),
+    ]);
     assert.notEqual(code, 'still running');
   } finally {
     client.kill();

@@ -12,11 +12,14 @@ const ROUTES: Record<string, string> = {
     'Russell King <linux@armlinux.org.uk> (odd fixer:ARM PORT), ' +
     'linux-arm-kernel@lists.infradead.org (moderated list:ARM PORT), linux-kernel@vger.kernel.org (open list)',
   'arch/arm/mm/dma-mapping.c':
-    'Christoph Hellwig <hch@lst.de> (supporter:DMA MAPPING HELPERS), Russell King <linux@armlinux.org.uk> (odd fixer:ARM PORT), ' +
-    'iommu@lists.linux.dev (open list:DMA MAPPING HELPERS), linux-arm-kernel@lists.infradead.org (moderated list:ARM PORT), ' +
+    'Christoph Hellwig <hch@lst.de> (supporter:DMA MAPPING HELPERS), Russell King <linux@armlinux.org.uk> (odd ' +
+    'fixer:ARM PORT), ' +
+    'iommu@lists.linux.dev (open list:DMA MAPPING HELPERS), linux-arm-kernel@lists.infradead.org (moderated ' +
+    'list:ARM PORT), ' +
     'linux-kernel@vger.kernel.org (open list)',
   'drivers/iommu/ipmmu-vmsa.c':
-    'Joerg Roedel <joro@8bytes.org> (maintainer:IOMMU SUBSYSTEM), Robin Murphy <robin.murphy@arm.com> (reviewer:IOMMU SUBSYSTEM), ' +
+    'Joerg Roedel <joro@8bytes.org> (maintainer:IOMMU SUBSYSTEM), Robin Murphy <robin.murphy@arm.com> ' +
+    '(reviewer:IOMMU SUBSYSTEM), ' +
     'iommu@lists.linux.dev (open list:IOMMU SUBSYSTEM), linux-kernel@vger.kernel.org (open list)',
 };
 
@@ -47,7 +50,14 @@ test('--maintainers adds one note per finding naming its maintainers, reviewers 
 test('SARIF results carry maintainers, reviewers, lists and sections in their properties', () => {
   const root = tree();
   const r = dmalint(['--format', 'sarif', '--root', root, root]);
-  const log = JSON.parse(r.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; properties?: Record<string, string[]> }[] }[] };
+  const log = JSON.parse(r.stdout) as {
+    runs: {
+      results: {
+        locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+        properties?: Record<string, string[]>;
+      }[];
+    }[];
+  };
   const results = log.runs[0]!.results;
   assert.ok(results.length > 0);
   for (const res of results) {
@@ -57,7 +67,10 @@ test('SARIF results carry maintainers, reviewers, lists and sections in their pr
     if (file === 'drivers/iommu/ipmmu-vmsa.c') {
       assert.deepEqual(p.maintainers, ['Joerg Roedel <joro@8bytes.org> (maintainer:IOMMU SUBSYSTEM)']);
       assert.deepEqual(p.reviewers, ['Robin Murphy <robin.murphy@arm.com> (reviewer:IOMMU SUBSYSTEM)']);
-      assert.deepEqual(p.lists, ['iommu@lists.linux.dev (open list:IOMMU SUBSYSTEM)', 'linux-kernel@vger.kernel.org (open list)']);
+      assert.deepEqual(p.lists, [
+        'iommu@lists.linux.dev (open list:IOMMU SUBSYSTEM)',
+        'linux-kernel@vger.kernel.org (open list)',
+      ]);
       assert.deepEqual(p.maintainerSections, ['IOMMU SUBSYSTEM', 'THE REST']);
     }
   }

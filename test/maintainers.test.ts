@@ -101,11 +101,17 @@ test('a malformed entry is a warning at its line, and the rest is read', () => {
     ],
   );
   // Without S:, get_maintainer calls the role unknown.
-  assert.deepEqual(routingLines(m.route('drivers/iommu/ipmmu-vmsa.c')), ['Joerg Roedel <joro@8bytes.org> (unknown:IOMMU SUBSYSTEM)']);
+  assert.deepEqual(routingLines(m.route('drivers/iommu/ipmmu-vmsa.c')), [
+    'Joerg Roedel <joro@8bytes.org> (unknown:IOMMU SUBSYSTEM)',
+  ]);
 });
 
 test("perl's inline case-insensitive groups, which JavaScript's regexes lack, are translated", () => {
-  const m = Maintainers.parse('CLANG\nM:\tA <a@x.org>\nS:\tSupported\nK:\t\\b(?i:clang|llvm)\\b\n\nPIDFD\nM:\tB <b@x.org>\nS:\tSupported\nK:\t(?i)pidfd\n', ROOT);
+  const m = Maintainers.parse(
+    'CLANG\nM:\tA <a@x.org>\nS:\tSupported\nK:\t\\b(?i:clang|llvm)\\b\n\nPIDFD\nM:\tB ' +
+      '<b@x.org>\nS:\tSupported\nK:\t(?i)pidfd\n',
+    ROOT,
+  );
   assert.deepEqual(m.notifications, []);
   assert.deepEqual(routingLines(m.route('a.c', 'built with LLVM')), ['A <a@x.org> (supporter:CLANG)']);
   assert.deepEqual(routingLines(m.route('a.c', 'PIDFD_OPEN')), ['B <b@x.org> (supporter:PIDFD)']);

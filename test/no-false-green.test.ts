@@ -32,20 +32,28 @@ function edit(root: string, file: string, from: string, to: string): void {
  */
 function teardownRepo(): string {
   const root = fixtureCopy('teardown-fixed');
-  writeFiles(root, { 'arch/arm/Kbuild': 'obj-y += mm/\n', 'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n', 'drivers/Kbuild': '' });
-  commitAll(root, 'ARM: dma-mapping: Don\'t tear third-party mappings');
+  writeFiles(root, {
+    'arch/arm/Kbuild': 'obj-y += mm/\n',
+    'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n',
+    'drivers/Kbuild': '',
+  });
+  commitAll(root, "ARM: dma-mapping: Don't tear third-party mappings");
   return root;
 }
 
 const DMA_MAPPING = 'arch/arm/mm/dma-mapping.c';
-const GUARD = '\t/* only undo what arch_setup_dma_ops() itself set up */\n\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n\n';
+const GUARD =
+  '\t/* only undo what arch_setup_dma_ops() itself set up */\n\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n\n';
 const UNGUARDED = [`${DMA_MAPPING}:113 asymmetric-teardown`];
 
 test('a patch that only deletes the ownership guard introduces what a whole-tree scan finds', () => {
   const root = teardownRepo();
   // The exported attach and detach helpers set the ops: findings before and after the patch.
   const before = brief(dmalint([], { cwd: root }).stdout);
-  assert.deepEqual(before, [`${DMA_MAPPING}:34 set-dma-ops-outside-setup-teardown`, `${DMA_MAPPING}:54 set-dma-ops-outside-setup-teardown`]);
+  assert.deepEqual(before, [
+    `${DMA_MAPPING}:34 set-dma-ops-outside-setup-teardown`,
+    `${DMA_MAPPING}:54 set-dma-ops-outside-setup-teardown`,
+  ]);
   edit(root, DMA_MAPPING, GUARD, '');
   const whole = dmalint([root]);
   assert.equal(whole.code, 1);
@@ -55,7 +63,10 @@ test('a patch that only deletes the ownership guard introduces what a whole-tree
   const runs = {
     'git diff | dmalint --diff - (at the root)': dmalint(['--diff', '-'], { cwd: root, input: git(root, 'diff') }),
     'git diff | dmalint --diff - (in arch/arm/mm)': dmalint(['--diff', '-'], { cwd: mm, input: git(root, 'diff') }),
-    'git diff --relative | dmalint --diff - (in arch/arm/mm)': dmalint(['--diff', '-'], { cwd: mm, input: git(mm, 'diff', '--relative') }),
+    'git diff --relative | dmalint --diff - (in arch/arm/mm)': dmalint(['--diff', '-'], {
+      cwd: mm,
+      input: git(mm, 'diff', '--relative'),
+    }),
     'dmalint --since HEAD (in arch/arm/mm)': dmalint(['--since', 'HEAD'], { cwd: mm }),
   };
   for (const [how, r] of Object.entries(runs)) {
@@ -144,7 +155,10 @@ static struct notifier_block foo_nb = {
 
 test('paths are relative to the current directory; the root is where MAINTAINERS is', () => {
   const root = fixtureCopy('sample');
-  writeFiles(root, { 'arch/arm/Kbuild': 'obj-y += mm/ mach-highbank/\n', 'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n' });
+  writeFiles(root, {
+    'arch/arm/Kbuild': 'obj-y += mm/ mach-highbank/\n',
+    'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n',
+  });
   const whole = brief(dmalint([root]).stdout);
   const under = (...dirs: string[]) => whole.filter((f) => dirs.some((d) => f.startsWith(`${d}/`)));
   const mm = path.join(root, 'arch/arm/mm');
@@ -161,12 +175,23 @@ test('outside a kernel tree, no path scans the bundled sample and says so first;
   const outside = tempDir('outside');
   const sample = dmalint([], { cwd: outside });
   assert.equal(sample.code, 1);
-  assert.match(sample.stderr.split('\n')[0]!, /^dmalint: not inside a kernel tree: scanning the bundled sample tree .*fixtures\/sample/);
+  assert.match(
+    sample.stderr.split('\n')[0]!,
+    /^dmalint: not inside a kernel tree: scanning the bundled sample tree .*fixtures\/sample/,
+  );
   // Kbuild files without MAINTAINERS: the outermost is a guess, and said to be one.
-  writeFiles(outside, { 'linux/Kbuild': '', 'linux/drivers/Kbuild': '', 'linux/drivers/foo/foo.c': 'int foo(void) { return 0; }\n' });
+  writeFiles(outside, {
+    'linux/Kbuild': '',
+    'linux/drivers/Kbuild': '',
+    'linux/drivers/foo/foo.c': 'int foo(void) { return 0; }\n',
+  });
   const guessed = dmalint(['foo'], { cwd: path.join(outside, 'linux/drivers') });
   assert.equal(guessed.code, 0, guessed.stderr);
-  assert.equal(guessed.stderr, `dmalint: note: no MAINTAINERS above ${path.join(outside, 'linux/drivers/foo')}; taking ${path.join(outside, 'linux')}, the outermost directory with Kbuild, as the tree root (give --root to choose)\n`);
+  assert.equal(
+    guessed.stderr,
+    `dmalint: note: no MAINTAINERS above ${path.join(outside, 'linux/drivers/foo')}; taking ` +
+      `${path.join(outside, 'linux')}, the outermost directory with Kbuild, as the tree root (give --root to choose)\n`,
+  );
 });
 
 test('a directory that is not a kernel tree is said to be one', () => {
@@ -174,15 +199,25 @@ test('a directory that is not a kernel tree is said to be one', () => {
   writeFiles(dir, { 'stdio.h': 'int printf(const char *, ...);\n' });
   const r = dmalint(['--root', dir]);
   assert.equal(r.code, 0);
-  assert.equal(r.stderr, `dmalint: warning: ${dir} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)\n`);
+  assert.equal(
+    r.stderr,
+    `dmalint: warning: ${dir} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile ` +
+      `beside arch/)\n`,
+  );
 });
 
 test('an empty patch on stdin is nothing to check (exit 0); an empty patch file is not a patch (exit 2)', () => {
   const root = teardownRepo();
   const stdin = dmalint(['--diff', '-'], { cwd: root, input: '' });
-  assert.deepEqual([stdin.code, stdin.stdout, stdin.stderr], [0, '', 'dmalint: note: the patch on stdin is empty: nothing to check\n']);
+  assert.deepEqual(
+    [stdin.code, stdin.stdout, stdin.stderr],
+    [0, '', 'dmalint: note: the patch on stdin is empty: nothing to check\n'],
+  );
   const since = dmalint(['--since', 'HEAD'], { cwd: root });
-  assert.deepEqual([since.code, since.stderr], [0, 'dmalint: note: no change since HEAD to a file dmalint analyzes: nothing to check\n']);
+  assert.deepEqual(
+    [since.code, since.stderr],
+    [0, 'dmalint: note: no change since HEAD to a file dmalint analyzes: nothing to check\n'],
+  );
   const empty = path.join(tempDir('empty'), 'empty.patch');
   writeFileSync(empty, '');
   const file = dmalint(['--diff', empty], { cwd: root });
@@ -204,17 +239,29 @@ test('--diff takes a series as several files, applied in order; an error names t
   assert.deepEqual(brief(r.stdout), UNGUARDED);
   const twice = dmalint(['--diff', files[1]!, files[1]!], { cwd: root });
   assert.equal(twice.code, 2);
-  assert.match(twice.stderr, new RegExp(`^dmalint: ${files[1]}:\\d+: drivers/foo/foo\\.c: the patch creates it, but the tree already has it\\n$`));
+  assert.match(
+    twice.stderr,
+    new RegExp(
+      `^dmalint: ${files[1]}:\\d+: drivers/foo/foo\\.c: the patch creates it, but the tree already has it\\n$`,
+    ),
+  );
 });
 
 const CONFIG_HEADER = '#\n# Automatically generated file; DO NOT EDIT.\n# Linux/arm 6.1.0 Kernel Configuration\n#\n';
 
-test('--kconfig: a changed file the .config does not build is a warning, in text and SARIF; its arch must match', () => {
-  const root = fixtureCopy('kconfig-multi');
-  commitAll(root, 'tree');
-  edit(root, 'drivers/iommu/Makefile', 'obj-$(CONFIG_FOO_IOMMU) += foo-iommu.o\n', 'obj-$(CONFIG_FOO_IOMMU) += foo-iommu.o\nobj-$(CONFIG_BAR_IOMMU) += bar-iommu.o\n');
-  writeFiles(root, {
-    'drivers/iommu/bar-iommu.c': `#include <linux/device.h>
+test(
+  '--kconfig: a changed file the .config does not build is a warning, in ' + 'text and SARIF; its arch must match',
+  () => {
+    const root = fixtureCopy('kconfig-multi');
+    commitAll(root, 'tree');
+    edit(
+      root,
+      'drivers/iommu/Makefile',
+      'obj-$(CONFIG_FOO_IOMMU) += foo-iommu.o\n',
+      'obj-$(CONFIG_FOO_IOMMU) += foo-iommu.o\nobj-$(CONFIG_BAR_IOMMU) += bar-iommu.o\n',
+    );
+    writeFiles(root, {
+      'drivers/iommu/bar-iommu.c': `#include <linux/device.h>
 
 static int bar_add_device(struct device *dev)
 {
@@ -225,45 +272,70 @@ static const struct iommu_ops bar_ops = {
 	.add_device = bar_add_device,
 };
 `,
-  });
-  const dotconfig = path.join(tempDir('kbuild'), '.config');
-  writeFileSync(dotconfig, `${CONFIG_HEADER}CONFIG_ARM=y\nCONFIG_IOMMU_SUPPORT=y\n`);
-  const warning = `drivers/iommu/bar-iommu.c: warning: not built with the configuration of --kconfig ${dotconfig}: what the change does in it is not analyzed\n`;
-  const r = dmalint(['--kconfig', dotconfig, '--since', 'HEAD'], { cwd: root });
-  assert.deepEqual([r.code, r.stdout, r.stderr], [0, warning, '']);
-  const sarif = dmalint(['--kconfig', dotconfig, '--since', 'HEAD', '--format', 'sarif'], { cwd: root });
-  assert.equal(sarif.stderr, warning);
-  const log = JSON.parse(sarif.stdout);
-  validateSarif(log);
-  const notes = log.runs[0].invocations[0].toolExecutionNotifications;
-  assert.deepEqual(
-    notes.map((n: { level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [n.level, n.locations[0]!.physicalLocation.artifactLocation.uri]),
-    [['warning', 'drivers/iommu/bar-iommu.c']],
-  );
-  // With the symbol on, the new driver's finding is introduced.
-  writeFileSync(dotconfig, `${CONFIG_HEADER}CONFIG_ARM=y\nCONFIG_ARM_DMA_USE_IOMMU=y\nCONFIG_IOMMU_SUPPORT=y\nCONFIG_BAR_IOMMU=y\n`);
-  assert.deepEqual(brief(dmalint(['--kconfig', dotconfig, '--since', 'HEAD'], { cwd: root }).stdout), [
-    'drivers/iommu/bar-iommu.c:5 asymmetric-teardown',
-    'drivers/iommu/bar-iommu.c:5 attach-before-setup',
-  ]);
+    });
+    const dotconfig = path.join(tempDir('kbuild'), '.config');
+    writeFileSync(dotconfig, `${CONFIG_HEADER}CONFIG_ARM=y\nCONFIG_IOMMU_SUPPORT=y\n`);
+    const warning =
+      `drivers/iommu/bar-iommu.c: warning: not built with the configuration of --kconfig ` +
+      `${dotconfig}: what the change does in it is not analyzed\n`;
+    const r = dmalint(['--kconfig', dotconfig, '--since', 'HEAD'], { cwd: root });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [0, warning, '']);
+    const sarif = dmalint(['--kconfig', dotconfig, '--since', 'HEAD', '--format', 'sarif'], { cwd: root });
+    assert.equal(sarif.stderr, warning);
+    const log = JSON.parse(sarif.stdout);
+    validateSarif(log);
+    const notes = log.runs[0].invocations[0].toolExecutionNotifications;
+    assert.deepEqual(
+      notes.map((n: { level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => [
+        n.level,
+        n.locations[0]!.physicalLocation.artifactLocation.uri,
+      ]),
+      [['warning', 'drivers/iommu/bar-iommu.c']],
+    );
+    // With the symbol on, the new driver's finding is introduced.
+    writeFileSync(
+      dotconfig,
+      `${CONFIG_HEADER}CONFIG_ARM=y\nCONFIG_ARM_DMA_USE_IOMMU=y\nCONFIG_IOMMU_SUPPORT=y\nCONFIG_BAR_IOMMU=y\n`,
+    );
+    assert.deepEqual(brief(dmalint(['--kconfig', dotconfig, '--since', 'HEAD'], { cwd: root }).stdout), [
+      'drivers/iommu/bar-iommu.c:5 asymmetric-teardown',
+      'drivers/iommu/bar-iommu.c:5 attach-before-setup',
+    ]);
 
-  // A .config for arm64 sets the architecture (arch/arm is then another arch's, not analyzed),
-  // and contradicting it is a usage error.
-  const arm64 = path.join(path.dirname(dotconfig), 'arm64.config');
-  writeFileSync(arm64, CONFIG_HEADER.replace('Linux/arm ', 'Linux/arm64 ') + 'CONFIG_ARM64=y\nCONFIG_IOMMU_SUPPORT=y\nCONFIG_BAR_IOMMU=y\n');
-  const wrongArch = dmalint(['--kconfig', arm64, '--arch', 'arm', root]);
-  assert.deepEqual([wrongArch.code, wrongArch.stderr], [2, `dmalint: --kconfig ${arm64} was written for arm64 (its header says so), not for --arch arm\n`]);
-  const asArm = brief(dmalint(['--kconfig', dotconfig, root]).stdout);
-  const asArm64 = brief(dmalint(['--kconfig', arm64, root]).stdout);
-  assert.ok(asArm.some((f) => f.startsWith('arch/arm/')), 'arm analyzes arch/arm');
-  assert.deepEqual(asArm64, asArm.filter((f) => !f.startsWith('arch/arm/')));
-  assert.deepEqual(brief(dmalint(['--kconfig', arm64, '--arch', 'arm64', root]).stdout), asArm64);
-});
+    // A .config for arm64 sets the architecture (arch/arm is then another arch's, not analyzed),
+    // and contradicting it is a usage error.
+    const arm64 = path.join(path.dirname(dotconfig), 'arm64.config');
+    writeFileSync(
+      arm64,
+      CONFIG_HEADER.replace('Linux/arm ', 'Linux/arm64 ') +
+        'CONFIG_ARM64=y\nCONFIG_IOMMU_SUPPORT=y\nCONFIG_BAR_IOMMU=y\n',
+    );
+    const wrongArch = dmalint(['--kconfig', arm64, '--arch', 'arm', root]);
+    assert.deepEqual(
+      [wrongArch.code, wrongArch.stderr],
+      [2, `dmalint: --kconfig ${arm64} was written for arm64 (its header says so), not for --arch arm\n`],
+    );
+    const asArm = brief(dmalint(['--kconfig', dotconfig, root]).stdout);
+    const asArm64 = brief(dmalint(['--kconfig', arm64, root]).stdout);
+    assert.ok(
+      asArm.some((f) => f.startsWith('arch/arm/')),
+      'arm analyzes arch/arm',
+    );
+    assert.deepEqual(
+      asArm64,
+      asArm.filter((f) => !f.startsWith('arch/arm/')),
+    );
+    assert.deepEqual(brief(dmalint(['--kconfig', arm64, '--arch', 'arm64', root]).stdout), asArm64);
+  },
+);
 
 test('--jobs beyond twice the cores is clamped with a warning, and the result is the same', () => {
   const root = fixtureCopy('sample');
   const r = dmalint(['--jobs', '1000', root]);
   const cores = (r.stderr.match(/twice the (\d+) cores/) ?? [])[1];
-  assert.equal(r.stderr, `dmalint: warning: --jobs 1000 is more than twice the ${cores} cores; using ${2 * Number(cores)} threads\n`);
+  assert.equal(
+    r.stderr,
+    `dmalint: warning: --jobs 1000 is more than twice the ${cores} cores; using ${2 * Number(cores)} threads\n`,
+  );
   assert.deepEqual([r.code, r.stdout], [1, dmalint([root]).stdout]);
 });

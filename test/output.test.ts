@@ -52,11 +52,30 @@ const notifierWrite: Finding = {
   site: 'set_dma_ops(dev, &arm_coherent_dma_ops)',
   path: [
     { file: HB, line: 120, col: 2, function: 'highbank_init', message: 'registers highbank_platform_notifier' },
-    { file: HB, line: 98, col: 3, function: 'highbank_platform_notifier', message: 'BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent' },
-    { file: HB, line: 85, col: 2, endLine: 85, endCol: 30, function: 'highbank_set_coherent', message: 'set_dma_ops(dev, &arm_coherent_dma_ops)' },
+    {
+      file: HB,
+      line: 98,
+      col: 3,
+      function: 'highbank_platform_notifier',
+      message: 'BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent',
+    },
+    {
+      file: HB,
+      line: 85,
+      col: 2,
+      endLine: 85,
+      endCol: 30,
+      function: 'highbank_set_coherent',
+      message: 'set_dma_ops(dev, &arm_coherent_dma_ops)',
+    },
   ],
   related: [
-    { file: 'arch/arm/mm/dma-mapping.c', line: 2290, col: 2, message: 'arch_setup_dma_ops() returns early when dma_ops is set' },
+    {
+      file: 'arch/arm/mm/dma-mapping.c',
+      line: 2290,
+      col: 2,
+      message: 'arch_setup_dma_ops() returns early when dma_ops is set',
+    },
   ],
   conditions: [],
 };
@@ -72,8 +91,20 @@ const addDeviceAttach: Finding = {
   kind: 'before-setup',
   site: 'arm_iommu_attach_device(dev, mapping)',
   path: [
-    { file: 'drivers/iommu/msm_iommu.c', line: 700, col: 14, function: 'msm_iommu_ops', message: '.add_device = msm_iommu_add_device' },
-    { file: 'drivers/iommu/msm_iommu.c', line: 400, col: 9, function: 'msm_iommu_add_device', message: 'arm_iommu_attach_device(dev, mapping)' },
+    {
+      file: 'drivers/iommu/msm_iommu.c',
+      line: 700,
+      col: 14,
+      function: 'msm_iommu_ops',
+      message: '.add_device = msm_iommu_add_device',
+    },
+    {
+      file: 'drivers/iommu/msm_iommu.c',
+      line: 400,
+      col: 9,
+      function: 'msm_iommu_add_device',
+      message: 'arm_iommu_attach_device(dev, mapping)',
+    },
   ],
   related: [],
   conditions: ['CONFIG_ARM_DMA_USE_IOMMU', '!CONFIG_IOMMU_DMA'],
@@ -175,8 +206,17 @@ test('SARIF artifacts, uris and indexes', () => {
     'drivers/gpu/drm/odd%20name%231.c',
     'drivers/iommu/msm_iommu.c',
   ];
-  const roles = [['resultFile', 'tracedFile'], ['analysisTarget'], ['resultFile', 'tracedFile'], ['analysisTarget'], ['resultFile', 'tracedFile']];
-  assert.deepEqual(r.artifacts, uris.map((uri, i) => ({ location: { uri, uriBaseId: 'SRCROOT' }, roles: roles[i] })));
+  const roles = [
+    ['resultFile', 'tracedFile'],
+    ['analysisTarget'],
+    ['resultFile', 'tracedFile'],
+    ['analysisTarget'],
+    ['resultFile', 'tracedFile'],
+  ];
+  assert.deepEqual(
+    r.artifacts,
+    uris.map((uri, i) => ({ location: { uri, uriBaseId: 'SRCROOT' }, roles: roles[i] })),
+  );
 
   const results = r.results!;
   assert.deepEqual(
@@ -227,7 +267,12 @@ test('SARIF code flow, related locations, conditions', () => {
     ],
   );
   assert.deepEqual(
-    first.relatedLocations?.map((l) => [l.id, l.physicalLocation?.artifactLocation?.index, l.physicalLocation?.region?.startLine, l.message?.text]),
+    first.relatedLocations?.map((l) => [
+      l.id,
+      l.physicalLocation?.artifactLocation?.index,
+      l.physicalLocation?.region?.startLine,
+      l.message?.text,
+    ]),
     [
       [1, 0, 120, 'registers highbank_platform_notifier'],
       [2, 0, 98, 'BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent'],
@@ -269,7 +314,11 @@ test('SARIF invocation and notifications', () => {
           level: 'note',
           message: { text: 'skipped: not valid UTF-8' },
           locations: [
-            { physicalLocation: { artifactLocation: { uri: 'drivers/gpu/drm/odd%20name%231.c', uriBaseId: 'SRCROOT', index: 3 } } },
+            {
+              physicalLocation: {
+                artifactLocation: { uri: 'drivers/gpu/drm/odd%20name%231.c', uriBaseId: 'SRCROOT', index: 3 },
+              },
+            },
           ],
         },
       ],
@@ -291,8 +340,9 @@ test('fingerprints survive line moves and another explanation, not a change of f
   const otherFunction: Finding = { ...notifierWrite, function: 'highbank_set_noncoherent' };
   assert.notEqual(fingerprint({ ...notifierWrite, site: 'set_dma_ops(dev, NULL)' }), fingerprint(notifierWrite));
   assert.notEqual(fingerprint({ ...notifierWrite, kind: 'left-behind' }), fingerprint(notifierWrite));
-  const prints = run(renderSarif(input({ findings: [notifierWrite, moved, otherFunction] })))
-    .results!.map((x) => x.partialFingerprints?.[FINGERPRINT_KEY]);
+  const prints = run(renderSarif(input({ findings: [notifierWrite, moved, otherFunction] }))).results!.map(
+    (x) => x.partialFingerprints?.[FINGERPRINT_KEY],
+  );
   assert.equal(prints.length, 3);
   for (const p of prints) assert.match(p ?? '', /^[0-9a-f]{64}$/);
   assert.equal(fingerprint(moved), fingerprint(notifierWrite));
@@ -308,12 +358,15 @@ test('text output', () => {
       'dmalint: warning: no entry points configured for bus notifiers',
       'arch/arm/mach-mvebu/coherency.c:50: error: cannot parse: unbalanced #if',
       'drivers/gpu/drm/odd name#1.c: note: skipped: not valid UTF-8',
-      'arch/arm/mach-highbank/highbank.c:85:2: warning: dev->dma_ops written in highbank_set_coherent, reached from the notifier at line 98 [set-dma-ops-outside-setup-teardown]',
+      'arch/arm/mach-highbank/highbank.c:85:2: warning: dev->dma_ops written in highbank_set_coherent, reached ' +
+        'from the notifier at line 98 [set-dma-ops-outside-setup-teardown]',
       'arch/arm/mach-highbank/highbank.c:120:2: note: registers highbank_platform_notifier',
       'arch/arm/mach-highbank/highbank.c:98:3: note: BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent',
       'arch/arm/mm/dma-mapping.c:2290:2: note: arch_setup_dma_ops() returns early when dma_ops is set',
-      'arch/arm/mm/dma-mapping.c:2210:2: note: dev->dma_ops written in exported arm_iommu_detach_device [set-dma-ops-outside-setup-teardown]',
-      'drivers/iommu/msm_iommu.c:400:9: error: arm_iommu_attach_device() called from msm_iommu_add_device before DMA setup [attach-before-setup]',
+      'arch/arm/mm/dma-mapping.c:2210:2: note: dev->dma_ops written in exported arm_iommu_detach_device ' +
+        '[set-dma-ops-outside-setup-teardown]',
+      'drivers/iommu/msm_iommu.c:400:9: error: arm_iommu_attach_device() called from msm_iommu_add_device ' +
+        'before DMA setup [attach-before-setup]',
       'drivers/iommu/msm_iommu.c:700:14: note: .add_device = msm_iommu_add_device',
       '',
     ].join('\n'),
@@ -347,23 +400,37 @@ test('shuffled input gives byte-identical output', () => {
   assert.deepEqual(findings, [notifierWrite, addDeviceAttach, exportedDetach, twin]);
 });
 
-test('rule message templates become SARIF message strings: numbered placeholders, literal braces doubled, a closing period', () => {
-  assert.equal(sarifMessageString('{{fn}} calls {{ callee }} from {{fn}}'), '{0} calls {1} from {0}.');
-  assert.equal(sarifMessageString('struct {x} in {{fn}}?'), 'struct {{x}} in {0}?');
-  assert.equal(sarifMessageString('done.'), 'done.');
-});
+test(
+  'rule message templates become SARIF message strings: numbered placeholders, literal braces doubled, a ' +
+    'closing period',
+  () => {
+    assert.equal(sarifMessageString('{{fn}} calls {{ callee }} from {{fn}}'), '{0} calls {1} from {0}.');
+    assert.equal(sarifMessageString('struct {x} in {{fn}}?'), 'struct {{x}} in {0}?');
+    assert.equal(sarifMessageString('done.'), 'done.');
+  },
+);
 
 test('baseline states and suppressions in SARIF; a rules file outside the tree gets an absolute URI', () => {
   const findings: ReportedFinding[] = [
     { ...notifierWrite, baselineState: 'new' },
-    { ...addDeviceAttach, baselineState: 'unchanged', suppression: { reason: 'owned by the driver', at: { file: '/etc/dmalint/rules.yaml', line: 7 } } },
+    {
+      ...addDeviceAttach,
+      baselineState: 'unchanged',
+      suppression: { reason: 'owned by the driver', at: { file: '/etc/dmalint/rules.yaml', line: 7 } },
+    },
     { ...exportedDetach, baselineState: 'absent', fingerprint: 'f'.repeat(64) },
   ];
-  const log = renderSarif(input({ findings, artifactRoles: new Map([['/etc/dmalint/rules.yaml', ['userSpecifiedConfiguration']]]) }));
+  const log = renderSarif(
+    input({ findings, artifactRoles: new Map([['/etc/dmalint/rules.yaml', ['userSpecifiedConfiguration']]]) }),
+  );
   assert.deepEqual(validateSarif(log), []);
   const r = run(log);
   assert.deepEqual(
-    r.results!.map((x) => [x.locations?.[0]?.physicalLocation?.artifactLocation?.uri, x.baselineState, x.partialFingerprints?.[FINGERPRINT_KEY]]),
+    r.results!.map((x) => [
+      x.locations?.[0]?.physicalLocation?.artifactLocation?.uri,
+      x.baselineState,
+      x.partialFingerprints?.[FINGERPRINT_KEY],
+    ]),
     [
       ['arch/arm/mach-highbank/highbank.c', 'new', fingerprint(notifierWrite)],
       ['arch/arm/mm/dma-mapping.c', 'absent', 'f'.repeat(64)],
@@ -371,13 +438,21 @@ test('baseline states and suppressions in SARIF; a rules file outside the tree g
     ],
   );
   const rulesFile = r.artifacts!.findIndex((a) => a.location?.uri === 'file:///etc/dmalint/rules.yaml');
-  assert.deepEqual(r.artifacts![rulesFile], { location: { uri: 'file:///etc/dmalint/rules.yaml' }, roles: ['userSpecifiedConfiguration'] });
+  assert.deepEqual(r.artifacts![rulesFile], {
+    location: { uri: 'file:///etc/dmalint/rules.yaml' },
+    roles: ['userSpecifiedConfiguration'],
+  });
   assert.deepEqual(r.results![2]!.suppressions, [
     {
       kind: 'external',
       status: 'accepted',
       justification: 'owned by the driver',
-      location: { physicalLocation: { artifactLocation: { uri: 'file:///etc/dmalint/rules.yaml', index: rulesFile }, region: { startLine: 7 } } },
+      location: {
+        physicalLocation: {
+          artifactLocation: { uri: 'file:///etc/dmalint/rules.yaml', index: rulesFile },
+          region: { startLine: 7 },
+        },
+      },
     },
   ]);
 });
@@ -393,11 +468,13 @@ test('text lists new findings, notes fixed ones, and only counts unchanged and s
     [],
   );
   assert.deepEqual(text.split('\n'), [
-    'arch/arm/mach-highbank/highbank.c:85:2: warning: dev->dma_ops written in highbank_set_coherent, reached from the notifier at line 98 [set-dma-ops-outside-setup-teardown]',
+    'arch/arm/mach-highbank/highbank.c:85:2: warning: dev->dma_ops written in highbank_set_coherent, reached ' +
+      'from the notifier at line 98 [set-dma-ops-outside-setup-teardown]',
     'arch/arm/mach-highbank/highbank.c:120:2: note: registers highbank_platform_notifier',
     'arch/arm/mach-highbank/highbank.c:98:3: note: BUS_NOTIFY_ADD_DEVICE calls highbank_set_coherent',
     'arch/arm/mm/dma-mapping.c:2290:2: note: arch_setup_dma_ops() returns early when dma_ops is set',
-    'arch/arm/mm/dma-mapping.c:2210:2: note: fixed: dev->dma_ops written in exported arm_iommu_detach_device [set-dma-ops-outside-setup-teardown]',
+    'arch/arm/mm/dma-mapping.c:2210:2: note: fixed: dev->dma_ops written in exported arm_iommu_detach_device ' +
+      '[set-dma-ops-outside-setup-teardown]',
     'dmalint: note: not shown: 1 finding also in the baseline, 1 suppressed finding (--format sarif lists them)',
     '',
   ]);

@@ -31,7 +31,11 @@ function makeThePatch(root: string): void {
     '\t\t/* ruleid: set-dma-ops-outside-setup-teardown */\n\t\tset_dma_ops(dev, &arm_coherent_dma_ops);\n',
     '\t\tdev->dma_coherent = true;\n',
   );
-  edit('drivers/iommu/ipmmu-vmsa.c', '\t.add_device\t= ipmmu_add_device,\n', '\t.add_device\t= ipmmu_add_device, /* before setup */\n');
+  edit(
+    'drivers/iommu/ipmmu-vmsa.c',
+    '\t.add_device\t= ipmmu_add_device,\n',
+    '\t.add_device\t= ipmmu_add_device, /* before setup */\n',
+  );
   writeFiles(root, { 'drivers/iommu/foo-iommu.c': FOO_IOMMU });
 }
 
@@ -81,7 +85,9 @@ test('a patch that touches no finding exits 0; one that only fixes exits 0 with 
   const r = dmalint(['--root', SAMPLE, '--diff', '-'], { input: onlyFix });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(brief(r.stdout), [INTRODUCED_AND_FIXED[0]]);
-  const comment = '--- a/drivers/of/device.c\n+++ b/drivers/of/device.c\n@@ -1 +1,2 @@\n' + ` ${readFileSync(path.join(SAMPLE, 'drivers/of/device.c'), 'utf8').split('\n')[0]}\n+/* nothing */\n`;
+  const comment =
+    '--- a/drivers/of/device.c\n+++ b/drivers/of/device.c\n@@ -1 +1,2 @@\n' +
+    ` ${readFileSync(path.join(SAMPLE, 'drivers/of/device.c'), 'utf8').split('\n')[0]}\n+/* nothing */\n`;
   assert.deepEqual(dmalint(['--root', SAMPLE, '--diff', '-'], { input: comment }), { code: 0, stdout: '', stderr: '' });
 });
 
@@ -91,17 +97,21 @@ test('--diff SARIF: introduced results are new, fixed ones absent, and the patch
   assert.deepEqual(validateSarif(log), []);
   const run = log.runs[0];
   assert.deepEqual(
-    run.results.map((x: { baselineState: string; ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }) => [
-      x.locations[0]!.physicalLocation.artifactLocation.uri,
-      x.ruleId,
-      x.baselineState,
-    ]),
+    run.results.map(
+      (x: {
+        baselineState: string;
+        ruleId: string;
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+      }) => [x.locations[0]!.physicalLocation.artifactLocation.uri, x.ruleId, x.baselineState],
+    ),
     [
       ['arch/arm/mach-highbank/highbank.c', 'set-dma-ops-outside-setup-teardown', 'absent'],
       ['drivers/iommu/foo-iommu.c', 'attach-before-setup', 'new'],
     ],
   );
-  const roles = Object.fromEntries(run.artifacts.map((a: { location: { uri: string }; roles: string[] }) => [a.location.uri, a.roles]));
+  const roles = Object.fromEntries(
+    run.artifacts.map((a: { location: { uri: string }; roles: string[] }) => [a.location.uri, a.roles]),
+  );
   assert.deepEqual(roles['drivers/iommu/foo-iommu.c'], ['added', 'resultFile', 'tracedFile']);
   assert.deepEqual(roles['arch/arm/mach-highbank/highbank.c'], ['modified', 'resultFile', 'tracedFile']);
 });
@@ -109,18 +119,38 @@ test('--diff SARIF: introduced results are new, fixed ones absent, and the patch
 test('a patch that does not apply names the patch line, the file and the hunk, exit 2', () => {
   const moved = fixtureCopy('sample');
   writeFiles(moved, {
-    'drivers/iommu/ipmmu-vmsa.c': readFileSync(path.join(SAMPLE, 'drivers/iommu/ipmmu-vmsa.c'), 'utf8').replace('.add_device\t= ipmmu_add_device,', '.add_device = ipmmu_add_device,'),
+    'drivers/iommu/ipmmu-vmsa.c': readFileSync(path.join(SAMPLE, 'drivers/iommu/ipmmu-vmsa.c'), 'utf8').replace(
+      '.add_device\t= ipmmu_add_device,',
+      '.add_device = ipmmu_add_device,',
+    ),
   });
-  const hunkLine = MAIL_TEXT.split('\n').findIndex((l, i, all) => l.startsWith('@@') && all[i - 1] === '+++ b/drivers/iommu/ipmmu-vmsa.c') + 1;
+  const hunkLine =
+    MAIL_TEXT.split('\n').findIndex(
+      (l, i, all) => l.startsWith('@@') && all[i - 1] === '+++ b/drivers/iommu/ipmmu-vmsa.c',
+    ) + 1;
   const r = dmalint(['--root', moved, '--diff', MAIL]);
-  assert.deepEqual(r, { code: 2, stdout: '', stderr: `dmalint: ${MAIL}:${hunkLine}: drivers/iommu/ipmmu-vmsa.c: hunk #1 does not apply\n` });
+  assert.deepEqual(r, {
+    code: 2,
+    stdout: '',
+    stderr: `dmalint: ${MAIL}:${hunkLine}: drivers/iommu/ipmmu-vmsa.c: hunk #1 does not apply\n`,
+  });
 
-  const missing = dmalint(['--root', SAMPLE, '--diff', '-'], { input: '--- a/drivers/none.c\n+++ b/drivers/none.c\n@@ -1 +1 @@\n-a\n+b\n' });
-  assert.deepEqual(missing, { code: 2, stdout: '', stderr: 'dmalint: <stdin>:3: drivers/none.c: no such file in the tree\n' });
+  const missing = dmalint(['--root', SAMPLE, '--diff', '-'], {
+    input: '--- a/drivers/none.c\n+++ b/drivers/none.c\n@@ -1 +1 @@\n-a\n+b\n',
+  });
+  assert.deepEqual(missing, {
+    code: 2,
+    stdout: '',
+    stderr: 'dmalint: <stdin>:3: drivers/none.c: no such file in the tree\n',
+  });
   const prose = dmalint(['--root', SAMPLE, '--diff', '-'], { input: 'just some words\n' });
   assert.deepEqual(prose, { code: 2, stdout: '', stderr: 'dmalint: <stdin>: not a patch: no file changes in it\n' });
   const unreadable = dmalint(['--root', SAMPLE, '--diff', path.join(moved, 'no.patch')]);
-  assert.deepEqual(unreadable, { code: 2, stdout: '', stderr: `dmalint: ${path.join(moved, 'no.patch')}: cannot read the patch: ENOENT\n` });
+  assert.deepEqual(unreadable, {
+    code: 2,
+    stdout: '',
+    stderr: `dmalint: ${path.join(moved, 'no.patch')}: cannot read the patch: ENOENT\n`,
+  });
 });
 
 test('--since REV compares the working tree with REV in a git checkout', () => {
@@ -132,7 +162,9 @@ test('--since REV compares the working tree with REV in a git checkout', () => {
   commitAll(work, 'sample tree');
   writeFiles(work, { 'drivers/iommu/foo-iommu.c': FOO_IOMMU });
   // Untracked files count as added, unless git ignores them.
-  assert.deepEqual(brief(dmalint(['--since', 'HEAD', '--root', work]).stdout), ['drivers/iommu/foo-iommu.c:5 error [attach-before-setup]']);
+  assert.deepEqual(brief(dmalint(['--since', 'HEAD', '--root', work]).stdout), [
+    'drivers/iommu/foo-iommu.c:5 error [attach-before-setup]',
+  ]);
   writeFiles(work, { '.gitignore': 'foo-*.c\n' });
   assert.deepEqual(dmalint(['--since', 'HEAD', '--root', work]), {
     code: 0,
@@ -221,9 +253,15 @@ test('a format-patch series applies mail after mail; renames move the file', () 
 test('changed lines and where old lines went', () => {
   const c = lineChanges('a\nb\nc\nd\n', 'a\nX\nc\nd\ne\n');
   assert.deepEqual([...c.added].sort(), [2, 5]);
-  assert.deepEqual([1, 2, 3, 4].map((l) => c.newLineOf(l)), [1, 2, 3, 4]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((l) => c.newLineOf(l)),
+    [1, 2, 3, 4],
+  );
   const removed = lineChanges('a\nb\nc\n', 'a\nc\n');
   assert.deepEqual([...removed.added], []);
-  assert.deepEqual([1, 2, 3].map((l) => removed.newLineOf(l)), [1, 2, 2]);
+  assert.deepEqual(
+    [1, 2, 3].map((l) => removed.newLineOf(l)),
+    [1, 2, 2],
+  );
   assert.equal(lineChanges('a\nb\n', 'a\n').newLineOf(2), 1);
 });

@@ -18,27 +18,35 @@ function bigTree(): string {
     'drivers/skip/skipped.c': NOTIFIER,
     'drivers/keep/kept.c': NOTIFIER,
   };
-  for (let i = 0; i < FILLER; i++) files[`drivers/gen/filler${i}.c`] = `int filler${i}(int x)\n{\n\treturn x + ${i};\n}\n`;
+  for (let i = 0; i < FILLER; i++)
+    files[`drivers/gen/filler${i}.c`] = `int filler${i}(int x)\n{\n\treturn x + ${i};\n}\n`;
   return tree(files);
 }
 
 const rg = findRipgrep();
 const why = 'ripgrep (rg) is not installed: .ci/run installs it; apt-get install ripgrep';
 
-test('the ripgrep and the Node prefilter honour paths.include/exclude and agree', { skip: rg || process.env.CI ? false : why }, async () => {
-  assert.ok(rg, `CI must run the ripgrep prefilter: ${why}`);
-  const root = bigTree();
-  const base = loadConfig();
-  const config = { ...base, paths: { include: [...base.paths.include, '**/*.inc'], exclude: [...base.paths.exclude, 'drivers/skip/**'] } };
-  const withRg = await scan({ root, config, workers: 0, cacheDir: false, ripgrep: true });
-  const withNode = await scan({ root, config, workers: 0, cacheDir: false, ripgrep: false });
-  assert.equal(withRg.searchedWith, 'ripgrep');
-  assert.equal(withNode.searchedWith, 'node');
-  const where = (r: typeof withRg) => r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
-  assert.deepEqual(where(withRg), [
-    'set-dma-ops-outside-setup-teardown drivers/inc/hb-notifier.inc:7',
-    'set-dma-ops-outside-setup-teardown drivers/keep/kept.c:7',
-  ]);
-  assert.deepEqual(withRg.findings, withNode.findings);
-  assert.equal(withRg.filesParsed, withNode.filesParsed);
-});
+test(
+  'the ripgrep and the Node prefilter honour paths.include/exclude and agree',
+  { skip: rg || process.env.CI ? false : why },
+  async () => {
+    assert.ok(rg, `CI must run the ripgrep prefilter: ${why}`);
+    const root = bigTree();
+    const base = loadConfig();
+    const config = {
+      ...base,
+      paths: { include: [...base.paths.include, '**/*.inc'], exclude: [...base.paths.exclude, 'drivers/skip/**'] },
+    };
+    const withRg = await scan({ root, config, workers: 0, cacheDir: false, ripgrep: true });
+    const withNode = await scan({ root, config, workers: 0, cacheDir: false, ripgrep: false });
+    assert.equal(withRg.searchedWith, 'ripgrep');
+    assert.equal(withNode.searchedWith, 'node');
+    const where = (r: typeof withRg) => r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
+    assert.deepEqual(where(withRg), [
+      'set-dma-ops-outside-setup-teardown drivers/inc/hb-notifier.inc:7',
+      'set-dma-ops-outside-setup-teardown drivers/keep/kept.c:7',
+    ]);
+    assert.deepEqual(withRg.findings, withNode.findings);
+    assert.equal(withRg.filesParsed, withNode.filesParsed);
+  },
+);

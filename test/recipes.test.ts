@@ -35,14 +35,30 @@ test('every dmalint option the README uses exists', () => {
   assert.ok(commands.length >= 10);
   for (const line of commands) {
     for (const option of line.match(/(?<=\s)--[a-z][a-z-]+/g) ?? []) {
-      if (['--global', '--prefix', '--no-tags', '--depth', '--stdout', '--cached', '--yes', '--relative', '--amend', '--no-edit'].includes(option)) continue;
+      if (
+        [
+          '--global',
+          '--prefix',
+          '--no-tags',
+          '--depth',
+          '--stdout',
+          '--cached',
+          '--yes',
+          '--relative',
+          '--amend',
+          '--no-edit',
+        ].includes(option)
+      )
+        continue;
       assert.ok(help.includes(option), `README: ${option} is not a dmalint option (${line.trim()})`);
     }
   }
 });
 
 test('the GitHub Actions job is valid YAML that uploads SARIF and gates pull requests with --since', () => {
-  const [workflow] = blocks('yaml').map((y) => parse(y) as { jobs: Record<string, { steps: Array<{ run?: string; uses?: string }> }> }).filter((y) => y?.jobs);
+  const [workflow] = blocks('yaml')
+    .map((y) => parse(y) as { jobs: Record<string, { steps: Array<{ run?: string; uses?: string }> }> })
+    .filter((y) => y?.jobs);
   assert.ok(workflow, 'the README has a workflow');
   const steps = Object.values(workflow.jobs)[0]!.steps;
   assert.ok(steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif')));
@@ -60,46 +76,88 @@ test("the VS Code task's problem matchers read dmalint's lines", () => {
   assert.deepEqual(notes!.exec(out[1]!)?.slice(1, 4), ['arch/arm/mach-hb/hb.c', '12', '2']);
 });
 
-test("vim's default errorformat makes a quickfix entry of every finding and note", { skip: !available('vim') && 'vim is not installed' }, () => {
-  const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
-  const report = path.join(tempDir('vim'), 'report.txt');
-  const listing = path.join(path.dirname(report), 'quickfix.txt');
-  writeFileSync(report, `${dmalint(['--root', root]).stdout}dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n`);
-  const vim = ['-u', 'NONE', '-N', '-es', '-c', `cfile ${report}`, '-c', `redir! > ${listing}`, '-c', 'silent clist!', '-c', 'redir END', '-c', 'qa!'];
-  spawnSync('vim', vim, { cwd: root, stdio: 'ignore' });
-  // `clist!` shows a valid entry as `N file:line col C: text`, a line it could not read as `N: text`.
-  const entries = readFileSync(listing, 'utf8').split('\n').filter(Boolean);
-  assert.equal(entries.length, 3, entries.join('\n'));
-  assert.match(entries[0]!, /^ 1 arch\/arm\/mach-hb\/hb\.c:7 col 2: warning: set_dma_ops\(\) /);
-  assert.match(entries[1]!, /^ 2 arch\/arm\/mach-hb\/hb\.c:12 col 2: note: hb_notifier\(\) is the bus notifier callback/);
-  // The closing count has no location: vim shows it as text, not as a place to jump to.
-  assert.equal(entries[2], ' 3: dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)');
-});
+test(
+  "vim's default errorformat makes a quickfix entry of every finding and note",
+  { skip: !available('vim') && 'vim is not installed' },
+  () => {
+    const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
+    const report = path.join(tempDir('vim'), 'report.txt');
+    const listing = path.join(path.dirname(report), 'quickfix.txt');
+    writeFileSync(
+      report,
+      `${dmalint(['--root', root]).stdout}dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n`,
+    );
+    const vim = [
+      '-u',
+      'NONE',
+      '-N',
+      '-es',
+      '-c',
+      `cfile ${report}`,
+      '-c',
+      `redir! > ${listing}`,
+      '-c',
+      'silent clist!',
+      '-c',
+      'redir END',
+      '-c',
+      'qa!',
+    ];
+    spawnSync('vim', vim, { cwd: root, stdio: 'ignore' });
+    // `clist!` shows a valid entry as `N file:line col C: text`, a line it could not read as `N: text`.
+    const entries = readFileSync(listing, 'utf8').split('\n').filter(Boolean);
+    assert.equal(entries.length, 3, entries.join('\n'));
+    assert.match(entries[0]!, /^ 1 arch\/arm\/mach-hb\/hb\.c:7 col 2: warning: set_dma_ops\(\) /);
+    assert.match(
+      entries[1]!,
+      /^ 2 arch\/arm\/mach-hb\/hb\.c:12 col 2: note: hb_notifier\(\) is the bus notifier callback/,
+    );
+    // The closing count has no location: vim shows it as text, not as a place to jump to.
+    assert.equal(entries[2], ' 3: dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)');
+  },
+);
 
-test('make -f scripts/dmalint.mk runs dmalint on the tree make is run in, with M= and SINCE=', { skip: !available('make') && 'make is not installed' }, () => {
-  const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER, 'drivers/x/x.c': 'int x;\n' });
-  const make = (...vars: string[]) =>
-    spawnSync('make', ['-s', '-f', MAKEFILE, `DMALINT=${process.execPath} ${CLI} --no-cache`, ...vars], { cwd: root, encoding: 'utf8' });
-  const whole = make();
-  assert.equal(whole.status, 2, 'make fails when dmalint reports findings');
-  assert.ok(whole.stdout.startsWith(FINDING), whole.stdout + whole.stderr);
-  assert.equal(make('M=drivers').status, 0);
-  commitAll(root, 'tree');
-  assert.equal(make('SINCE=HEAD').stdout, '');
-  writeFileSync(path.join(root, 'drivers/x/x.c'), `int x;\n${NOTIFIER}`);
-  const since = make('SINCE=HEAD');
-  assert.equal(since.status, 2);
-  assert.match(since.stdout, /^drivers\/x\/x\.c:8:2: warning: /);
-});
+test(
+  'make -f scripts/dmalint.mk runs dmalint on the tree make is run in, with M= and SINCE=',
+  { skip: !available('make') && 'make is not installed' },
+  () => {
+    const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER, 'drivers/x/x.c': 'int x;\n' });
+    const make = (...vars: string[]) =>
+      spawnSync('make', ['-s', '-f', MAKEFILE, `DMALINT=${process.execPath} ${CLI} --no-cache`, ...vars], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+    const whole = make();
+    assert.equal(whole.status, 2, 'make fails when dmalint reports findings');
+    assert.ok(whole.stdout.startsWith(FINDING), whole.stdout + whole.stderr);
+    assert.equal(make('M=drivers').status, 0);
+    commitAll(root, 'tree');
+    assert.equal(make('SINCE=HEAD').stdout, '');
+    writeFileSync(path.join(root, 'drivers/x/x.c'), `int x;\n${NOTIFIER}`);
+    const since = make('SINCE=HEAD');
+    assert.equal(since.status, 2);
+    assert.match(since.stdout, /^drivers\/x\/x\.c:8:2: warning: /);
+  },
+);
 
 /** A PATH whose `dmalint` is the package's bin, and a cache of the test's own. */
 function installed(): NodeJS.ProcessEnv {
   const bin = tempDir('bin');
   symlinkSync(CLI, path.join(bin, 'dmalint'));
-  return { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, XDG_CACHE_HOME: tempDir('cache'), CI: 'true', ...IDENTITY };
+  return {
+    ...process.env,
+    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    XDG_CACHE_HOME: tempDir('cache'),
+    CI: 'true',
+    ...IDENTITY,
+  };
 }
 
-function sh(command: string, cwd: string, env: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
+function sh(
+  command: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('sh', ['-c', command], { cwd, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -114,7 +172,10 @@ function block(lang: string, marker: string): string {
 /** The sample tree as a kernel repository, with the fixed teardown's guard and a Kbuild under arch/arm. */
 function kernelRepo(): string {
   const root = fixtureCopy('sample');
-  writeFiles(root, { 'arch/arm/Kbuild': 'obj-y += mm/ mach-highbank/\n', 'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n' });
+  writeFiles(root, {
+    'arch/arm/Kbuild': 'obj-y += mm/ mach-highbank/\n',
+    'arch/arm/mm/Kbuild': 'obj-y += dma-mapping.o\n',
+  });
   commitAll(root, 'sample');
   return root;
 }
@@ -127,7 +188,9 @@ function introduce(root: string): void {
 test('no recipe runs npx dmalint outside the quick start', () => {
   const uses = README.split('\n').filter((l) => l.includes('npx dmalint'));
   assert.deepEqual(
-    uses.filter((l) => !l.startsWith('npm ci && npx dmalint') && !/In the clone|Do not use|in a kernel tree npx/.test(l)),
+    uses.filter(
+      (l) => !l.startsWith('npm ci && npx dmalint') && !/In the clone|Do not use|in a kernel tree npx/.test(l),
+    ),
     [],
   );
 });
@@ -139,7 +202,8 @@ test("the README's pre-commit hook passes an empty amend, blocks a staged findin
   mkdirSync(path.dirname(hook), { recursive: true });
   writeFileSync(hook, block('sh', '#!/bin/sh'));
   chmodSync(hook, 0o755);
-  const commit = (...args: string[]) => spawnSync('git', ['commit', '-q', ...args], { cwd: root, env, encoding: 'utf8' });
+  const commit = (...args: string[]) =>
+    spawnSync('git', ['commit', '-q', ...args], { cwd: root, env, encoding: 'utf8' });
   const amend = commit('--amend', '--no-edit');
   assert.equal(amend.status, 0, `git commit --amend with nothing staged: ${amend.stderr}`);
   assert.match(amend.stderr, /nothing to check/);
@@ -147,7 +211,10 @@ test("the README's pre-commit hook passes an empty amend, blocks a staged findin
   git(root, 'add', '-A');
   const blocked = commit('-m', 'bad notifier');
   assert.notEqual(blocked.status, 0, 'a staged finding blocks the commit');
-  assert.match(blocked.stdout + blocked.stderr, /drivers\/bad\/bad\.c:7:2: warning: .*\[set-dma-ops-outside-setup-teardown\]/);
+  assert.match(
+    blocked.stdout + blocked.stderr,
+    /drivers\/bad\/bad\.c:7:2: warning: .*\[set-dma-ops-outside-setup-teardown\]/,
+  );
   git(root, 'reset', '-q', '--hard');
   writeFiles(root, { 'drivers/ok/ok.c': 'int ok(void) { return 0; }\n' });
   git(root, 'add', '-A');
@@ -163,7 +230,19 @@ test("vim's quickfix commands from the README fill the list with the findings", 
     const out = path.join(tempDir('vim'), 'qf.txt');
     const r = spawnSync(
       'vim',
-      ['-Nu', 'NONE', '-i', 'NONE', '-es', '-c', `cexpr system('${command}')`, '-c', `call writefile(map(filter(getqflist(), 'v:val.valid'), 'bufname(v:val.bufnr) . ":" . v:val.lnum'), '${out}')`, '-c', 'qa!'],
+      [
+        '-Nu',
+        'NONE',
+        '-i',
+        'NONE',
+        '-es',
+        '-c',
+        `cexpr system('${command}')`,
+        '-c',
+        `call writefile(map(filter(getqflist(), 'v:val.valid'), 'bufname(v:val.bufnr) . ":" . v:val.lnum'), '${out}')`,
+        '-c',
+        'qa!',
+      ],
       { cwd: root, env, encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
@@ -180,14 +259,20 @@ test("the VS Code task's command and problem matchers read the findings and thei
   assert.equal(r.code, 1, r.stderr);
   const [problem, note] = task.problemMatcher.map((m: { pattern: { regexp: string } }) => new RegExp(m.pattern.regexp));
   const lines = r.stdout.trim().split('\n');
-  assert.ok(lines.every((l) => problem!.test(l) || note!.test(l)), 'every line is a problem or a note');
+  assert.ok(
+    lines.every((l) => problem!.test(l) || note!.test(l)),
+    'every line is a problem or a note',
+  );
   assert.ok(lines.some((l) => problem!.test(l)) && lines.some((l) => note!.test(l)));
 });
 
 test("the make wrapper's recipes run, and make fails exactly when dmalint does", () => {
   const env = installed();
   const root = kernelRepo();
-  const recipes = block('sh', 'dmalint.mk').trim().split('\n').map((l) => l.replace('/path/to/dmalint', REPO.replace(/\/$/, '')));
+  const recipes = block('sh', 'dmalint.mk')
+    .trim()
+    .split('\n')
+    .map((l) => l.replace('/path/to/dmalint', REPO.replace(/\/$/, '')));
   const [m, since, sarif] = recipes.map((c) => sh(c, root, env));
   assert.equal(m!.code, 2, 'drivers/iommu has a finding: make fails');
   assert.match(m!.stdout, /^drivers\/iommu\/ipmmu-vmsa\.c:\d+:\d+: error: /m);

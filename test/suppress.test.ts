@@ -33,17 +33,29 @@ function problems(yaml: string): string[] {
 }
 
 test('suppressions are checked like every key: a reason is required, rules and keys must exist', () => {
-  assert.deepEqual(problems('suppressions:\n  - rule: attach-before-setup\n    path: drivers/**\n'), ["FILE:2: suppressions.0: missing required key 'reason'"]);
+  assert.deepEqual(problems('suppressions:\n  - rule: attach-before-setup\n    path: drivers/**\n'), [
+    "FILE:2: suppressions.0: missing required key 'reason'",
+  ]);
   assert.deepEqual(problems('suppressions:\n  - rule: attach-early\n    path: x.c\n    reason: r\n'), [
-    'FILE:2: suppressions.0.rule: expected one of set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state',
+    'FILE:2: suppressions.0.rule: expected one of set-dma-ops-outside-setup-teardown, attach-before-setup, ' +
+      'asymmetric-teardown, error-path-leaves-dma-state',
   ]);
-  assert.deepEqual(problems('suppressions:\n  - rule: attach-before-setup\n    path: x.c\n    reason: r\n    file: y.c\n'), [
-    "FILE:5: suppressions.0: unknown key 'file'; expected one of: rule, path, function, reason",
+  assert.deepEqual(
+    problems('suppressions:\n  - rule: attach-before-setup\n    path: x.c\n    reason: r\n    file: y.c\n'),
+    ["FILE:5: suppressions.0: unknown key 'file'; expected one of: rule, path, function, reason"],
+  );
+  assert.deepEqual(problems('suppressions:\n  - {rule: attach-before-setup, path: x.c, reason: "  "}\n'), [
+    'FILE:2: suppressions.0.reason: say why the finding is acceptable',
   ]);
-  assert.deepEqual(problems('suppressions:\n  - {rule: attach-before-setup, path: x.c, reason: "  "}\n'), ['FILE:2: suppressions.0.reason: say why the finding is acceptable']);
-  assert.deepEqual(problems('suppressions:\n  - {rule: attach-before-setup, path: x.c, function: "a b", reason: r}\n'), ['FILE:2: suppressions.0.function: expected a C identifier']);
+  assert.deepEqual(
+    problems('suppressions:\n  - {rule: attach-before-setup, path: x.c, function: "a b", reason: r}\n'),
+    ['FILE:2: suppressions.0.function: expected a C identifier'],
+  );
   const config = loadConfig(writeRules(tree({}), RULES));
-  assert.deepEqual(config.suppressions.map((s) => s.at.line), [3, 7]);
+  assert.deepEqual(
+    config.suppressions.map((s) => s.at.line),
+    [3, 7],
+  );
 });
 
 function writeRules(root: string, text: string): string {
@@ -52,22 +64,29 @@ function writeRules(root: string, text: string): string {
   return file;
 }
 
-test('a suppressed finding is not printed and does not fail the run; a stale suppression is a warning at its line', () => {
-  const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
-  const rules = writeRules(root, RULES);
-  const r = dmalint(['--root', root, '--config', rules]);
-  assert.deepEqual(r, {
-    code: 0,
-    stdout:
-      'dmalint-rules.yaml:7: warning: suppression of attach-before-setup in drivers/gone/*.c matches no finding; remove it if the code was fixed\n' +
+test(
+  'a suppressed finding is not printed and does not fail the run; a ' + 'stale suppression is a warning at its line',
+  () => {
+    const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
+    const rules = writeRules(root, RULES);
+    const r = dmalint(['--root', root, '--config', rules]);
+    assert.deepEqual(r, {
+      code: 0,
+      stdout:
+        'dmalint-rules.yaml:7: warning: suppression of attach-before-setup in drivers/gone/*.c matches no ' +
+        'finding; remove it if the code was fixed\n' +
+        'dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n',
+      stderr: '',
+    });
+    // The root given as the path is still the whole tree.
+    assert.deepEqual(dmalint(['--config', rules, '.'], { cwd: root }), r);
+    // A report on part of the tree cannot know whether a suppression for the rest is stale.
+    assert.equal(
+      dmalint(['--config', rules, path.join(root, 'arch')]).stdout,
       'dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n',
-    stderr: '',
-  });
-  // The root given as the path is still the whole tree.
-  assert.deepEqual(dmalint(['--config', rules, '.'], { cwd: root }), r);
-  // A report on part of the tree cannot know whether a suppression for the rest is stale.
-  assert.equal(dmalint(['--config', rules, path.join(root, 'arch')]).stdout, 'dmalint: note: not shown: 1 suppressed finding (--format sarif lists them)\n');
-});
+    );
+  },
+);
 
 test('SARIF keeps a suppressed result with its reason and where the suppression is written', () => {
   const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
@@ -77,24 +96,38 @@ test('SARIF keeps a suppressed result with its reason and where the suppression 
   const log = JSON.parse(r.stdout);
   assert.deepEqual(validateSarif(log), []);
   const run = log.runs[0];
-  const rulesIndex = run.artifacts.findIndex((a: { location: { uri: string } }) => a.location.uri === 'dmalint-rules.yaml');
+  const rulesIndex = run.artifacts.findIndex(
+    (a: { location: { uri: string } }) => a.location.uri === 'dmalint-rules.yaml',
+  );
   assert.deepEqual(run.artifacts[rulesIndex].roles, ['userSpecifiedConfiguration']);
   assert.deepEqual(run.results[0].suppressions, [
     {
       kind: 'external',
       status: 'accepted',
       justification: 'the highbank notifier predates arch_setup_dma_ops ownership',
-      location: { physicalLocation: { artifactLocation: { uri: 'dmalint-rules.yaml', uriBaseId: 'SRCROOT', index: rulesIndex }, region: { startLine: 3 } } },
+      location: {
+        physicalLocation: {
+          artifactLocation: { uri: 'dmalint-rules.yaml', uriBaseId: 'SRCROOT', index: rulesIndex },
+          region: { startLine: 3 },
+        },
+      },
     },
   ]);
-  assert.deepEqual(run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.region, { startLine: 7 });
+  assert.deepEqual(run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.region, {
+    startLine: 7,
+  });
   // Code scanning ignores suppressions: --omit suppressed leaves them out of the upload.
-  const upload = JSON.parse(dmalint(['--root', root, '--config', rules, '--format', 'sarif', '--omit', 'suppressed']).stdout);
+  const upload = JSON.parse(
+    dmalint(['--root', root, '--config', rules, '--format', 'sarif', '--omit', 'suppressed']).stdout,
+  );
   assert.deepEqual(upload.runs[0].results, []);
 });
 
 test('--omit takes only known kinds', () => {
   const r = dmalint(['--omit', 'new']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /option '--omit <kinds>' argument 'new' is invalid\. expected a comma-separated list of unchanged, absent, suppressed/);
+  assert.match(
+    r.stderr,
+    /option '--omit <kinds>' argument 'new' is invalid\. expected a comma-separated list of unchanged, absent, suppressed/,
+  );
 });

@@ -50,18 +50,34 @@ test("the extension's settings are the server's, and it starts `<path> lsp --std
   // A workspace's settings must not choose what runs.
   assert.equal(properties['dmalint.path']!.scope, 'machine');
   assert.ok(manifest.activationEvents.includes('onLanguage:c'));
-  const client = JSON.parse(readFileSync(path.join(REPO, 'node_modules/vscode-languageclient/package.json'), 'utf8')) as { version: string; engines: { vscode: string } };
-  assert.equal(manifest.dependencies['vscode-languageclient'], client.version, 'the extension ships the vscode-languageclient it is checked against');
+  const client = JSON.parse(
+    readFileSync(path.join(REPO, 'node_modules/vscode-languageclient/package.json'), 'utf8'),
+  ) as { version: string; engines: { vscode: string } };
+  assert.equal(
+    manifest.dependencies['vscode-languageclient'],
+    client.version,
+    'the extension ships the vscode-languageclient it is checked against',
+  );
   assert.equal(manifest.engines.vscode, client.engines.vscode, "engines.vscode is vscode-languageclient's");
 
   // Unset settings (VS Code's null defaults, '') are left to the server; `path` is never sent.
-  const section = { path: '/opt/dmalint/bin/dmalint', config: 'rules.yaml', kconfig: null, arch: 'arm', cacheDir: false, jobs: 0 };
+  const section = {
+    path: '/opt/dmalint/bin/dmalint',
+    config: 'rules.yaml',
+    kconfig: null,
+    arch: 'arm',
+    cacheDir: false,
+    jobs: 0,
+  };
   const expected = { config: 'rules.yaml', arch: 'arm', cacheDir: false, jobs: 0 };
   assert.deepEqual(settings.serverSettings(section), expected);
   assert.deepEqual(settings.serverSettings({ get: (k: string) => (section as Record<string, unknown>)[k] }), expected);
   assert.deepEqual(settings.serverSettings({ arch: '', kconfig: undefined }), {});
   assert.deepEqual(settings.serverSettings(null), {});
-  assert.deepEqual(settings.serverCommand(' /opt/dmalint/bin/dmalint '), { command: '/opt/dmalint/bin/dmalint', args: ['lsp', '--stdio'] });
+  assert.deepEqual(settings.serverCommand(' /opt/dmalint/bin/dmalint '), {
+    command: '/opt/dmalint/bin/dmalint',
+    args: ['lsp', '--stdio'],
+  });
   assert.deepEqual(settings.serverCommand(''), { command: 'dmalint', args: ['lsp', '--stdio'] });
   assert.deepEqual(settings.serverCommand(undefined), { command: 'dmalint', args: ['lsp', '--stdio'] });
 });
@@ -71,14 +87,38 @@ test('vsce package builds a .vsix with the extension and its runtime dependencie
   // holds them from the root install: vscode-languageclient is a root devDependency too).
   const dir = tempDir('vscode');
   cpSync(EXTENSION, dir, { recursive: true, filter: (src) => !/[/\\](node_modules|.*\.vsix)$/.test(src) });
-  run('npm', ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], dir);
-  run(path.join(BIN, 'vsce'), ['package', '--skip-license', '--allow-missing-repository', '--out', 'dmalint.vsix'], dir);
+  run(
+    'npm',
+    ['ci', '--omit=dev', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+    dir,
+  );
+  run(
+    path.join(BIN, 'vsce'),
+    ['package', '--skip-license', '--allow-missing-repository', '--out', 'dmalint.vsix'],
+    dir,
+  );
   const entries = zipEntries(path.join(dir, 'dmalint.vsix'));
-  for (const file of ['extension.vsixmanifest', 'extension/package.json', `extension/${manifest.main.replace(/^\.\//, '')}`, 'extension/settings.js', 'extension/readme.md']) {
-    assert.ok(entries.includes(file), `${file} in the .vsix: ${entries.filter((e) => !e.includes('node_modules/')).join(', ')}`);
+  for (const file of [
+    'extension.vsixmanifest',
+    'extension/package.json',
+    `extension/${manifest.main.replace(/^\.\//, '')}`,
+    'extension/settings.js',
+    'extension/readme.md',
+  ]) {
+    assert.ok(
+      entries.includes(file),
+      `${file} in the .vsix: ${entries.filter((e) => !e.includes('node_modules/')).join(', ')}`,
+    );
   }
-  for (const dep of ['vscode-languageclient/lib/node/main.js', 'vscode-languageserver-protocol/package.json', 'vscode-jsonrpc/package.json']) {
+  for (const dep of [
+    'vscode-languageclient/lib/node/main.js',
+    'vscode-languageserver-protocol/package.json',
+    'vscode-jsonrpc/package.json',
+  ]) {
     assert.ok(entries.includes(`extension/node_modules/${dep}`), `${dep} in the .vsix`);
   }
-  assert.ok(!entries.some((e) => e.endsWith('tsconfig.json') && !e.includes('node_modules/')), 'no build configuration in the .vsix');
+  assert.ok(
+    !entries.some((e) => e.endsWith('tsconfig.json') && !e.includes('node_modules/')),
+    'no build configuration in the .vsix',
+  );
 });

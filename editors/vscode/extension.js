@@ -26,7 +26,9 @@ async function start() {
           // The server pulls the `dmalint` section again when settings change; `path` is not its.
           configuration: async (params, token, next) => {
             const result = await next(params, token);
-            return Array.isArray(result) ? result.map((r, i) => (params.items[i]?.section === 'dmalint' ? serverSettings(r) : r)) : result;
+            return Array.isArray(result)
+              ? result.map((r, i) => (params.items[i]?.section === 'dmalint' ? serverSettings(r) : r))
+              : result;
           },
         },
       },
@@ -36,7 +38,8 @@ async function start() {
     await client.start();
   } catch (err) {
     void vscode.window.showErrorMessage(
-      `dmalint: cannot start \`${command} lsp\` (${err instanceof Error ? err.message : String(err)}). Install dmalint (npm install -g dmalint) or set dmalint.path in your user settings.`,
+      `dmalint: cannot start \`${command} lsp\` (${err instanceof Error ? err.message : String(err)}). Install ` +
+        `dmalint (npm install -g dmalint) or set dmalint.path in your user settings.`,
     );
   }
 }

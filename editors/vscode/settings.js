@@ -16,7 +16,10 @@ function serverSettings(section) {
   /** @type {Record<string, unknown>} */
   const out = {};
   if (!section || typeof section !== 'object') return out;
-  const get = typeof section.get === 'function' ? (/** @type {string} */ k) => /** @type {{ get(key: string): unknown }} */ (section).get(k) : (/** @type {string} */ k) => /** @type {Record<string, unknown>} */ (section)[k];
+  const get =
+    typeof section.get === 'function'
+      ? (/** @type {string} */ k) => /** @type {{ get(key: string): unknown }} */ (section).get(k)
+      : (/** @type {string} */ k) => /** @type {Record<string, unknown>} */ (section)[k];
   for (const key of SERVER_KEYS) {
     const value = get(key);
     if (value !== undefined && value !== null && value !== '') out[key] = value;
@@ -30,7 +33,10 @@ function serverSettings(section) {
  * @returns {{ command: string, args: string[] }}
  */
 function serverCommand(path) {
-  return { command: typeof path === 'string' && path.trim() !== '' ? path.trim() : 'dmalint', args: ['lsp', '--stdio'] };
+  return {
+    command: typeof path === 'string' && path.trim() !== '' ? path.trim() : 'dmalint',
+    args: ['lsp', '--stdio'],
+  };
 }
 
 module.exports = { SERVER_KEYS, serverSettings, serverCommand };

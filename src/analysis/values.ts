@@ -64,4 +64,3 @@ export function narrow(mask: number, test: 'nz' | 'neg' | 'iserr' | 'errnull', t
   const kept = { nz: ~ZERO & ANY, neg: NEG, iserr: ERRPTR, errnull: ERRPTR | ZERO }[test];
   return truth ? mask & kept : mask & ~kept & ANY;
 }
-

@@ -30,7 +30,9 @@ export function matchFingerprints(current: readonly ReportedFinding[], before: r
   const added: ReportedFinding[] = [];
   const kept: ReportedFinding[] = [];
   for (const f of current) {
-    const earlier = waiting.get(keyOf(f))?.length ? waiting.get(keyOf(f)) : waiting.get(`${FINGERPRINT_KEY_V1}:${fingerprintV1(f)}`);
+    const earlier = waiting.get(keyOf(f))?.length
+      ? waiting.get(keyOf(f))
+      : waiting.get(`${FINGERPRINT_KEY_V1}:${fingerprintV1(f)}`);
     if (earlier?.length) {
       earlier.shift();
       kept.push(f);
@@ -40,7 +42,10 @@ export function matchFingerprints(current: readonly ReportedFinding[], before: r
 }
 
 /** Marks current results new or unchanged against `before`, and appends what is gone as absent. */
-export function compareRuns(current: readonly ReportedFinding[], before: readonly ReportedFinding[]): ReportedFinding[] {
+export function compareRuns(
+  current: readonly ReportedFinding[],
+  before: readonly ReportedFinding[],
+): ReportedFinding[] {
   const { added, kept, gone } = matchFingerprints(current, before);
   return [
     ...added.map((f) => ({ ...f, baselineState: 'new' as const })),

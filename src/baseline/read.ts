@@ -13,7 +13,10 @@ import { fileOfUri } from '../output/sarif.js';
 type Where = string;
 
 class BadBaseline extends Error {
-  constructor(readonly where: Where, what: string) {
+  constructor(
+    readonly where: Where,
+    what: string,
+  ) {
     super(what);
   }
 }
@@ -91,18 +94,29 @@ export function readBaseline(file: string): ReportedFinding[] {
     log = JSON.parse(text) as Sarif.Log;
   } catch (err) {
     const line = syntaxErrorLine(text, err as SyntaxError);
-    throw new UsageError(`${file}${line ? `:${line}` : ''}: the baseline is not JSON: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `${file}${line ? `:${line}` : ''}: the baseline is not JSON: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   try {
-    if (typeof log !== 'object' || log === null || !Array.isArray(log.runs)) throw new BadBaseline('(top level)', 'not a SARIF log (no runs)');
+    if (typeof log !== 'object' || log === null || !Array.isArray(log.runs))
+      throw new BadBaseline('(top level)', 'not a SARIF log (no runs)');
     const runs = log.runs.map((run, i) => ({ run, i })).filter(({ run }) => run?.tool?.driver?.name === 'dmalint');
     if (runs.length === 0) throw new BadBaseline('runs', 'no run of dmalint');
     return runs.flatMap(({ run, i }) =>
-      (run.results ?? []).flatMap((r, j) => (r.baselineState === 'absent' ? [] : [finding(r, `runs[${i}].results[${j}]`)])),
+      (run.results ?? []).flatMap((r, j) =>
+        r.baselineState === 'absent' ? [] : [finding(r, `runs[${i}].results[${j}]`)],
+      ),
     );
   } catch (err) {
-    if (err instanceof BadBaseline) throw new UsageError(`${file}: ${err.where}: ${err.message}; expected a SARIF log written by dmalint --format sarif`);
-    if (err instanceof TypeError || err instanceof URIError) throw new UsageError(`${file}: malformed SARIF (${err.message}); expected a SARIF log written by dmalint --format sarif`);
+    if (err instanceof BadBaseline)
+      throw new UsageError(
+        `${file}: ${err.where}: ${err.message}; expected a SARIF log written by dmalint --format sarif`,
+      );
+    if (err instanceof TypeError || err instanceof URIError)
+      throw new UsageError(
+        `${file}: malformed SARIF (${err.message}); expected a SARIF log written by dmalint --format sarif`,
+      );
     throw err;
   }
 }

@@ -64,7 +64,9 @@ export class FindingsCache {
     private readonly root: string,
     settings: unknown,
   ) {
-    const key = createHash('sha1').update(JSON.stringify([VERSION, analysisCode(), root, settings])).digest('hex');
+    const key = createHash('sha1')
+      .update(JSON.stringify([VERSION, analysisCode(), root, settings]))
+      .digest('hex');
     this.file = path.join(cacheDir, 'findings', `${key}.json`);
   }
 

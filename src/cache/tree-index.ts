@@ -52,8 +52,11 @@ export class TreeIndex {
     try {
       const data = JSON.parse(readFileSync(index.file!, 'utf8')) as IndexFile;
       if (data.version !== VERSION || data.root !== root) return index;
-      data.paths.forEach((p, i) => index.files.set(p, { size: data.sizes[i]!, mtime: data.mtimes[i]!, key: data.keys[i] ?? null }));
-      for (const [word, hits] of Object.entries(data.words)) index.words.set(word, new Set(hits.map((i) => data.paths[i]!)));
+      data.paths.forEach((p, i) =>
+        index.files.set(p, { size: data.sizes[i]!, mtime: data.mtimes[i]!, key: data.keys[i] ?? null }),
+      );
+      for (const [word, hits] of Object.entries(data.words))
+        index.words.set(word, new Set(hits.map((i) => data.paths[i]!)));
     } catch {
       // absent or unreadable: start afresh
     }
@@ -123,7 +126,8 @@ export class TreeIndex {
   save(): void {
     if (!this.file || !this.dirty) return;
     // A word not searched this run has not seen the changed files: forget it.
-    if (this.changed.size) for (const word of [...this.words.keys()]) if (!this.current.has(word)) this.words.delete(word);
+    if (this.changed.size)
+      for (const word of [...this.words.keys()]) if (!this.current.has(word)) this.words.delete(word);
     const paths = [...this.files.keys()];
     const at = new Map(paths.map((p, i) => [p, i]));
     const entries = [...this.files.values()];
@@ -134,7 +138,9 @@ export class TreeIndex {
       sizes: entries.map((e) => e.size),
       mtimes: entries.map((e) => e.mtime),
       keys: entries.map((e) => e.key),
-      words: Object.fromEntries([...this.words].map(([w, hits]) => [w, [...hits].map((f) => at.get(f)!).sort((a, b) => a - b)])),
+      words: Object.fromEntries(
+        [...this.words].map(([w, hits]) => [w, [...hits].map((f) => at.get(f)!).sort((a, b) => a - b)]),
+      ),
     };
     writeCacheFile(this.file, data);
     // Later scans of the same run (other configurations) write it again only if they learn more.

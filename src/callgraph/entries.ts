@@ -13,7 +13,9 @@ export interface EntryInstance {
 
 function structMatches(entry: { struct?: string }, binding: Binding): boolean {
   // A table whose type tree-sitter could not tell (nested, broken by a macro) matches by field.
-  return entry.struct === undefined || binding.table.structType === undefined || binding.table.structType === entry.struct;
+  return (
+    entry.struct === undefined || binding.table.structType === undefined || binding.table.structType === entry.struct
+  );
 }
 
 export function entryInstances(graph: CallGraph, entries: readonly EntryPoint[]): EntryInstance[] {

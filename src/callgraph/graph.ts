@@ -151,7 +151,11 @@ export class CallGraph {
   }
 
   /** Type of `root.m1.m2…` from the parsed struct definitions, or undefined when unknown. */
-  typeOf(rootType: string | undefined, members: readonly string[], fallback?: (type: string, member: string) => string | undefined): string | undefined {
+  typeOf(
+    rootType: string | undefined,
+    members: readonly string[],
+    fallback?: (type: string, member: string) => string | undefined,
+  ): string | undefined {
     let type = rootType;
     for (const m of members) {
       if (type === undefined) return undefined;

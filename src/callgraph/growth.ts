@@ -28,7 +28,11 @@ import type { Needs } from './needs.js';
 
 /** APIs whose behaviour rules.yaml or a rule states: never searched for, never walked into. */
 function apiNames(config: Config, needs: Needs): Set<string> {
-  return new Set([...config.apis.setters.map((s) => s.name), ...needs.callersOf, ...config.apis.effects.map((e) => e.name)]);
+  return new Set([
+    ...config.apis.setters.map((s) => s.name),
+    ...needs.callersOf,
+    ...config.apis.effects.map((e) => e.name),
+  ]);
 }
 
 function pairNames(config: Config): Set<string> {
@@ -41,7 +45,11 @@ function isRoot(fn: FnNode): boolean {
 }
 
 /** Walks direct callers from `starts`, never into `stop`; returns every function reached. */
-function callersClosure(starts: Iterable<FnNode>, stop: (fn: FnNode) => boolean, expand: (fn: FnNode) => boolean = () => true): Set<FnNode> {
+function callersClosure(
+  starts: Iterable<FnNode>,
+  stop: (fn: FnNode) => boolean,
+  expand: (fn: FnNode) => boolean = () => true,
+): Set<FnNode> {
   const seen = new Set<FnNode>(starts);
   const queue = [...seen];
   while (queue.length) {
@@ -86,7 +94,8 @@ function ownershipFlags(graph: CallGraph, config: Config): Set<string> {
   const analysis = new EffectAnalysis(graph, config);
   for (const { setups, teardowns } of pairs) {
     if (!setups.some(bails)) continue;
-    for (const fn of teardowns) for (const e of analysis.of(fn)) if (e.op === 'undo') for (const g of e.guards) flags.add(g);
+    for (const fn of teardowns)
+      for (const e of analysis.of(fn)) if (e.op === 'undo') for (const g of e.guards) flags.add(g);
   }
   return flags;
 }
@@ -101,7 +110,9 @@ function needingCallers(graph: CallGraph, config: Config, needs: Needs): Set<FnN
   const outside = (fn: FnNode) => pairs.has(fn.name) || apis.has(fn.name);
   const need = new Set<FnNode>();
   // Every caller chain of a traced call, up to whatever entry point starts it.
-  const calling = graph.functions.filter((fn) => !outside(fn) && fn.summary.calls.some((c) => !c.viaMember && traced.has(c.callee)));
+  const calling = graph.functions.filter(
+    (fn) => !outside(fn) && fn.summary.calls.some((c) => !c.viaMember && traced.has(c.callee)),
+  );
   for (const fn of callersClosure(calling, outside)) need.add(fn);
   // The callers of a dma_ops write up to the roots that explain it.
   if (needs.rootsOfOpsWrites) {
@@ -127,14 +138,21 @@ function needingCallers(graph: CallGraph, config: Config, needs: Needs): Set<FnN
  * way from the root variable to the last member, except the configured device structs (whose
  * definitions are seeds) and a configured container's device member, which rules.yaml states.
  */
-function structsOnTheWay(config: Config, rootType: string | undefined, members: readonly string[], graph: CallGraph): string[] {
+function structsOnTheWay(
+  config: Config,
+  rootType: string | undefined,
+  members: readonly string[],
+  graph: CallGraph,
+): string[] {
   const out: string[] = [];
   let type = rootType;
   for (const m of members) {
     if (type === undefined) break;
     if (config.device.structs.includes(type)) break;
     if (config.device.containers[type] !== m) out.push(type);
-    type = graph.typeOf(type, [m], (t, mm) => (config.device.containers[t] === mm ? config.device.structs[0] : undefined));
+    type = graph.typeOf(type, [m], (t, mm) =>
+      config.device.containers[t] === mm ? config.device.structs[0] : undefined,
+    );
   }
   return out;
 }
@@ -164,10 +182,13 @@ export function growthWords(
     }
     for (const fn of file.functions) {
       const typed = [
-        ...fn.writes.filter((w) => w.member === config.device.opsMember || (fields.has(w.member) && w.valueIdent !== undefined)),
+        ...fn.writes.filter(
+          (w) => w.member === config.device.opsMember || (fields.has(w.member) && w.valueIdent !== undefined),
+        ),
         ...fn.bails.filter((b) => b.member === config.device.opsMember),
       ];
-      for (const w of typed) for (const tag of structsOnTheWay(config, w.object.rootType, w.object.members, graph)) words.add(tag);
+      for (const w of typed)
+        for (const tag of structsOnTheWay(config, w.object.rootType, w.object.members, graph)) words.add(tag);
     }
   }
   if (needs.effects) for (const g of ownershipFlags(graph, config)) words.add(g);

@@ -41,7 +41,11 @@ export function reachableFrom(start: FnNode, follow: (edge: Edge) => boolean): R
  * order). Callers in `blocked` are reached but not walked through, and so is every function
  * for which `expand` says no (the start included).
  */
-export function callersOf(start: FnNode, blocked: ReadonlySet<FnNode>, expand: (fn: FnNode) => boolean = () => true): Reached[] {
+export function callersOf(
+  start: FnNode,
+  blocked: ReadonlySet<FnNode>,
+  expand: (fn: FnNode) => boolean = () => true,
+): Reached[] {
   const parent = new Map<FnNode, Edge | null>([[start, null]]);
   const order: FnNode[] = [start];
   for (let i = 0; i < order.length; i++) {

@@ -15,7 +15,11 @@ import { type ScanOptions, type ScanResult, scan } from '../scan.js';
 import { scanConfigurations } from '../scan-configurations.js';
 import { UsageError } from '../errors.js';
 
-export type Mode = { kind: 'tree' } | { kind: 'baseline'; file: string } | { kind: 'diff'; files: string[] } | { kind: 'since'; rev: string };
+export type Mode =
+  | { kind: 'tree' }
+  | { kind: 'baseline'; file: string }
+  | { kind: 'diff'; files: string[] }
+  | { kind: 'since'; rev: string };
 
 export interface Collected {
   results: ReportedFinding[];
@@ -29,7 +33,9 @@ export interface Collected {
 }
 
 function changeRoles(change: Change): Map<string, ArtifactRole[]> {
-  return new Map(change.files.map((f) => [f.path, [f.old === null ? 'added' : f.new === null ? 'deleted' : 'modified']]));
+  return new Map(
+    change.files.map((f) => [f.path, [f.old === null ? 'added' : f.new === null ? 'deleted' : 'modified']]),
+  );
 }
 
 /** Reads the patch and prepares the baseline before scanning, so that bad input fails at once. */
@@ -55,7 +61,8 @@ export interface CollectOptions extends Omit<ScanOptions, 'kconfig'> {
 export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions): Promise<Collected> {
   const baseline = mode.kind === 'baseline' ? readBaseline(mode.file) : undefined;
   if (kconfigs.length > 1) {
-    if (mode.kind === 'diff' || mode.kind === 'since') throw new UsageError(`--${mode.kind} checks one configuration at a time; give a single --kconfig`);
+    if (mode.kind === 'diff' || mode.kind === 'since')
+      throw new UsageError(`--${mode.kind} checks one configuration at a time; give a single --kconfig`);
     const many = await scanConfigurations(rest, kconfigs);
     return {
       results: baseline ? compareRuns(many.findings, baseline) : many.findings,
@@ -68,7 +75,14 @@ export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions)
   const options: ScanOptions = kconfigs.length ? { ...rest, kconfig: kconfigs[0]! } : rest;
   const change = await changeOf(mode, options.root, options.config);
   if (typeof change === 'string') {
-    return { results: [], notifications: [], everything: [], artifactRoles: new Map(), scans: [], nothingToCheck: change };
+    return {
+      results: [],
+      notifications: [],
+      everything: [],
+      artifactRoles: new Map(),
+      scans: [],
+      nothingToCheck: change,
+    };
   }
   if (change) {
     const { results, after, notBuilt } = await compareSides(change, options);

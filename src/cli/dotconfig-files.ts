@@ -16,7 +16,9 @@ function readable(file: string, shown: string): void {
 /** A file in a directory of configurations that is not one (a README, a stray script) is named, not guessed at. */
 function checkLooksLikeConfig(file: string): void {
   if (!/^(?:CONFIG_\w+=|# CONFIG_\w+ is not set)/m.test(readFileSync(file, 'utf8'))) {
-    throw new UsageError(`--kconfig ${file}: not a kernel configuration (no CONFIG_ line); keep only .config files in that directory`);
+    throw new UsageError(
+      `--kconfig ${file}: not a kernel configuration (no CONFIG_ line); keep only .config files in that directory`,
+    );
   }
 }
 

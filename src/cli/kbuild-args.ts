@@ -21,8 +21,26 @@ export interface KbuildCall {
 
 /** gcc options whose value is the next argument when it is not attached (`-I dir`, `-include f`). */
 const TAKES_NEXT = new Set([
-  '-I', '-D', '-U', '-include', '-imacros', '-isystem', '-idirafter', '-iquote', '-iprefix', '-iwithprefix',
-  '-isysroot', '-MF', '-MT', '-MQ', '-o', '-x', '-aux-info', '--param', '-Xassembler', '-Xpreprocessor',
+  '-I',
+  '-D',
+  '-U',
+  '-include',
+  '-imacros',
+  '-isystem',
+  '-idirafter',
+  '-iquote',
+  '-iprefix',
+  '-iwithprefix',
+  '-isysroot',
+  '-MF',
+  '-MT',
+  '-MQ',
+  '-o',
+  '-x',
+  '-aux-info',
+  '--param',
+  '-Xassembler',
+  '-Xpreprocessor',
 ]);
 
 /**
@@ -35,7 +53,9 @@ export function isKbuildCall(args: readonly string[]): boolean {
 }
 
 function dmalintOption(arg: string, call: KbuildCall): void {
-  const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+  const [name, value] = arg.includes('=')
+    ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+    : [arg, undefined];
   const needValue = (): string => {
     if (!value) throw new UsageError(`${name}: expected ${name}=VALUE (given through CF=)`);
     return value;
@@ -54,7 +74,10 @@ function dmalintOption(arg: string, call: KbuildCall): void {
       call.cacheDir = false;
       return;
     default:
-      throw new UsageError(`${arg}: unknown option; inside a Kbuild run dmalint takes --dmalint-fail, --dmalint-config=FILE, --dmalint-cache-dir=DIR and --dmalint-no-cache (through CF=)`);
+      throw new UsageError(
+        `${arg}: unknown option; inside a Kbuild run dmalint takes --dmalint-fail, --dmalint-config=FILE, ` +
+          `--dmalint-cache-dir=DIR and --dmalint-no-cache (through CF=)`,
+      );
   }
 }
 

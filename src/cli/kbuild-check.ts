@@ -10,12 +10,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { FindingsCache, type TreeFindings, inputStats, treeState } from '../cache/findings-cache.js';
 import { defaultCacheDir } from '../cache/summary-cache.js';
 import { findRoot, listSourceFiles, toTreePath } from '../discover.js';
 import { UsageError } from '../errors.js';
+import { userErrorText } from './user-error.js';
 import { Configuration } from '../kconfig/configuration.js';
 import type { Finding, Location } from '../model.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
@@ -31,7 +32,12 @@ export function buildDotConfig(cwd: string, env: NodeJS.ProcessEnv = process.env
 }
 
 /** The whole tree's findings: from the findings cache when the tree is as it was, else analyzed (and kept). */
-async function treeFindings(root: string, config: Config, dotconfig: string | undefined, cacheDir: string | false): Promise<TreeFindings> {
+async function treeFindings(
+  root: string,
+  config: Config,
+  dotconfig: string | undefined,
+  cacheDir: string | false,
+): Promise<TreeFindings> {
   const listing = listSourceFiles(root, config, cacheDir !== false);
   const analyze = async () => {
     const share = new ScanShare();
@@ -78,15 +84,18 @@ export async function kbuildCheck(args: readonly string[], cwd = process.cwd()):
     const source = path.resolve(cwd, call.source);
     if (!existsSync(source)) throw new UsageError(`${call.source}: no such file`);
     const root = findRoot(source)?.root;
-    if (!root) throw new UsageError(`${call.source}: cannot find the kernel tree root above it (no MAINTAINERS or Kbuild)`);
+    if (!root)
+      throw new UsageError(`${call.source}: cannot find the kernel tree root above it (no MAINTAINERS or Kbuild)`);
     const file = toTreePath(root, source);
     const config = loadConfig(call.config && path.resolve(cwd, call.config), call.arch ? { arch: call.arch } : {});
-    const cacheDir = call.cacheDir === undefined ? defaultCacheDir() : call.cacheDir && path.resolve(cwd, call.cacheDir);
+    const cacheDir =
+      call.cacheDir === undefined ? defaultCacheDir() : call.cacheDir && path.resolve(cwd, call.cacheDir);
     const { findings, notifications } = await treeFindings(root, config, buildDotConfig(cwd), cacheDir);
 
     const mine = findings.filter((f) => concerns(f, file));
     const { results } = applySuppressions(mine, config.suppressions, (f) => f);
-    const name = (f: string) => (path.isAbsolute(call.source) ? path.join(root, f) : path.relative(cwd, path.join(root, f)) || f);
+    const name = (f: string) =>
+      path.isAbsolute(call.source) ? path.join(root, f) : path.relative(cwd, path.join(root, f)) || f;
     const text = renderText(
       results.map((f) => renamed(f, name)),
       notifications.filter((n) => n.file === file).map((n) => ({ ...n, file: name(file) })),
@@ -95,8 +104,9 @@ export async function kbuildCheck(args: readonly string[], cwd = process.cwd()):
     process.stderr.write(text);
     return call.fail && results.some(counts) ? 1 : 0;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError) {
-      process.stderr.write(`${err instanceof ConfigError ? err.problems.map((p) => `dmalint: ${p}`).join('\n') : `dmalint: ${err.message}`}\n`);
+    const text = userErrorText(err);
+    if (text !== undefined) {
+      process.stderr.write(text);
       return 2;
     }
     throw err;

@@ -20,7 +20,9 @@ run.then(
     if (code !== undefined) process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`dmalint: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `dmalint: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 3;
   },
 );

@@ -18,7 +18,8 @@ export function progressReporter(enabled: boolean): Progress {
     },
     done(result) {
       process.stderr.write(
-        `\rdmalint: ${result.filesListed} files listed, ${result.filesParsed} parsed, ${result.findings.length} findings\x1b[K\n`,
+        `\rdmalint: ${result.filesListed} files listed, ${result.filesParsed} parsed, ${result.findings.length} ` +
+          `findings\x1b[K\n`,
       );
     },
   };

@@ -53,6 +53,8 @@ export function writeOutput(text: string, file?: string): void {
     renameSync(temp, target);
   } catch (err) {
     rmSync(temp, { force: true });
-    throw new UsageError(`--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UsageError(
+      `--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
 }

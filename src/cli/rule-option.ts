@@ -7,7 +7,8 @@ import { ruleIds } from '../rules/index.js';
 const SETTINGS = ['off', 'note', 'warning', 'error'] as const;
 type RuleSwitch = Level | 'off';
 
-export const RULE_OPTION_HELP = `switch a rule off or on at a level: ID=${SETTINGS.join('|')} (repeatable); IDs: ${ruleIds().join(', ')}`;
+export const RULE_OPTION_HELP =
+  `switch a rule off or on at a level: ID=${SETTINGS.join('|')} (repeatable); ` + `IDs: ${ruleIds().join(', ')}`;
 
 /** commander's argument parser for --rule: adds one ID=setting to those given before. */
 export function ruleSwitch(value: string, previous: Record<string, RuleSwitch> = {}): Record<string, RuleSwitch> {

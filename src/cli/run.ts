@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
+import { userErrorText } from './user-error.js';
 import { findRoot, looksLikeKernelTree, toTreePath } from '../discover.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
 import { routeFindings } from '../maintainers/route-findings.js';
@@ -48,13 +49,23 @@ function saneJobs(jobs: number | undefined): number | undefined {
   return bound;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 2 ** 10,
+  kib: 2 ** 10,
+  m: 2 ** 20,
+  mib: 2 ** 20,
+  g: 2 ** 30,
+  gib: 2 ** 30,
+};
 
 /** 4194304, 4M, 4MiB, 512k: bytes (units are powers of 1024). */
 function byteSize(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
-  if (!m || unit === undefined) throw new InvalidArgumentError('expected a size such as 4194304, 512K or 4M (0: no limit)');
+  if (!m || unit === undefined)
+    throw new InvalidArgumentError('expected a size such as 4194304, 512K or 4M (0: no limit)');
   return Math.round(Number(m[1]) * unit);
 }
 
@@ -67,46 +78,91 @@ const OMITTABLE = ['unchanged', 'absent', 'suppressed'] as const;
 type Omittable = (typeof OMITTABLE)[number];
 
 function omittable(value: string): Omittable[] {
-  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   const wrong = kinds.filter((k) => !(OMITTABLE as readonly string[]).includes(k));
-  if (wrong.length || !kinds.length) throw new InvalidArgumentError(`expected a comma-separated list of ${OMITTABLE.join(', ')}`);
+  if (wrong.length || !kinds.length)
+    throw new InvalidArgumentError(`expected a comma-separated list of ${OMITTABLE.join(', ')}`);
   return kinds as Omittable[];
 }
 
 function program(): Command {
-  return new Command()
-    .name('dmalint')
-    .description(
-      "Find unsafe handling of a device's DMA ops (dev->dma_ops) in a Linux kernel tree.\n" +
-        'With no path, scans the kernel tree you are in; outside any, the bundled sample tree.',
-    )
-    .version(TOOL_VERSION)
-    .argument('[paths...]', 'files or directories to report on (the whole tree is analyzed)')
-    .option('--root <dir>', 'kernel tree root (default: the nearest directory upwards with MAINTAINERS)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sarif']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('-c, --config <file>', 'rules configuration; its top-level keys replace those of the bundled rules.yaml (rules: merged per rule)')
-    .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
-    .option('--rule <id=setting>', RULE_OPTION_HELP, ruleSwitch)
-    .option('--kconfig <file>', 'a kernel .config: analyze only the files and branches it compiles (repeatable, or a directory of them: each finding names its configurations)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
-    .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
-    .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
-    .option('--max-file-size <size>', 'report larger files instead of parsing them (default: 4M; 0: no limit)', byteSize)
-    .option('--parse-timeout <seconds>', 'report a file whose parse takes longer, and go on (default: 10; 0: no limit)', seconds)
-    .addOption(
-      new Option('--diff <patches...>', 'report only what these patches introduce or fix, applied in order: unified diffs or git format-patch mails (- reads stdin)').conflicts(['since', 'baseline']),
-    )
-    .addOption(new Option('--since <rev>', 'report only what the changes since REV introduce or fix (git diff REV, in a git checkout)').conflicts('baseline'))
-    .option('--baseline <sarif>', 'compare with an earlier SARIF log: results are new, unchanged or absent, and only new ones fail')
-    .option('--omit <kinds>', `leave these results out of the report: ${OMITTABLE.join(', ')} (comma-separated)`, omittable)
-    .option('-q, --quiet', 'no progress on stderr')
-    .option('--maintainers', "a note per finding naming its maintainers, reviewers and lists (MAINTAINERS, as get_maintainer.pl)")
-    .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
-    // `lsp` is dispatched before this parser (main.ts): told here so that --help shows it.
-    .addHelpText('after', '\nCommands:\n  dmalint lsp [--stdio]  the Language Server Protocol on stdio: live diagnostics in an editor\n')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  return (
+    new Command()
+      .name('dmalint')
+      .description(
+        "Find unsafe handling of a device's DMA ops (dev->dma_ops) in a Linux kernel tree.\n" +
+          'With no path, scans the kernel tree you are in; outside any, the bundled sample tree.',
+      )
+      .version(TOOL_VERSION)
+      .argument('[paths...]', 'files or directories to report on (the whole tree is analyzed)')
+      .option('--root <dir>', 'kernel tree root (default: the nearest directory upwards with MAINTAINERS)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sarif']).default('text'))
+      .option('-o, --output <file>', 'write the report to a file instead of stdout')
+      .option(
+        '-c, --config <file>',
+        'rules configuration; its top-level keys replace those of the bundled rules.yaml (rules: merged per rule)',
+      )
+      .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
+      .option('--rule <id=setting>', RULE_OPTION_HELP, ruleSwitch)
+      .option(
+        '--kconfig <file>',
+        'a kernel .config: analyze only the files and branches it compiles (repeatable, or a directory of them: ' +
+          'each finding names its configurations)',
+        (v: string, all: string[]) => [...all, v],
+        [] as string[],
+      )
+      .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
+      .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
+      .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
+      .option(
+        '--max-file-size <size>',
+        'report larger files instead of parsing them (default: 4M; 0: no limit)',
+        byteSize,
+      )
+      .option(
+        '--parse-timeout <seconds>',
+        'report a file whose parse takes longer, and go on (default: 10; 0: no limit)',
+        seconds,
+      )
+      .addOption(
+        new Option(
+          '--diff <patches...>',
+          'report only what these patches introduce or fix, applied in order: unified diffs or git format-patch ' +
+            'mails (- reads stdin)',
+        ).conflicts(['since', 'baseline']),
+      )
+      .addOption(
+        new Option(
+          '--since <rev>',
+          'report only what the changes since REV introduce or fix (git diff REV, in a git checkout)',
+        ).conflicts('baseline'),
+      )
+      .option(
+        '--baseline <sarif>',
+        'compare with an earlier SARIF log: results are new, unchanged or absent, and only new ones fail',
+      )
+      .option(
+        '--omit <kinds>',
+        `leave these results out of the report: ${OMITTABLE.join(', ')} (comma-separated)`,
+        omittable,
+      )
+      .option('-q, --quiet', 'no progress on stderr')
+      .option(
+        '--maintainers',
+        'a note per finding naming its maintainers, reviewers and lists (MAINTAINERS, as get_maintainer.pl)',
+      )
+      .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
+      // `lsp` is dispatched before this parser (main.ts): told here so that --help shows it.
+      .addHelpText(
+        'after',
+        '\nCommands:\n  dmalint lsp [--stdio]  the Language Server Protocol on stdio: live diagnostics in an editor\n',
+      )
+      .exitOverride()
+      .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  );
 }
 
 interface Options {
@@ -148,16 +204,21 @@ const say = (line: string) => process.stderr.write(`dmalint: ${line}\n`);
 function rootOf(opts: Options, paths: string[], mode: Mode): string {
   if (opts.root) {
     const root = path.resolve(opts.root);
-    if (isDirectory(root) && !looksLikeKernelTree(root)) say(`warning: ${root} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)`);
+    if (isDirectory(root) && !looksLikeKernelTree(root))
+      say(`warning: ${root} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)`);
     return root;
   }
   const found = findRoot(paths[0] ?? '.');
   if (!found && paths.length === 0 && mode.kind === 'tree') {
-    say(`not inside a kernel tree: scanning the bundled sample tree ${SAMPLE_TREE} (give a kernel tree's path, or run from inside one)`);
+    say(
+      `not inside a kernel tree: scanning the bundled sample tree ${SAMPLE_TREE} (give a kernel tree's path, or ` +
+        `run from inside one)`,
+    );
     return SAMPLE_TREE;
   }
   const from = path.resolve(paths[0] ?? '.');
-  if (!found) return fail(`cannot find the kernel tree root above ${from} (no MAINTAINERS or Kbuild); give it with --root`);
+  if (!found)
+    return fail(`cannot find the kernel tree root above ${from} (no MAINTAINERS or Kbuild); give it with --root`);
   if (found.guess) say(`note: ${found.guess}`);
   return found.root;
 }
@@ -183,7 +244,9 @@ function reportPath(root: string, file: string): string {
 
 function suppress(collected: Collected, config: Config, root: string, partial: boolean): Suppressions {
   for (const file of new Set(config.suppressions.map((s) => s.at.file))) {
-    collected.artifactRoles.set(reportPath(root, file), [file === DEFAULT_CONFIG_PATH ? 'toolSpecifiedConfiguration' : 'userSpecifiedConfiguration']);
+    collected.artifactRoles.set(reportPath(root, file), [
+      file === DEFAULT_CONFIG_PATH ? 'toolSpecifiedConfiguration' : 'userSpecifiedConfiguration',
+    ]);
   }
   // A report on part of the tree cannot tell a stale suppression from one for another part.
   const everything = partial ? undefined : collected.everything;
@@ -195,7 +258,8 @@ function checkOutput(file: string): void {
   const target = path.resolve(file);
   const dir = statSync(path.dirname(target), { throwIfNoEntry: false });
   if (!dir?.isDirectory()) throw new UsageError(`--output ${file}: no such directory ${path.dirname(target)}`);
-  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--output ${file}: is a directory`);
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--output ${file}: is a directory`);
 }
 
 /** The cache directory to use, or false: one that cannot be used is a warning, and the run goes on without. */
@@ -216,7 +280,10 @@ function archOf(opts: Options, kconfigs: readonly string[]): string | undefined 
     const written = dotConfigArch(readFileSync(file, 'latin1'));
     if (written === undefined || written === arch) continue;
     if (arch !== undefined) {
-      throw new UsageError(`--kconfig ${file} was written for ${written} (its header says so), not for ${from === undefined ? `--arch ${arch}` : `${arch} as ${from} was`}`);
+      throw new UsageError(
+        `--kconfig ${file} was written for ${written} (its header says so), not for ` +
+          `${from === undefined ? `--arch ${arch}` : `${arch} as ${from} was`}`,
+      );
     }
     arch = written;
     from = file;
@@ -298,7 +365,16 @@ export async function main(argv: string[]): Promise<number> {
     if (signal) return EXIT_ON_SIGNAL[signal];
     if (collected.nothingToCheck !== undefined) {
       say(`note: ${collected.nothingToCheck}`);
-      writeOutput(renderReport(opts.format, { results: [], notifications: [], artifactRoles: new Map() }, root, ['dmalint', ...argv.slice(2)].join(' '), 0), opts.output);
+      writeOutput(
+        renderReport(
+          opts.format,
+          { results: [], notifications: [], artifactRoles: new Map() },
+          root,
+          ['dmalint', ...argv.slice(2)].join(' '),
+          0,
+        ),
+        opts.output,
+      );
       return 0;
     }
     for (const scanned of collected.scans) {
@@ -307,7 +383,12 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     // The tree root itself given as a path ('.') is the whole tree.
-    const suppressed = suppress(collected, config, root, reportPaths.some((p) => p !== ''));
+    const suppressed = suppress(
+      collected,
+      config,
+      root,
+      reportPaths.some((p) => p !== ''),
+    );
     // Who should hear about each finding, from the tree's MAINTAINERS (read only when there is one).
     const routed = routeFindings(root, omitted(suppressed.results, opts.omit));
     const results = routed.results;
@@ -328,8 +409,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const signal = signals.received();
     if (err instanceof Interrupted && signal) return EXIT_ON_SIGNAL[signal];
-    if (err instanceof ConfigError || err instanceof UsageError) {
-      process.stderr.write(`${err instanceof ConfigError ? err.problems.map((p) => `dmalint: ${p}`).join('\n') : `dmalint: ${err.message}`}\n`);
+    const text = userErrorText(err);
+    if (text !== undefined) {
+      process.stderr.write(text);
       return 2;
     }
     throw err;
@@ -341,4 +423,3 @@ export async function main(argv: string[]): Promise<number> {
 function fail(message: string): never {
   throw new UsageError(message);
 }
-

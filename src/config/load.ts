@@ -51,7 +51,9 @@ function parseFile(file: string): Parsed {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`${file}: cannot read configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+    throw new ConfigError([
+      `${file}: cannot read configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
@@ -94,7 +96,10 @@ function describe(parsed: Parsed, error: ErrorObject): string {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       if (error.instancePath === '/rules') {
-        return `${parsed.file}:${locate(parsed, error.instancePath, key)}: rules: unknown rule '${key}'; expected one of: ${ruleIds().join(', ')}`;
+        return (
+          `${parsed.file}:${locate(parsed, error.instancePath, key)}: rules: unknown rule '${key}'; ` +
+          `expected one of: ${ruleIds().join(', ')}`
+        );
       }
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       const hint = allowed.length ? `; expected one of: ${allowed.join(', ')}` : '';
@@ -160,7 +165,10 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
     return `${owner.file}:${locate(owner, pointer)}`;
   };
   if (!config.architectures[config.arch]) {
-    problems.push(`${where('/arch')}: arch: '${config.arch}' is not among architectures (${Object.keys(config.architectures).join(', ')})`);
+    problems.push(
+      `${where('/arch')}: arch: '${config.arch}' is not among architectures ` +
+        `(${Object.keys(config.architectures).join(', ')})`,
+    );
   }
   for (const [arch, { pairs }] of Object.entries(config.architectures)) {
     const seen = new Map<string, number>();
@@ -169,7 +177,10 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
         const name = pair[role];
         const first = seen.get(name);
         if (first !== undefined) {
-          problems.push(`${where(`/architectures/${arch}/pairs/${i}/${role}`)}: architectures.${arch}.pairs: '${name}' is named twice; a function belongs to one pair, in one role`);
+          problems.push(
+            `${where(`/architectures/${arch}/pairs/${i}/${role}`)}: architectures.${arch}.pairs: '${name}' is ` +
+              `named twice; a function belongs to one pair, in one role`,
+          );
         } else seen.set(name, i);
       }
     });
@@ -182,11 +193,17 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
   });
   config.entryPoints.forEach((entry, i) => {
     if (entry.events && entry.eventParam === undefined) {
-      problems.push(`${where(`/entryPoints/${i}`)}: entryPoints.${i}: 'events' needs 'eventParam' (the index of the event parameter)`);
+      problems.push(
+        `${where(`/entryPoints/${i}`)}: entryPoints.${i}: 'events' needs 'eventParam' (the index of the event ` +
+          `parameter)`,
+      );
     }
   });
   config.suppressions.forEach((s, i) => {
-    if (!s.reason.trim()) problems.push(`${where(`/suppressions/${i}/reason`)}: suppressions.${i}.reason: say why the finding is acceptable`);
+    if (!s.reason.trim())
+      problems.push(
+        `${where(`/suppressions/${i}/reason`)}: suppressions.${i}.reason: say why the finding is acceptable`,
+      );
   });
   const badGlob = (pointer: string, key: string, glob: string) => {
     const problem = globProblem(glob);
@@ -201,7 +218,10 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
       api[role].forEach((kind, j) => {
         if (!(kind in config.states)) {
           const known = Object.keys(config.states).join(', ');
-          problems.push(`${where(`/apis/effects/${i}/${role}/${j}`)}: apis.effects.${i}.${role}: '${kind}' is not among states (${known})`);
+          problems.push(
+            `${where(`/apis/effects/${i}/${role}/${j}`)}: apis.effects.${i}.${role}: '${kind}' is not among ` +
+              `states (${known})`,
+          );
         }
       });
     }
@@ -238,7 +258,11 @@ function mergedRules(parsed: Parsed[], overrides: ConfigOverrides['rules'] = {})
 }
 
 /** Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own (`rules` merged per rule). */
-export function loadConfig(userFile?: string, overrides: ConfigOverrides = {}, options: { validateDefault?: boolean } = {}): Config {
+export function loadConfig(
+  userFile?: string,
+  overrides: ConfigOverrides = {},
+  options: { validateDefault?: boolean } = {},
+): Config {
   const parsed = [parseFile(DEFAULT_CONFIG_PATH)];
   if (userFile) parsed.push(parseFile(userFile));
   const problems = (options.validateDefault ? parsed : parsed.slice(1)).flatMap(checkSchema);

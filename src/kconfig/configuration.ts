@@ -35,8 +35,18 @@ export class Configuration {
     this.kbuild = new Kbuild(root, arch, (name) => this.makeValue(name));
   }
 
-  static open(root: string, config: Config, dotconfigPath: string | undefined, cacheDir: string | false): Configuration {
-    return new Configuration(root, config.arch, dotconfigPath === undefined ? undefined : readDotConfig(dotconfigPath), cacheDir);
+  static open(
+    root: string,
+    config: Config,
+    dotconfigPath: string | undefined,
+    cacheDir: string | false,
+  ): Configuration {
+    return new Configuration(
+      root,
+      config.arch,
+      dotconfigPath === undefined ? undefined : readDotConfig(dotconfigPath),
+      cacheDir,
+    );
   }
 
   /** The same configuration with its statistics at zero, for another scan of the same tree. */
@@ -144,7 +154,8 @@ export function liveSummary(summary: FileSummary, dead: (cond: string) => boolea
     if (d === undefined) memo.set(cond, (d = dead(cond)));
     return d;
   };
-  const live = <T extends { cond: string[] }>(xs: T[]) => (xs.some((x) => x.cond.some(isDead)) ? xs.filter((x) => !x.cond.some(isDead)) : xs);
+  const live = <T extends { cond: string[] }>(xs: T[]) =>
+    xs.some((x) => x.cond.some(isDead)) ? xs.filter((x) => !x.cond.some(isDead)) : xs;
   const functions = live(summary.functions).map((f) => {
     const calls = live(f.calls);
     const writes = live(f.writes);

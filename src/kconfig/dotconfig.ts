@@ -36,7 +36,14 @@ export function readDotConfig(file: string): DotConfig {
 }
 
 // Kconfig's header names $(ARCH), which may be a variant of the arch/ directory (SRCARCH).
-const SRCARCH: Record<string, string> = { x86_64: 'x86', i386: 'x86', sparc32: 'sparc', sparc64: 'sparc', parisc64: 'parisc', sh64: 'sh' };
+const SRCARCH: Record<string, string> = {
+  x86_64: 'x86',
+  i386: 'x86',
+  sparc32: 'sparc',
+  sparc64: 'sparc',
+  parisc64: 'parisc',
+  sh64: 'sh',
+};
 
 /** The architecture a .config was written for, from Kconfig's header (`# Linux/arm64 6.1.0 Kernel Configuration`). */
 export function dotConfigArch(text: string): string | undefined {

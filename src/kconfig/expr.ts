@@ -25,7 +25,12 @@ type V = number | undefined;
 const truth = (v: V): Tristate => (v === undefined ? undefined : v !== 0);
 const number = (k: Tristate): V => (k === undefined ? undefined : k ? 1 : 0);
 
-const TOKEN = /\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%<>!~&|^?:(),])|('(?:\\.|[^'])*'|"(?:\\.|[^"])*"))/y;
+const TOKEN =
+  /\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%<>!~&|^?:(),])|('(?:\\.|[^'])*'|"(?:\\.|[^"])*"))/y;
+
+/** A C integer literal's value: hexadecimal, octal (a leading 0) or decimal. */
+const cNumber = (digits: string): number =>
+  digits.length > 1 && digits.startsWith('0') && !/^0[xX]/.test(digits) ? parseInt(digits, 8) : Number(digits);
 
 function tokenize(text: string): string[] | undefined {
   const out: string[] = [];
@@ -37,14 +42,30 @@ function tokenize(text: string): string[] | undefined {
     const m = TOKEN.exec(text);
     if (!m) return undefined;
     at = TOKEN.lastIndex;
-    out.push(m[1] !== undefined ? `#${Number(m[1].startsWith('0') && !/^0[xX]/.test(m[1]) && m[1].length > 1 ? parseInt(m[1], 8) : Number(m[1]))}` : m[0].trim());
+    out.push(m[1] !== undefined ? `#${cNumber(m[1])}` : m[0].trim());
   }
   return out;
 }
 
 const BINARY: Record<string, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '>': 7,
+  '<=': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
 };
 
 const CONFIG_MACROS = new Set(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE']);
@@ -154,7 +175,8 @@ class Parser {
 
   /** include/linux/kconfig.h: a symbol is built in when defined as 1, modular when NAME_MODULE is. */
   private kconfigMacro(which: string, name: string): V {
-    const isOne = (m: MacroValue): Tristate => (m.defined === false ? false : m.defined === true && m.value !== undefined ? m.value === 1 : undefined);
+    const isOne = (m: MacroValue): Tristate =>
+      m.defined === false ? false : m.defined === true && m.value !== undefined ? m.value === 1 : undefined;
     const builtin = isOne(this.macro(name));
     const module = isOne(this.macro(`${name}_MODULE`));
     let r: Tristate;
@@ -172,23 +194,40 @@ function apply(op: string, a: V, b: V): V {
   if (op === '||') return number(or(truth(a), truth(b)));
   if (a === undefined || b === undefined) return undefined;
   switch (op) {
-    case '|': return a | b;
-    case '^': return a ^ b;
-    case '&': return a & b;
-    case '==': return a === b ? 1 : 0;
-    case '!=': return a !== b ? 1 : 0;
-    case '<': return a < b ? 1 : 0;
-    case '>': return a > b ? 1 : 0;
-    case '<=': return a <= b ? 1 : 0;
-    case '>=': return a >= b ? 1 : 0;
-    case '<<': return a * 2 ** b;
-    case '>>': return Math.floor(a / 2 ** b);
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b === 0 ? undefined : Math.trunc(a / b);
-    case '%': return b === 0 ? undefined : a % b;
-    default: return undefined;
+    case '|':
+      return a | b;
+    case '^':
+      return a ^ b;
+    case '&':
+      return a & b;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case '<':
+      return a < b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '<<':
+      return a * 2 ** b;
+    case '>>':
+      return Math.floor(a / 2 ** b);
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      return b === 0 ? undefined : Math.trunc(a / b);
+    case '%':
+      return b === 0 ? undefined : a % b;
+    default:
+      return undefined;
   }
 }
 
@@ -212,7 +251,8 @@ export function evaluateCondition(text: string, macro: MacroOracle): boolean | u
  */
 export function describeCondition(cond: string): string {
   const c = cond.trim();
-  const simple = /^(!?)\s*(?:\(\s*)?(?:defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)|IS_ENABLED\s*\(\s*(\w+)\s*\))(?:\s*\))?$/.exec(c);
+  const simple =
+    /^(!?)\s*(?:\(\s*)?(?:defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)|IS_ENABLED\s*\(\s*(\w+)\s*\))(?:\s*\))?$/.exec(c);
   if (simple && (c.includes('(') ? balanced(c) : true)) return `${simple[1]}${simple[2] ?? simple[3] ?? simple[4]}`;
   const neg = /^!\((.*)\)$/.exec(c);
   if (neg && balanced(neg[1]!)) {

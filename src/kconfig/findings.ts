@@ -11,5 +11,7 @@ export function conditionNote(conditions: readonly string[]): string {
 }
 
 export function withConditionNotes(findings: Finding[]): Finding[] {
-  return findings.map((f) => (f.conditions.length ? { ...f, message: `${f.message} (only with ${conditionNote(f.conditions)})` } : f));
+  return findings.map((f) =>
+    f.conditions.length ? { ...f, message: `${f.message} (only with ${conditionNote(f.conditions)})` } : f,
+  );
 }

@@ -15,7 +15,6 @@ import { type Tristate as K, and, not, or } from '../logic/tristate.js';
 /** A symbol's value as make sees it: 'y', 'm', '' (unset) or its text; undefined when unknown. */
 export type SymbolValue = (name: string) => string | undefined;
 
-
 interface Mention {
   /** What the line assigns to: obj, lib, extra, subdir, or a composite object's name. */
   target: string;
@@ -53,7 +52,7 @@ export class Kbuild {
 
   /** The nearest directory at or above `dir` whose Makefile names `rest` (relative to it) decides. */
   private named(dir: string, rest: string, seen: Set<string>): K {
-    for (let d: string | null = dir, r = rest; d !== null; ) {
+    for (let d: string | null = dir, r = rest; d !== null;) {
       const mentions = this.mentionsIn(d).get(r);
       if (mentions) return and(this.objectStatus(d, mentions, seen), this.dirStatus(d));
       if (d === '') break;
@@ -196,7 +195,9 @@ export class Kbuild {
       if (suffix === 'objs' || suffix === 'y' || suffix === 'm') on = true;
       else if (suffix === '' || suffix === 'n') on = false;
       else {
-        const v = this.expand(suffix.replace(/^\$\(subst m,y,(\$\(CONFIG_\w+\))\)$/, '$1').replace(/^\$\((CONFIG_\w+):m=y\)$/, '$($1)'));
+        const v = this.expand(
+          suffix.replace(/^\$\(subst m,y,(\$\(CONFIG_\w+\))\)$/, '$1').replace(/^\$\((CONFIG_\w+):m=y\)$/, '$($1)'),
+        );
         on = v === undefined ? undefined : v === 'y' || v === 'm';
       }
       const mention: Mention = { target, on, blocks: blocks() };

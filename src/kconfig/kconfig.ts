@@ -49,10 +49,11 @@ interface CacheFile {
 let ownHash: string | undefined;
 /** This module's code: a changed reader never uses what an older one cached. */
 function codeHash(): string {
-  ownHash ??= createHash('sha1').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+  ownHash ??= createHash('sha1')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('hex');
   return ownHash;
 }
-
 
 export type Possible = false | undefined;
 
@@ -80,7 +81,15 @@ export class KconfigDb {
    * is kept there and reused while no file read (nor a sourced file that was missing) changed.
    */
   static load(root: string, arch: string, cacheDir?: string | false): KconfigDb {
-    const cacheFile = cacheDir ? path.join(cacheDir, 'kconfig', `${createHash('sha1').update(`${path.resolve(root)}\0${arch}`).digest('hex')}.json`) : undefined;
+    const cacheFile = cacheDir
+      ? path.join(
+          cacheDir,
+          'kconfig',
+          `${createHash('sha1')
+            .update(`${path.resolve(root)}\0${arch}`)
+            .digest('hex')}.json`,
+        )
+      : undefined;
     const cached = cacheFile ? KconfigDb.fromCache(root, cacheFile) : undefined;
     if (cached) return cached;
     const db = KconfigDb.readTree(root, arch);
@@ -107,7 +116,12 @@ export class KconfigDb {
   }
 
   private save(file: string): void {
-    const data: CacheFile = { code: codeHash(), read: [...this.read], defs: [...this.defs], selects: [...this.selects] };
+    const data: CacheFile = {
+      code: codeHash(),
+      read: [...this.read],
+      defs: [...this.defs],
+      selects: [...this.selects],
+    };
     writeCacheFile(file, data);
   }
 
@@ -117,7 +131,9 @@ export class KconfigDb {
     db.source('Kconfig', arch, false, []);
     let arches: string[] = [];
     try {
-      arches = readdirSync(`${root}/arch`).filter((a) => a !== arch).sort();
+      arches = readdirSync(`${root}/arch`)
+        .filter((a) => a !== arch)
+        .sort();
     } catch {
       // no arch/ directory
     }
@@ -157,7 +173,8 @@ export class KconfigDb {
       current = null;
     };
     // Only lines that start with a keyword matter; the regex skips the rest at native speed.
-    const LINE = /^[ \t]*(config|menuconfig|if|menu|choice|endif|endmenu|endchoice|comment|source|mainmenu|help|---help---|depends|bool|tristate|string|int|hex|prompt|def_bool|def_tristate|default|select)(?=[\s#"]|$)(.*)$/gm;
+    const LINE =
+      /^[ \t]*(config|menuconfig|if|menu|choice|endif|endmenu|endchoice|comment|source|mainmenu|help|---help---|depends|bool|tristate|string|int|hex|prompt|def_bool|def_tristate|default|select)(?=[\s#"]|$)(.*)$/gm;
     for (let m = LINE.exec(text); m; m = LINE.exec(text)) {
       const word = m[1]!;
       const raw = m[0];
@@ -424,7 +441,13 @@ function splitIf(rest: string): { value: string; cond: string } {
       else if (ch === quote) quote = null;
     } else if (ch === '"' || ch === "'") quote = ch;
     else if (/\s/.test(ch) && rest.slice(i).match(/^\s+if\s/)) {
-      return { value: rest.slice(0, i).trim(), cond: rest.slice(i).replace(/^\s+if\s+/, '').trim() };
+      return {
+        value: rest.slice(0, i).trim(),
+        cond: rest
+          .slice(i)
+          .replace(/^\s+if\s+/, '')
+          .trim(),
+      };
     }
   }
   return { value: rest.trim(), cond: '' };

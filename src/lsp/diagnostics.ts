@@ -22,7 +22,9 @@ const SEVERITY: Record<Level, DiagnosticSeverity> = {
 export function rangeOf(l: Location): Range {
   const start = { line: l.line - 1, character: l.col - 1 };
   const end =
-    l.endLine === undefined || l.endCol === undefined ? { line: start.line, character: start.character + 1 } : { line: l.endLine - 1, character: l.endCol - 1 };
+    l.endLine === undefined || l.endCol === undefined
+      ? { line: start.line, character: start.character + 1 }
+      : { line: l.endLine - 1, character: l.endCol - 1 };
   return { start, end };
 }
 
@@ -40,7 +42,10 @@ export function toDiagnostic(f: Finding, root: string): Diagnostic {
     codeDescription: { href: ruleDocsUrl(f.ruleId) },
     source: 'dmalint',
     message: f.message,
-    relatedInformation: steps.map((s) => ({ location: { uri: uriOf(root, s.file), range: rangeOf(s) }, message: s.message })),
+    relatedInformation: steps.map((s) => ({
+      location: { uri: uriOf(root, s.file), range: rangeOf(s) },
+      message: s.message,
+    })),
   };
 }
 
@@ -56,6 +61,7 @@ export function diagnosticsByFile(findings: readonly Finding[], root: string): M
 }
 
 export function contains(range: Range, pos: { line: number; character: number }): boolean {
-  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }) =>
+    a.line < b.line || (a.line === b.line && a.character <= b.character);
   return before(range.start, pos) && before(pos, range.end);
 }

@@ -9,7 +9,12 @@
 import { growthWords } from '../callgraph/growth.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_PARSE_TIMEOUT_MS, type FileOutcome, type ParseOptions } from '../parser/parse-file.js';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_PARSE_TIMEOUT_MS,
+  type FileOutcome,
+  type ParseOptions,
+} from '../parser/parse-file.js';
 import { textMentions } from '../parser/search.js';
 import type { FileSummary } from '../parser/summary.js';
 import { neededByRules } from '../rules/index.js';
@@ -44,7 +49,11 @@ function sortedByFile(summaries: Iterable<FileSummary>): FileSummary[] {
 }
 
 /** The baseline of a full scan's summaries (scan's keepSummaries) with `overlay`. */
-export function baselineOf(summaries: readonly FileSummary[], overlay: ReadonlyMap<string, string | null>, config: Config): Baseline {
+export function baselineOf(
+  summaries: readonly FileSummary[],
+  overlay: ReadonlyMap<string, string | null>,
+  config: Config,
+): Baseline {
   const needs = neededByRules(config);
   const words = new Set([...needs.seeds, ...growthWords(summaries, config, needs, new Set())]);
   return { summaries: new Map(summaries.map((s) => [s.file, s])), overlay: new Map(overlay), words: [...words].sort() };
@@ -69,7 +78,9 @@ export async function quickAnalysis(
 ): Promise<QuickResult | undefined> {
   const listed = share.listing?.files;
   if (!listed) return undefined;
-  const changed = [...new Set([...overlay.keys(), ...baseline.overlay.keys()])].filter((f) => overlay.get(f) !== baseline.overlay.get(f));
+  const changed = [...new Set([...overlay.keys(), ...baseline.overlay.keys()])].filter(
+    (f) => overlay.get(f) !== baseline.overlay.get(f),
+  );
   if (changed.some((f) => typeof overlay.get(f) !== 'string')) return undefined; // deleted, or back to the disk's text
   const inListing = new Set(listed);
   if (changed.some((f) => !inListing.has(f))) return undefined; // a new file: the listing changes
@@ -90,5 +101,9 @@ export async function quickAnalysis(
   const summaries = sortedByFile(next.values());
   // A name not followed yet.
   if (growthWords(summaries, config, neededByRules(config), new Set(baseline.words)).length) return undefined;
-  return { findings: analyze(summaries, config), notifications, baseline: { summaries: next, overlay: new Map(overlay), words: baseline.words } };
+  return {
+    findings: analyze(summaries, config),
+    notifications,
+    baseline: { summaries: next, overlay: new Map(overlay), words: baseline.words },
+  };
 }

@@ -73,11 +73,15 @@ class Server {
 
   private host = {
     log: (level: 'error' | 'warning' | 'info', message: string) => this.log(level, message),
-    publish: (uri: string, diagnostics: import('vscode-languageserver/node').Diagnostic[]) => void this.connection.sendDiagnostics({ uri, diagnostics }),
+    publish: (uri: string, diagnostics: import('vscode-languageserver/node').Diagnostic[]) =>
+      void this.connection.sendDiagnostics({ uri, diagnostics }),
     progress: async (title: string) => {
       const reporter = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
       reporter?.begin(title, 0, 'listing the tree');
-      return { report: (p: number, m?: string) => (m === undefined ? reporter?.report(p) : reporter?.report(p, m)), done: () => reporter?.done() };
+      return {
+        report: (p: number, m?: string) => (m === undefined ? reporter?.report(p) : reporter?.report(p, m)),
+        done: () => reporter?.done(),
+      };
     },
     analyzed: (summary: AnalysisSummary) => void this.connection.sendNotification(AnalyzedNotification, summary),
   };
@@ -107,12 +111,18 @@ class Server {
     this.initOptions = params.initializationOptions;
     this.configurationSupported = params.capabilities.workspace?.configuration === true;
     this.watchSupported = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToFileURL(params.rootPath).href] : []);
+    const folders =
+      params.workspaceFolders?.map((f) => f.uri) ??
+      (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToFileURL(params.rootPath).href] : []);
     for (const uri of folders) {
       const dir = fileOfUri(uri);
       const root = dir === undefined ? undefined : findRoot(dir)?.root;
       if (root) this.workspaceRoots.push(root);
-      else this.log('info', `${dir ?? uri} is not inside a kernel tree (no MAINTAINERS or Kbuild above it): no diagnostics for it`);
+      else
+        this.log(
+          'info',
+          `${dir ?? uri} is not inside a kernel tree (no MAINTAINERS or Kbuild above it): no diagnostics for it`,
+        );
     }
     return {
       capabilities: {
@@ -125,10 +135,13 @@ class Server {
   }
 
   private async initialized(): Promise<void> {
-    if (this.configurationSupported) void this.connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => {});
+    if (this.configurationSupported)
+      void this.connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => {});
     if (this.watchSupported) {
       void this.connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.config' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.config' }],
+        })
         .catch(() => {});
     }
     for (const root of this.workspaceRoots) await this.session(root);
@@ -163,7 +176,12 @@ class Server {
       session.schedule();
       return session;
     } catch (err) {
-      this.log('error', err instanceof ConfigError ? err.problems.join('\n') : `cannot analyze ${root}: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(
+        'error',
+        err instanceof ConfigError
+          ? err.problems.join('\n')
+          : `cannot analyze ${root}: ${err instanceof Error ? err.message : String(err)}`,
+      );
       return undefined;
     }
   }
@@ -260,11 +278,17 @@ class Server {
     if (!finding) return null;
     const rule = RULES.find((r) => r.meta.id === finding.ruleId)!;
     return {
-      contents: { kind: MarkupKind.Markdown, value: `**dmalint \`${rule.meta.id}\`**: ${rule.meta.shortDescription}\n\n${rule.meta.help.markdown}` },
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: `**dmalint \`${rule.meta.id}\`**: ${rule.meta.shortDescription}\n\n${rule.meta.help.markdown}`,
+      },
     };
   }
 
-  private async codeActions(uri: string, diagnostics: import('vscode-languageserver/node').Diagnostic[]): Promise<CodeAction[]> {
+  private async codeActions(
+    uri: string,
+    diagnostics: import('vscode-languageserver/node').Diagnostic[],
+  ): Promise<CodeAction[]> {
     const at = await this.locate(uri);
     if (!at) return [];
     const actions: CodeAction[] = [];
@@ -286,7 +310,10 @@ class Server {
           edit: { changes: { [pathToFileURL(configFile).href]: [{ range, newText: ins.text }] } },
         });
       } catch (err) {
-        this.log('warning', `${configFile}: cannot add a suppression: ${err instanceof Error ? err.message : String(err)}`);
+        this.log(
+          'warning',
+          `${configFile}: cannot add a suppression: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
     return actions;
@@ -297,7 +324,10 @@ class Server {
 export function serve(args: readonly string[]): number | undefined {
   const unknown = args.filter((a) => a !== '--stdio');
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('Usage: dmalint lsp [--stdio]\n\nThe Language Server Protocol on stdin/stdout: live diagnostics for the kernel tree of the workspace.\n');
+    process.stdout.write(
+      'Usage: dmalint lsp [--stdio]\n\nThe Language Server Protocol on stdin/stdout: live diagnostics for the ' +
+        'kernel tree of the workspace.\n',
+    );
     return 0;
   }
   if (unknown.length) {

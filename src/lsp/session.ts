@@ -154,7 +154,9 @@ export class TreeSession {
       const quick =
         first || !this.baseline
           ? undefined
-          : await quickAnalysis(this.baseline, overlay, this.config, this.share, (text, file) => this.parser.summarize(text, file, overlayParseOptions(this.config)));
+          : await quickAnalysis(this.baseline, overlay, this.config, this.share, (text, file) =>
+              this.parser.summarize(text, file, overlayParseOptions(this.config)),
+            );
       let findings: Finding[];
       if (quick) {
         if (this.closed) return;
@@ -173,7 +175,10 @@ export class TreeSession {
           ...(this.settings.cacheDir !== undefined ? { cacheDir: this.settings.cacheDir } : {}),
           ...(this.settings.kconfig ? { kconfig: this.settings.kconfig } : {}),
           ...(this.settings.jobs !== undefined ? { workers: this.settings.jobs } : {}),
-          onProgress: progress ? (stage, done, total) => progress.report(Math.round((100 * done) / Math.max(1, total)), `${stage} ${done}/${total}`) : undefined,
+          onProgress: progress
+            ? (stage, done, total) =>
+                progress.report(Math.round((100 * done) / Math.max(1, total)), `${stage} ${done}/${total}`)
+            : undefined,
         });
         if (this.closed) return;
         this.scannedDisk = true;
@@ -194,11 +199,22 @@ export class TreeSession {
     } catch (err) {
       // The diagnostics of the last good analysis stay; the next edit scans.
       this.baseline = undefined;
-      this.host.log('error', `analysis of ${this.root} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      this.host.log(
+        'error',
+        `analysis of ${this.root} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     } finally {
       progress?.done();
     }
-    this.host.analyzed({ root: this.root, ms: performance.now() - start, findings: this.shown.length, republished, overlaid: overlay.size, ok, scanned });
+    this.host.analyzed({
+      root: this.root,
+      ms: performance.now() - start,
+      findings: this.shown.length,
+      republished,
+      overlaid: overlay.size,
+      ok,
+      scanned,
+    });
     // After the diagnostics are out: what the next edit starts from (one call graph built).
     if (scannedSummaries && !this.closed) {
       this.baseline = baselineOf(scannedSummaries, overlay, this.config);
@@ -236,14 +252,22 @@ export class TreeSession {
 
   /** The shown finding whose range holds `pos` in `treePath`. */
   findingAt(treePath: string, pos: { line: number; character: number }, ruleId?: string): Finding | undefined {
-    return this.shown.find((f) => f.location.file === treePath && (ruleId === undefined || f.ruleId === ruleId) && contains(rangeOf(f.location), pos));
+    return this.shown.find(
+      (f) =>
+        f.location.file === treePath &&
+        (ruleId === undefined || f.ruleId === ruleId) &&
+        contains(rangeOf(f.location), pos),
+    );
   }
 
   diagnosticsOf(treePath: string): Diagnostic[] {
     return this.diagnostics.get(treePath) ?? [];
   }
 
-  /** A session with another configuration (rules.yaml saved, settings changed) taking over this one's buffers and diagnostics. */
+  /**
+   * A session with another configuration (rules.yaml saved, settings changed) taking over this one's buffers and
+   * diagnostics.
+   */
   async replaceWith(settings: Settings): Promise<TreeSession> {
     const next = new TreeSession(this.root, settings, this.host, this.parser);
     for (const [f, t] of this.overlay) next.overlay.set(f, t);

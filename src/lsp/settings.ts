@@ -28,7 +28,8 @@ export function readSettings(raw: unknown, base: string, problems: string[]): Se
   }
   const obj = raw as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!(SETTING_KEYS as readonly string[]).includes(key)) problems.push(`settings: unknown key '${key}'; expected one of: ${SETTING_KEYS.join(', ')}`);
+    if (!(SETTING_KEYS as readonly string[]).includes(key))
+      problems.push(`settings: unknown key '${key}'; expected one of: ${SETTING_KEYS.join(', ')}`);
   }
   const text = (key: (typeof SETTING_KEYS)[number]): string | undefined => {
     const v = obj[key];
@@ -53,7 +54,8 @@ export function readSettings(raw: unknown, base: string, problems: string[]): Se
     if (dir !== undefined) out.cacheDir = path.resolve(base, dir);
   }
   if (obj.jobs !== undefined && obj.jobs !== null) {
-    if (typeof obj.jobs === 'number' && Number.isInteger(obj.jobs) && obj.jobs >= 0 && obj.jobs <= 1024) out.jobs = obj.jobs;
+    if (typeof obj.jobs === 'number' && Number.isInteger(obj.jobs) && obj.jobs >= 0 && obj.jobs <= 1024)
+      out.jobs = obj.jobs;
     else problems.push('settings: jobs: expected a whole number from 0 to 1024');
   }
   return out;

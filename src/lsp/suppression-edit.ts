@@ -41,8 +41,18 @@ export function suppressionInsertion(text: string, f: Finding): Insertion {
   const [start, , end] = node.range ?? [text.length, text.length, text.length];
   if (node.flow || node.items.length === 0) {
     // `suppressions: []` (the bundled file) or a flow list: rewritten as a block list.
-    const existing = node.items.map((i) => stringify([(i as { toJSON(): unknown }).toJSON()], { lineWidth: 0 }).trimEnd());
-    const body = [...existing.map((e) => e.split('\n').map((l) => `  ${l}`).join('\n')), entryLines(f, '  ')].join('\n');
+    const existing = node.items.map((i) =>
+      stringify([(i as { toJSON(): unknown }).toJSON()], { lineWidth: 0 }).trimEnd(),
+    );
+    const body = [
+      ...existing.map((e) =>
+        e
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n'),
+      ),
+      entryLines(f, '  '),
+    ].join('\n');
     // From the end of `suppressions:`, so that no trailing blank is left behind.
     let from = start;
     while (from > 0 && text[from - 1] === ' ') from--;

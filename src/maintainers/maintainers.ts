@@ -79,8 +79,10 @@ function perlExtended(source: string): string {
  */
 function perlInlineFlags(source: string): { source: string; flags: string } {
   if (source.startsWith('(?i)')) return { source: source.slice(4), flags: 'i' };
-  const out = source.replace(/\(\?i:((?:[^()\\]|\\.)*)\)/g, (_, inner: string) =>
-    `(?:${inner.replace(/\\.|\[(?:[^\]\\]|\\.)*\]|[A-Za-z]/g, (t) => (t.length === 1 ? `[${t.toLowerCase()}${t.toUpperCase()}]` : t))})`,
+  const out = source.replace(
+    /\(\?i:((?:[^()\\]|\\.)*)\)/g,
+    (_, inner: string) =>
+      `(?:${inner.replace(/\\.|\[(?:[^\]\\]|\\.)*\]|[A-Za-z]/g, (t) => (t.length === 1 ? `[${t.toLowerCase()}${t.toUpperCase()}]` : t))})`,
   );
   return { source: out, flags: '' };
 }
@@ -185,7 +187,11 @@ export class Maintainers {
           const prefix = type === 'F' || type === 'X' ? /^[^\\.()[\]|+^$]*/.exec(source)![0] : '';
           current.patterns.push({ type, source, re, prefix });
         } catch (err) {
-          warn(i + 1, `'${type}: ${value}' is not a regular expression dmalint can read (${(err as Error).message.replace(/^Invalid regular expression: /, '')}); entry ignored`);
+          warn(
+            i + 1,
+            `'${type}: ${value}' is not a regular expression dmalint can read ` +
+              `(${(err as Error).message.replace(/^Invalid regular expression: /, '')}); entry ignored`,
+          );
         }
       }
     });
@@ -215,7 +221,9 @@ export class Maintainers {
     const ordered = [...depth].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([i]) => i);
     if (content !== undefined) {
       // get_maintainer sorts the keyword sections' indices as strings.
-      const byKeyword = this.sections.flatMap((s, i) => (s.patterns.some((p) => p.type === 'K' && p.re.test(content)) ? [String(i)] : []));
+      const byKeyword = this.sections.flatMap((s, i) =>
+        s.patterns.some((p) => p.type === 'K' && p.re.test(content)) ? [String(i)] : [],
+      );
       for (const i of byKeyword.sort()) ordered.push(Number(i));
     }
     return this.contacts([...new Set(ordered)].map((i) => this.sections[i]!));
@@ -238,7 +246,11 @@ export class Maintainers {
     for (const s of sections) {
       const name = s.name.length > SECTION_NAME_MAX ? `${s.name.slice(0, SECTION_NAME_MAX - 3).trimEnd()}...` : s.name;
       routing.sections.push(s.name);
-      const status = s.entries.filter((e) => e.type === 'S').at(-1)?.value.toLowerCase() ?? 'unknown';
+      const status =
+        s.entries
+          .filter((e) => e.type === 'S')
+          .at(-1)
+          ?.value.toLowerCase() ?? 'unknown';
       const role = ROLES[status] ?? status;
       for (const e of s.entries) {
         if (e.type === 'M' && role !== 'chief penguin') person(e.value, `${role}:${name}`);
@@ -249,7 +261,10 @@ export class Maintainers {
           if (!address || extra.includes('subscribers-only') || usedLists.has(address.toLowerCase())) continue;
           usedLists.add(address.toLowerCase());
           const listRole = name === 'THE REST' ? '' : `:${name}`;
-          routing.lists.push({ address, role: `${extra.includes('moderated') ? 'moderated' : 'open'} list${listRole}` });
+          routing.lists.push({
+            address,
+            role: `${extra.includes('moderated') ? 'moderated' : 'open'} list${listRole}`,
+          });
         }
       }
     }
@@ -268,8 +283,7 @@ export class Maintainers {
       return { address: formatEmail(this.mailmap.apply(e)), role: c.role };
     };
     const seen = new Set<string>();
-    const merged = (list: Contact[]) =>
-      list.map(dedupe).filter((c) => !seen.has(c.address) && seen.add(c.address));
+    const merged = (list: Contact[]) => list.map(dedupe).filter((c) => !seen.has(c.address) && seen.add(c.address));
     routing.people = merged(routing.people);
     routing.lists = merged(routing.lists);
     return routing;

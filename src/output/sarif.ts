@@ -60,7 +60,10 @@ export function compareNotifications(a: Notification, b: Notification): number {
 
 // ---- URIs ----
 
-/** Relative '/'-separated path → URI reference; encodeURIComponent also escapes ':' so a segment never reads as a scheme. */
+/**
+ * Relative '/'-separated path → URI reference; encodeURIComponent also escapes ':' so a segment never reads as a
+ * scheme.
+ */
 export function relativeUri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
@@ -231,7 +234,9 @@ function result(f: ReportedFinding, ruleIndex: Map<string, number>, artifacts: A
         kind: 'external',
         status: 'accepted',
         justification: reason,
-        location: { physicalLocation: { artifactLocation: artifacts.location(at.file), region: { startLine: at.line } } },
+        location: {
+          physicalLocation: { artifactLocation: artifacts.location(at.file), region: { startLine: at.line } },
+        },
       },
     ];
   }

@@ -26,7 +26,10 @@ export interface TextOptions {
 
 function configurationLine(f: ReportedFinding, total: number): string {
   const names = f.configurations ?? [];
-  const which = names.length === total ? `in all ${total} configurations` : `in ${names.length} of ${total} configurations: ${names.join(', ')}`;
+  const which =
+    names.length === total
+      ? `in all ${total} configurations`
+      : `in ${names.length} of ${total} configurations: ${names.join(', ')}`;
   return `${where(f.location)}: note: ${which}`;
 }
 
@@ -40,10 +43,14 @@ function findingLines(f: ReportedFinding, options: TextOptions): string[] {
   const steps = last && where(last) === where(f.location) ? f.path.slice(0, -1) : f.path;
   for (const step of steps) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
   for (const r of f.related) lines.push(`${where(r)}: note: ${oneLine(r.message)}`);
-  if (options.configurations !== undefined && f.configurations) lines.push(configurationLine(f, options.configurations));
+  if (options.configurations !== undefined && f.configurations)
+    lines.push(configurationLine(f, options.configurations));
   if (options.maintainers && f.routing) {
     const contacts = routingLines(f.routing);
-    lines.push(`${where(f.location)}: note: to: ${contacts.length ? contacts.join(', ') : 'no MAINTAINERS section covers this file'}`);
+    lines.push(
+      `${where(f.location)}: note: to: ` +
+        `${contacts.length ? contacts.join(', ') : 'no MAINTAINERS section covers this file'}`,
+    );
   }
   return lines;
 }
@@ -67,7 +74,11 @@ function notShown(findings: ReportedFinding[]): string[] {
  * gcc/sparse style diagnostics; '' when there is nothing to say. New (or not compared)
  * findings are listed with their path, fixed ones as one note each, the rest only counted.
  */
-export function renderText(findings: ReportedFinding[], notifications: Notification[], options: TextOptions = {}): string {
+export function renderText(
+  findings: ReportedFinding[],
+  notifications: Notification[],
+  options: TextOptions = {},
+): string {
   const listed = findings.filter((f) => !f.suppression && f.baselineState !== 'unchanged');
   const lines = [
     ...[...notifications].sort(compareNotifications).map(notificationLine),

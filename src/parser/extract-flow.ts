@@ -4,7 +4,8 @@
 // assignments of call results. Calls and writes are referred to by their index in the
 // function's summary, found by position, so the flow adds little to the cached summary.
 import type { SyntaxNode } from './plain-tree.js';
-import { PREPROC_CONTAINERS, branches } from './preproc.js';
+import { PREPROC_CONTAINERS, branches, hasElse } from './preproc.js';
+import { compact } from './flow-compact.js';
 import type { FlowBlock, FlowCond, FlowEnd, FlowEvent, FlowValue, FunctionFlow, FunctionSummary } from './summary.js';
 import { type SourceText, declaredName, endPos, fieldOf, foldedText, kind, peel, startPos, textOf } from './syntax.js';
 
@@ -102,7 +103,11 @@ class FlowBuilder {
       case 'return_statement': {
         const value = node.namedChildren.find((c) => kind(c) !== 'comment');
         if (value) this.events(value);
-        this.end({ k: 'return', ...(value ? { value: this.value(value) } : {}), at: { ...startPos(this.src, node), ...endPos(this.src, node) } });
+        this.end({
+          k: 'return',
+          ...(value ? { value: this.value(value) } : {}),
+          at: { ...startPos(this.src, node), ...endPos(this.src, node) },
+        });
         return;
       }
       case 'goto_statement': {
@@ -145,7 +150,12 @@ class FlowBuilder {
         }
         // Statement-like macros, error recovery: their children are statements or expressions.
         for (const child of node.namedChildren) {
-          if (kind(child).endsWith('_statement') || kind(child) === 'declaration' || PREPROC_CONTAINERS.has(kind(child))) this.statement(child);
+          if (
+            kind(child).endsWith('_statement') ||
+            kind(child) === 'declaration' ||
+            PREPROC_CONTAINERS.has(kind(child))
+          )
+            this.statement(child);
           else this.events(child);
         }
     }
@@ -285,7 +295,8 @@ class FlowBuilder {
       targets.push(block);
       this.current = block;
       for (const child of b.body) {
-        if (kind(child).endsWith('_statement') || kind(child) === 'declaration' || PREPROC_CONTAINERS.has(kind(child))) this.statement(child);
+        if (kind(child).endsWith('_statement') || kind(child) === 'declaration' || PREPROC_CONTAINERS.has(kind(child)))
+          this.statement(child);
         else this.events(child);
       }
       if (this.current !== null) this.jump([join]);
@@ -372,7 +383,10 @@ class FlowBuilder {
         if (op && arg && textOf(this.src, op) === '-') {
           const inner = unwrap(arg);
           const text = textOf(this.src, inner);
-          if ((kind(inner) === 'identifier' && ERRNO.test(text)) || (kind(inner) === 'number_literal' && !/^0+$/.test(text))) {
+          if (
+            (kind(inner) === 'identifier' && ERRNO.test(text)) ||
+            (kind(inner) === 'number_literal' && !/^0+$/.test(text))
+          ) {
             return { k: 'errno', text: `-${text}` };
           }
         }
@@ -468,58 +482,8 @@ class FlowBuilder {
   }
 }
 
-/** Jumps through empty blocks threaded, unreachable blocks dropped, the entry kept first. */
-function compact(blocks: readonly FlowBlock[]): FlowBlock[] {
-  const forward = (start: number): number => {
-    let b = start;
-    const seen = new Set<number>();
-    for (;;) {
-      const block = blocks[b]!;
-      if (block.ev || block.end.k !== 'jump' || block.end.to.length !== 1 || seen.has(b)) return b;
-      seen.add(b);
-      b = block.end.to[0]!;
-    }
-  };
-  const successors = (end: FlowEnd): number[] =>
-    end.k === 'jump' ? end.to : end.k === 'branch' ? [end.then, end.else] : [];
-  const index = new Map<number, number>();
-  const order: number[] = [];
-  const visit = (b: number): number => {
-    const target = forward(b);
-    let i = index.get(target);
-    if (i === undefined) {
-      i = order.length;
-      index.set(target, i);
-      order.push(target);
-    }
-    return i;
-  };
-  visit(0);
-  for (let i = 0; i < order.length; i++) for (const s of successors(blocks[order[i]!]!.end)) visit(s);
-  return order.map((b) => {
-    const { ev, end } = blocks[b]!;
-    const mapped: FlowEnd =
-      end.k === 'jump'
-        ? { k: 'jump', to: [...new Set(end.to.map((t) => index.get(forward(t))!))] }
-        : end.k === 'branch'
-          ? { ...end, then: index.get(forward(end.then))!, else: index.get(forward(end.else))! }
-          : end;
-    return ev ? { ev, end: mapped } : { end: mapped };
-  });
-}
-
 function wrapNot(c: FlowCond | undefined): FlowCond | undefined {
   return c ? { k: 'not', c } : undefined;
-}
-
-/** Whether an `#if` chain ends in `#else`: then one of its branches is always compiled. */
-function hasElse(node: SyntaxNode): boolean {
-  let current: SyntaxNode | null = node;
-  while (current) {
-    if (kind(current) === 'preproc_else') return true;
-    current = fieldOf(current, 'alternative');
-  }
-  return false;
 }
 
 export function extractFlow(src: SourceText, fn: FunctionSummary, body: SyntaxNode): FunctionFlow {

@@ -52,7 +52,8 @@ export class StatementWalker extends ExpressionWalker {
     switch (kind(node)) {
       case 'compound_statement': {
         let inner: Ctx = { ...ctx, scope: new Scope(ctx.scope) };
-        for (const child of node.namedChildren) inner = this.walk(child, inner, functionBody && kind(child) === 'if_statement');
+        for (const child of node.namedChildren)
+          inner = this.walk(child, inner, functionBody && kind(child) === 'if_statement');
         return ctx;
       }
       case 'declaration': {
@@ -61,7 +62,8 @@ export class StatementWalker extends ExpressionWalker {
           const name = declaredName(this.src, decl);
           if (name) ctx.scope.declare(name, type);
           const value = kind(decl) === 'init_declarator' ? fieldOf(decl, 'value') : null;
-          if (value?.type === 'initializer_list' && name) collectTable(this.src, this.file.summary, value, name, type, ctx.cond);
+          if (value?.type === 'initializer_list' && name)
+            collectTable(this.src, this.file.summary, value, name, type, ctx.cond);
           else if (value && peel(value).type === 'call_expression' && name) {
             this.call(peel(value), ctx, undefined, name);
           } else if (value) {
@@ -80,7 +82,8 @@ export class StatementWalker extends ExpressionWalker {
         const config = this.configConditions(condition);
         const inThen = config.whenTrue.length ? { ...ctx, cond: [...ctx.cond, ...config.whenTrue] } : ctx;
         const inElse = config.whenFalse ? { ...ctx, cond: [...ctx.cond, config.whenFalse] } : ctx;
-        if (consequence) this.statement(consequence, withFacts(inThen, factsOf(this.src, condition, true, ctx.paramIndex)));
+        if (consequence)
+          this.statement(consequence, withFacts(inThen, factsOf(this.src, condition, true, ctx.paramIndex)));
         const whenFalse = withFacts(inElse, factsOf(this.src, condition, false, ctx.paramIndex));
         if (alternative) for (const c of alternative.namedChildren) this.statement(c, whenFalse);
         if (alwaysExits(consequence)) {
@@ -118,7 +121,11 @@ export class StatementWalker extends ExpressionWalker {
         // Loops, labels, `do {} while`, statement-like macros and error nodes: their children
         // are statements or expressions; walk them all.
         for (const child of node.namedChildren) {
-          if (kind(child).endsWith('_statement') || kind(child) === 'declaration' || PREPROC_CONTAINERS.has(kind(child))) {
+          if (
+            kind(child).endsWith('_statement') ||
+            kind(child) === 'declaration' ||
+            PREPROC_CONTAINERS.has(kind(child))
+          ) {
             this.statement(child, ctx);
           } else {
             this.expression(child, ctx);
@@ -160,7 +167,8 @@ export class StatementWalker extends ExpressionWalker {
   /** `switch (event) { case BUS_NOTIFY_ADD_DEVICE: … }`: each case runs for its labels only. */
   private switchBody(body: SyntaxNode, condition: SyntaxNode | null, ctx: Ctx): void {
     let inner = condition;
-    while (inner && kind(inner) === 'parenthesized_expression' && inner.namedChildCount === 1) inner = inner.namedChild(0);
+    while (inner && kind(inner) === 'parenthesized_expression' && inner.namedChildCount === 1)
+      inner = inner.namedChild(0);
     const param = inner?.type === 'identifier' ? ctx.paramIndex.get(textOf(this.src, inner)) : undefined;
     const cases = body.namedChildren.filter((c) => kind(c) === 'case_statement');
     const allValues = cases.flatMap((c) => {
@@ -179,14 +187,17 @@ export class StatementWalker extends ExpressionWalker {
       if (label === 'default' || active === 'default') active = fellThrough && active !== null ? null : 'default';
       else active = fellThrough && Array.isArray(active) ? [...active, label] : [label];
       let caseCtx = ctx;
-      if (param !== undefined && Array.isArray(active)) caseCtx = withFacts(ctx, { guards: [], params: [{ param, in: active }] });
-      if (param !== undefined && active === 'default') caseCtx = withFacts(ctx, { guards: [], params: [{ param, notIn: allValues }] });
+      if (param !== undefined && Array.isArray(active))
+        caseCtx = withFacts(ctx, { guards: [], params: [{ param, in: active }] });
+      if (param !== undefined && active === 'default')
+        caseCtx = withFacts(ctx, { guards: [], params: [{ param, notIn: allValues }] });
       let stmtCtx = caseCtx;
       fellThrough = true;
       for (const stmt of child.namedChildren) {
         if (stmt === v) continue;
         stmtCtx = this.statement(stmt, stmtCtx);
-        if (kind(stmt) === 'break_statement' || kind(stmt) === 'return_statement' || kind(stmt) === 'goto_statement') fellThrough = false;
+        if (kind(stmt) === 'break_statement' || kind(stmt) === 'return_statement' || kind(stmt) === 'goto_statement')
+          fellThrough = false;
       }
     }
   }

@@ -12,7 +12,17 @@ import { type SyntaxNode, plainTree } from './plain-tree.js';
 import { PREPROC_CONTAINERS, branches } from './preproc.js';
 import { Scope } from './scope.js';
 import type { FileSummary, FunctionSummary, MacroDef, ParamInfo } from './summary.js';
-import { type SourceText, declaredName, fieldOf, kind, makeSource, peel, startPos, textOf, typeName } from './syntax.js';
+import {
+  type SourceText,
+  declaredName,
+  fieldOf,
+  kind,
+  makeSource,
+  peel,
+  startPos,
+  textOf,
+  typeName,
+} from './syntax.js';
 
 export interface ExtractOptions {
   /** Top-level macros that export a symbol: EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, … */
@@ -47,7 +57,9 @@ class FileExtractor implements FileState {
 
   run(root: SyntaxNode): void {
     this.topLevel(root, []);
-    this.summary.functions = this.summary.functions.filter((f) => f.calls.length + f.writes.length + f.valueRefs.length > 0 || !f.recovered);
+    this.summary.functions = this.summary.functions.filter(
+      (f) => f.calls.length + f.writes.length + f.valueRefs.length > 0 || !f.recovered,
+    );
     this.dropShadowedCalls();
     // A function without calls or writes can neither establish nor undo anything.
     for (const fn of this.summary.functions) {
@@ -124,7 +136,8 @@ class FileExtractor implements FileState {
         const p = peel(arg);
         if (kind(p) !== 'identifier') continue;
         const ident = textOf(this.src, p);
-        if (this.options.exportMacros.has(name)) this.summary.exports.push({ name: ident, ...startPos(this.src, expr) });
+        if (this.options.exportMacros.has(name))
+          this.summary.exports.push({ name: ident, ...startPos(this.src, expr) });
         else this.summary.fileRefs.push(ident);
       }
       return;
@@ -143,7 +156,8 @@ class FileExtractor implements FileState {
       this.fileScope.declare(name, type);
       const value = kind(decl) === 'init_declarator' ? fieldOf(decl, 'value') : null;
       if (value?.type === 'initializer_list') collectTable(this.src, this.summary, value, name, type, cond);
-      else if (value) for (const id of value.descendantsOfType('identifier')) this.summary.fileRefs.push(textOf(this.src, id));
+      else if (value)
+        for (const id of value.descendantsOfType('identifier')) this.summary.fileRefs.push(textOf(this.src, id));
     }
   }
 
@@ -151,7 +165,8 @@ class FileExtractor implements FileState {
     const declarator = fieldOf(node, 'declarator');
     let fnDecl: SyntaxNode | null = declarator;
     while (fnDecl && kind(fnDecl) !== 'function_declarator') {
-      fnDecl = fieldOf(fnDecl, 'declarator') ?? (kind(fnDecl) === 'parenthesized_declarator' ? fnDecl.namedChild(0) : null);
+      fnDecl =
+        fieldOf(fnDecl, 'declarator') ?? (kind(fnDecl) === 'parenthesized_declarator' ? fnDecl.namedChild(0) : null);
     }
     let name = fnDecl ? declaredName(this.src, fieldOf(fnDecl, 'declarator')) : undefined;
     let recovered = false;
@@ -163,7 +178,9 @@ class FileExtractor implements FileState {
         recovered = true;
       }
     }
-    const isStatic = node.namedChildren.some((c) => kind(c) === 'storage_class_specifier' && textOf(this.src, c) === 'static');
+    const isStatic = node.namedChildren.some(
+      (c) => kind(c) === 'storage_class_specifier' && textOf(this.src, c) === 'static',
+    );
     const params: ParamInfo[] = [];
     for (const p of fieldOf(fnDecl, 'parameters')?.namedChildren ?? []) {
       if (kind(p) !== 'parameter_declaration') continue;
@@ -220,7 +237,9 @@ class FileExtractor implements FileState {
     const covers = (m: MacroDef, line: number, cond: string[]) =>
       m.line < line && m.cond.every((c, i) => cond[i] === c);
     for (const fn of this.summary.functions) {
-      fn.calls = fn.calls.filter((c) => !macros.some((m) => m.name === c.callee && !c.viaMember && covers(m, c.line, c.cond)));
+      fn.calls = fn.calls.filter(
+        (c) => !macros.some((m) => m.name === c.callee && !c.viaMember && covers(m, c.line, c.cond)),
+      );
     }
   }
 }

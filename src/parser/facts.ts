@@ -35,7 +35,10 @@ function comparison(
   if (opText !== '==' && opText !== '!=') return undefined;
   const left = unwrap(fieldOf(node, 'left')!);
   const right = unwrap(fieldOf(node, 'right')!);
-  for (const [a, b] of [[left, right], [right, left]] as const) {
+  for (const [a, b] of [
+    [left, right],
+    [right, left],
+  ] as const) {
     if (kind(a) !== 'identifier' || kind(b) !== 'identifier') continue;
     const index = params.get(textOf(src, a));
     const value = textOf(src, b);
@@ -73,7 +76,10 @@ export function factsOf(
       const cmp = comparison(src, n, params);
       if (!cmp) return NO_FACTS;
       const positive = cmp.equal === truth;
-      return { guards: [], params: [positive ? { param: cmp.param, in: [cmp.value] } : { param: cmp.param, notIn: [cmp.value] }] };
+      return {
+        guards: [],
+        params: [positive ? { param: cmp.param, in: [cmp.value] } : { param: cmp.param, notIn: [cmp.value] }],
+      };
     }
     default:
       return NO_FACTS;

@@ -64,7 +64,11 @@ export function decodeSource(bytes: Uint8Array): string {
 
 /** 4 MiB, 50.0 MiB, 12 KiB, 900 bytes. */
 export function formatSize(bytes: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
     if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
   }
   return `${bytes} bytes`;

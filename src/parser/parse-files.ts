@@ -84,7 +84,8 @@ export class Workers {
 
   private async pool_(): Promise<Piscina> {
     if (!this.pool) {
-      if (this.rssLimit === Infinity) this.rssLimit = process.memoryUsage.rss() + Math.max(MIN_HEADROOM, this.threads * THREAD_HEADROOM);
+      if (this.rssLimit === Infinity)
+        this.rssLimit = process.memoryUsage.rss() + Math.max(MIN_HEADROOM, this.threads * THREAD_HEADROOM);
       // Loaded on first use, like the parser: small and cached scans never start threads.
       const { Piscina } = await import('piscina');
       this.pool = new Piscina({
@@ -179,11 +180,19 @@ export class Workers {
       const pool = await this.pool_();
       const names = slice.map((i) => files[i]!);
       const keys = Object.fromEntries(names.flatMap((f) => (knownKey(f) ? [[f, knownKey(f)!]] : [])));
-      const job = (pool.run({ root, files: names, options, keys, stop: STOP_FLAG } satisfies ParseTask, { name: 'parseBatch' }) as Promise<FileOutcome[]>)
+      const job = (
+        pool.run({ root, files: names, options, keys, stop: STOP_FLAG } satisfies ParseTask, {
+          name: 'parseBatch',
+        }) as Promise<FileOutcome[]>
+      )
         // A thread that dies (out of memory, a crash in native code) loses its batch, not the scan.
         .catch((err: unknown): FileOutcome[] =>
           names.map((file) => ({
-            notification: { level: 'error', file, message: `the parser thread failed (${err instanceof Error ? err.message : String(err)}); not analyzed` },
+            notification: {
+              level: 'error',
+              file,
+              message: `the parser thread failed (${err instanceof Error ? err.message : String(err)}); not analyzed`,
+            },
           })),
         )
         .then((results) => {
@@ -209,8 +218,15 @@ export class Workers {
     const lists =
       this.threads === 0 || files.length <= INLINE_SEARCH_LIMIT
         ? wordsInFiles(root, files, words)
-        : await this.batches(files, SEARCH_BATCH, async (slice) =>
-            (await (await this.pool_()).run({ root, files: slice, words: [...words] } satisfies SearchTask, { name: 'wordsBatch' })) as string[][],
+        : await this.batches(
+            files,
+            SEARCH_BATCH,
+            async (slice) =>
+              (await (
+                await this.pool_()
+              ).run({ root, files: slice, words: [...words] } satisfies SearchTask, {
+                name: 'wordsBatch',
+              })) as string[][],
           );
     files.forEach((f, i) => out.set(f, lists[i] ?? []));
     return out;
@@ -228,7 +244,11 @@ export class Workers {
  * hundred bytes to 300 KB, and a large file started last would keep one thread busy while the
  * other waits. Small files share a batch, to spare messages between threads.
  */
-function largestFirst(root: string, files: readonly string[], knownKey: (file: string) => string | undefined): number[][] {
+function largestFirst(
+  root: string,
+  files: readonly string[],
+  knownKey: (file: string) => string | undefined,
+): number[][] {
   const size = files.map((f) => {
     if (knownKey(f)) return 0; // answered from the cache
     try {

@@ -55,7 +55,9 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
     }
     const value = own === '' ? true : literal(own);
     const alternative: SyntaxNode | null = fieldOf(current, 'alternative');
-    const body = current.namedChildren.filter((c) => c.field !== 'alternative' && c.field !== 'condition' && c.field !== 'name');
+    const body = current.namedChildren.filter(
+      (c) => c.field !== 'alternative' && c.field !== 'condition' && c.field !== 'name',
+    );
     const parts = [...earlier.map(negate)];
     if (value === undefined) parts.push(own);
     const dead = earlierTrue || value === false;
@@ -71,4 +73,14 @@ export function branches(src: SourceText, node: SyntaxNode): Branch[] {
 export function conditionsCompatible(a: readonly string[], b: readonly string[]): boolean {
   const set = new Set(a);
   return !b.some((c) => set.has(negate(c)));
+}
+
+/** Whether an `#if` chain ends in `#else`: then one of its branches is always compiled. */
+export function hasElse(node: SyntaxNode): boolean {
+  let current: SyntaxNode | null = node;
+  while (current) {
+    if (kind(current) === 'preproc_else') return true;
+    current = fieldOf(current, 'alternative');
+  }
+  return false;
 }

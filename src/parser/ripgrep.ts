@@ -55,9 +55,21 @@ export function substringCover(words: readonly string[]): string[] {
  * superset, for an exact word search to confirm. Substring search with few patterns is what
  * ripgrep does fastest (a file is dropped at its first match).
  */
-export function ripgrepCandidates(rg: string, root: string, among: readonly string[], words: readonly string[]): Promise<string[]> {
+export function ripgrepCandidates(
+  rg: string,
+  root: string,
+  among: readonly string[],
+  words: readonly string[],
+): Promise<string[]> {
   const wanted = new Set(among);
-  const args = ['--files-with-matches', '--no-messages', '--no-ignore', '--no-config', '--fixed-strings', ...endingGlobs(among)];
+  const args = [
+    '--files-with-matches',
+    '--no-messages',
+    '--no-ignore',
+    '--no-config',
+    '--fixed-strings',
+    ...endingGlobs(among),
+  ];
   for (const w of substringCover(words)) args.push('-e', w);
   args.push('--', ...searchRoots(among));
   return new Promise((resolve, reject) => {
@@ -69,7 +81,12 @@ export function ripgrepCandidates(rg: string, root: string, among: readonly stri
     child.on('close', (code) => {
       // 0: matches, 1: none, 2: some file could not be read (the parser reports it).
       if (code !== 0 && code !== 1 && code !== 2) return reject(new Error(`${rg} exited with status ${code}`));
-      resolve(out.split('\n').filter((p) => wanted.has(p.split(path.sep).join('/'))).map((p) => p.split(path.sep).join('/')));
+      resolve(
+        out
+          .split('\n')
+          .filter((p) => wanted.has(p.split(path.sep).join('/')))
+          .map((p) => p.split(path.sep).join('/')),
+      );
     });
   });
 }

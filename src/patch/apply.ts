@@ -63,7 +63,13 @@ interface Failure {
   applied: number;
 }
 
-const asPatch = (hunks: StructuredPatchHunk[]) => ({ oldFileName: '', newFileName: '', oldHeader: '', newHeader: '', hunks });
+const asPatch = (hunks: StructuredPatchHunk[]) => ({
+  oldFileName: '',
+  newFileName: '',
+  oldHeader: '',
+  newHeader: '',
+  hunks,
+});
 
 /** The text with the hunks applied, or the index of the first hunk that does not apply. */
 function applyHunks(text: string, hunks: StructuredPatchHunk[]): string | { failed: number } {
@@ -107,13 +113,15 @@ function run(root: string, patch: Patch, reverse: boolean): Files | Failure {
     const fail = (problem: string, hunk?: number): Failure => ({ patch: step.patch, hunk, problem, applied });
     const source = step.from === null ? '' : files.get(step.from);
     if (source === null) return fail('no such file in the tree');
-    if (step.from === null && step.to !== null && files.get(step.to) !== null) return fail('the patch creates it, but the tree already has it');
+    if (step.from === null && step.to !== null && files.get(step.to) !== null)
+      return fail('the patch creates it, but the tree already has it');
     const result = applyHunks(source, step.hunks);
     // reversePatch keeps the hunks in order, so the index names the same hunk either way.
     if (typeof result !== 'string') return fail(`hunk #${result.failed + 1} does not apply`, result.failed);
     applied += step.hunks.length;
     if (step.to === null) {
-      if (result.trim() !== '') return fail('the patch deletes the file, but the tree has more in it than the patch removes');
+      if (result.trim() !== '')
+        return fail('the patch deletes the file, but the tree has more in it than the patch removes');
       files.touched.set(step.from!, null);
       continue;
     }
@@ -149,5 +157,8 @@ export function applyToTree(root: string, patch: Patch): Change {
     const onDisk = files.onDisk(file);
     return disk === 'old' ? { path: file, old: onDisk, new: other } : { path: file, old: other, new: onDisk };
   });
-  return { disk, files: changes.filter((c) => c.old !== c.new).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return {
+    disk,
+    files: changes.filter((c) => c.old !== c.new).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
 }

@@ -12,7 +12,8 @@ const MAX_OUTPUT = 1 << 30;
 
 function git(root: string, args: string[], what: string): Buffer {
   const r = spawnSync('git', args, { cwd: root, maxBuffer: MAX_OUTPUT });
-  if (r.error) throw new UsageError(`${what}: cannot run git: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`);
+  if (r.error)
+    throw new UsageError(`${what}: cannot run git: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`);
   if (r.status !== 0) {
     const reason = r.stderr.toString('utf8').trim().split('\n')[0] || `git exited with status ${r.status}`;
     throw new UsageError(`${what}: ${reason}`);
@@ -29,7 +30,9 @@ export function changeSince(root: string, rev: string, wanted: (file: string) =>
   if (rev.startsWith('-')) throw new UsageError(`${what}: a revision cannot start with '-'`);
   git(root, ['rev-parse', '--git-dir'], what);
   // Renames show as a deletion and an addition: each path then has one content per side.
-  const status = git(root, ['diff', '--no-renames', '--name-status', '-z', '--relative', rev, '--'], what).toString('utf8');
+  const status = git(root, ['diff', '--no-renames', '--name-status', '-z', '--relative', rev, '--'], what).toString(
+    'utf8',
+  );
   const fields = status.split('\0').filter(Boolean);
   const listed: Array<[kind: string, file: string]> = [];
   for (let i = 0; i + 1 < fields.length; i += 2) listed.push([fields[i]!, fields[i + 1]!]);

@@ -23,10 +23,17 @@ export interface PatchOutcome {
 function notBuiltWarnings(change: Change, share: ScanShare, options: Omit<ScanOptions, 'overlay'>): Notification[] {
   const configuration = share.configuration;
   if (!configuration) return [];
-  const by = options.kconfig !== undefined ? `the configuration of --kconfig ${options.kconfig}` : `--arch ${options.config.arch} (without a .config)`;
+  const by =
+    options.kconfig !== undefined
+      ? `the configuration of --kconfig ${options.kconfig}`
+      : `--arch ${options.config.arch} (without a .config)`;
   return change.files
     .filter((f) => f.new !== null && f.new !== f.old && !configuration.compiles(f.path))
-    .map((f) => ({ level: 'warning' as const, file: f.path, message: `not built with ${by}: what the change does in it is not analyzed` }));
+    .map((f) => ({
+      level: 'warning' as const,
+      file: f.path,
+      message: `not built with ${by}: what the change does in it is not analyzed`,
+    }));
 }
 
 function overlayOf(files: readonly FileChange[], side: 'old' | 'new'): Map<string, string | null> {
@@ -55,7 +62,8 @@ export async function compareSides(change: Change, options: Omit<ScanOptions, 'o
   try {
     // The side on disk first: its searches cover every file as it is there, and the other side
     // reuses them (see ScanShare).
-    const side = (which: 'old' | 'new') => scan({ ...options, share, ...(change.disk === which ? {} : { overlay: overlayOf(change.files, which) }) });
+    const side = (which: 'old' | 'new') =>
+      scan({ ...options, share, ...(change.disk === which ? {} : { overlay: overlayOf(change.files, which) }) });
     if (change.disk === 'new') {
       after = await side('new');
       before = await side('old');

@@ -30,7 +30,9 @@ const MAIL_START = /^From [0-9a-f]{40} /;
 const HUNK_HEADER = /^@@ -\d+(,\d+)? \+\d+(,\d+)? @@/;
 
 function isFileHeader(lines: string[], i: number): boolean {
-  return lines[i]!.startsWith('diff --git ') || (lines[i]!.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ') === true);
+  return (
+    lines[i]!.startsWith('diff --git ') || (lines[i]!.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ') === true)
+  );
 }
 
 /**
@@ -50,7 +52,12 @@ export function diffLinesOnly(text: string): string[] {
     // The signature: a last `-- ` line followed by text (git's version) that cannot be diff content.
     const signature = lines.lastIndexOf('-- ', end - 1);
     const after = lines.slice(signature + 1, end);
-    if (mails.length && signature > diff && after.some((l) => l !== '') && after.every((l) => !/^[ +\-@\\]|^diff /.test(l))) {
+    if (
+      mails.length &&
+      signature > diff &&
+      after.some((l) => l !== '') &&
+      after.every((l) => !/^[ +\-@\\]|^diff /.test(l))
+    ) {
       for (let i = signature; i < end; i++) lines[i] = '';
     }
   });
@@ -80,17 +87,23 @@ function treePathOf(name: string, git: boolean, root: string, base: string): str
         const file = path.posix.join(b, strip(name, p));
         const probe = dir ? path.posix.dirname(file) : file;
         // '.' would match every name: a new top-level file takes the default.
-        if (probe !== '' && probe !== '.' && !path.isAbsolute(strip(name, p)) && existsSync(path.join(root, probe))) return path.posix.normalize(file);
+        if (probe !== '' && probe !== '.' && !path.isAbsolute(strip(name, p)) && existsSync(path.join(root, probe)))
+          return path.posix.normalize(file);
       }
     }
   }
   return path.posix.normalize(strip(name, git ? 1 : Math.min(1, depth - 1)));
 }
 
-/** A diff without git's headers says "new file" by a single hunk from nothing (diff -N), and "deleted" by one to nothing. */
+/**
+ * A diff without git's headers says "new file" by a single hunk from nothing (diff -N), and "deleted" by one to
+ * nothing.
+ */
 function onlyLines(p: StructuredPatch, sign: '+' | '-', counted: 'oldLines' | 'newLines'): boolean {
   const [hunk] = p.hunks;
-  return p.hunks.length === 1 && hunk![counted] === 0 && hunk!.lines.every((l) => l.startsWith(sign) || l.startsWith('\\'));
+  return (
+    p.hunks.length === 1 && hunk![counted] === 0 && hunk!.lines.every((l) => l.startsWith(sign) || l.startsWith('\\'))
+  );
 }
 
 function checkInside(file: string | null, where: string): void {
@@ -124,10 +137,12 @@ export function parsePatchText(text: string, name: string, root: string, base = 
       const creates = p.isCreate === true || p.oldFileName === '/dev/null' || onlyLines(p, '+', 'oldLines');
       const deletes = p.isDelete === true || p.newFileName === '/dev/null' || onlyLines(p, '-', 'newLines');
       const names = [p.oldFileName, p.newFileName].filter((n) => n !== undefined && n !== '/dev/null');
-      const prefixed = (n: string | undefined, prefix: string) => n === undefined || n === '/dev/null' || n.startsWith(prefix);
+      const prefixed = (n: string | undefined, prefix: string) =>
+        n === undefined || n === '/dev/null' || n.startsWith(prefix);
       const git = names.length > 0 && prefixed(p.oldFileName, 'a/') && prefixed(p.newFileName, 'b/');
       // Each name on its own: `diff -urN /abs/linux.orig .` gives them different depths.
-      const treePath = (n: string | undefined) => (n === undefined || n === '/dev/null' ? null : treePathOf(n, git, root, base));
+      const treePath = (n: string | undefined) =>
+        n === undefined || n === '/dev/null' ? null : treePathOf(n, git, root, base);
       const oldPath = creates ? null : treePath(p.oldFileName);
       const newPath = deletes ? null : treePath(p.newFileName);
       const where = `${name}:${hunkLines[0] ?? 1}`;

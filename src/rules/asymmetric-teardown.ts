@@ -8,7 +8,15 @@ import { type Config, activePairs } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
 import { type Effect, EffectAnalysis } from './effects.js';
-import { definitionStep, edgeSteps, isDeviceObject, opsWriteWords, pairWords, siteLocation, siteText } from './support.js';
+import {
+  definitionStep,
+  edgeSteps,
+  isDeviceObject,
+  opsWriteWords,
+  pairWords,
+  siteLocation,
+  siteText,
+} from './support.js';
 import { conditionsCompatible } from '../parser/preproc.js';
 
 const meta: RuleMeta = {
@@ -33,16 +41,23 @@ const meta: RuleMeta = {
       're-probe.\n- State undone that the setup never established (ops installed elsewhere, a mapping attached by ' +
       "a third party such as ipmmu-vmsa's `add_device`) breaks whoever owns it.\n- When setup returns early because " +
       'ops are already set, record ownership (`dev->archdata.dma_ops_setup = true`) and return early from ' +
-      "teardown unless it is set, as \"ARM: dma-mapping: Don't tear third-party mappings\" does.",
+      'teardown unless it is set, as "ARM: dma-mapping: Don\'t tear third-party mappings" does.',
   },
   defaultLevel: 'warning',
   tags: ['correctness', 'dma', 'iommu', 'kernel'],
   precision: 'medium',
   messages: {
-    leftBehind: '{{setup}} {{states}} here, but the teardown ({{teardown}}) never undoes this: after -EPROBE_DEFER or unbind the state outlives the teardown and setup finds it on re-probe',
+    leftBehind:
+      '{{setup}} {{states}} here, but the teardown ({{teardown}}) never undoes this: after -EPROBE_DEFER or ' +
+      'unbind the state outlives the teardown and setup finds it on re-probe',
     noTeardown: '{{setup}} {{states}} here, but {{table}} has no {{fields}} callback to undo it',
-    unguarded: "{{teardown}} {{states}} here without checking that the setup ({{setup}}) established it; the setup returns early when the device already has dma_ops, so this can tear down a third party's state (record ownership, e.g. dev->archdata.dma_ops_setup, and test it first)",
-    notEstablished: '{{teardown}} {{states}} here, but the setup ({{setup}}) does not establish {{nouns}}: the teardown does not mirror its setup and can undo state owned by someone else',
+    unguarded:
+      '{{teardown}} {{states}} here without checking that the setup ({{setup}}) established it; the setup ' +
+      "returns early when the device already has dma_ops, so this can tear down a third party's state (record " +
+      'ownership, e.g. dev->archdata.dma_ops_setup, and test it first)',
+    notEstablished:
+      '{{teardown}} {{states}} here, but the setup ({{setup}}) does not establish {{nouns}}: the teardown does ' +
+      'not mirror its setup and can undo state owned by someone else',
   },
 };
 
@@ -156,7 +171,8 @@ function check({ graph, config, level }: RuleContext): Finding[] {
   // object's own teardown (one mapping per IOMMU instance) is not the pair's to undo.
   const releasedMembers = new Set<string>();
   for (const fn of graph.functions) {
-    for (const e of analysis.of(fn)) if (e.op === 'undo' && e.releasedFrom && e.edges.length === 0) releasedMembers.add(e.releasedFrom);
+    for (const e of analysis.of(fn))
+      if (e.op === 'undo' && e.releasedFrom && e.edges.length === 0) releasedMembers.add(e.releasedFrom);
   }
   const findings: Finding[] = [];
   const emit = (
@@ -177,7 +193,11 @@ function check({ graph, config, level }: RuleContext): Finding[] {
         ...data,
         // The function whose statement this is, by name: a pair can have two setups.
         [role]: `${top.name}()`,
-        states: describeStates(config, group.map((e) => e.kind), first.op),
+        states: describeStates(
+          config,
+          group.map((e) => e.kind),
+          first.op,
+        ),
         nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => config.states[k]!.noun)),
       }),
       location,
@@ -196,8 +216,12 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     const established = new Set(setupEffects.filter((x) => x.e.op === 'establish').map((x) => x.e.kind));
     const undone = new Set(teardownEffects.filter((x) => x.e.op === 'undo').map((x) => x.e.kind));
     const data = { setup: pair.setupName, teardown: pair.teardownName };
-    const relatedTeardown: RelatedLocation[] = pair.teardowns.map((t) => ({ ...definitionStep(t, `${t.name}() is the matching teardown`) }));
-    const relatedSetup: RelatedLocation[] = pair.setups.map((s) => ({ ...definitionStep(s, `${s.name}() is the matching setup`) }));
+    const relatedTeardown: RelatedLocation[] = pair.teardowns.map((t) => ({
+      ...definitionStep(t, `${t.name}() is the matching teardown`),
+    }));
+    const relatedSetup: RelatedLocation[] = pair.setups.map((s) => ({
+      ...definitionStep(s, `${s.name}() is the matching setup`),
+    }));
 
     // (a) established, never undone
     const leftBehind = setupEffects.filter(
@@ -206,9 +230,14 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     for (const group of byStatement(leftBehind.map((x) => x.e))) {
       const top = leftBehind.find((x) => x.e === group[0])!.top;
       if (pair.teardowns.length === 0 && pair.table) {
-        emit('noTeardown', group, top, 'setup', { ...data, table: pair.table.name, fields: pair.table.fields.map((f) => `.${f}`).join('/') }, [
-          { ...pair.table.location, message: `${pair.table.name} is defined here` },
-        ]);
+        emit(
+          'noTeardown',
+          group,
+          top,
+          'setup',
+          { ...data, table: pair.table.name, fields: pair.table.fields.map((f) => `.${f}`).join('/') },
+          [{ ...pair.table.location, message: `${pair.table.name} is defined here` }],
+        );
       } else {
         emit('leftBehind', group, top, 'setup', data, relatedTeardown);
       }
@@ -226,7 +255,12 @@ function check({ graph, config, level }: RuleContext): Finding[] {
       if (firstGroup) {
         const top = unguarded.find((x) => x.e === firstGroup[0])!.top;
         emit('unguarded', firstGroup, top, 'teardown', data, [
-          { file: bail.s.file, line: bail.b.line, col: bail.b.col, message: `${bail.s.name}() returns early here when the device already has ops` },
+          {
+            file: bail.s.file,
+            line: bail.b.line,
+            col: bail.b.col,
+            message: `${bail.s.name}() returns early here when the device already has ops`,
+          },
         ]);
       }
     }
@@ -255,7 +289,12 @@ export const asymmetricTeardown = defineRule({
   // The pairs, and everything with an effect on a device's DMA state with its callers: files
   // that call an effect API are where helpers with an effect are defined.
   needs: (config) => ({
-    seeds: [...pairWords(config), ...tableWords(config), ...opsWriteWords(config), ...config.apis.effects.map((e) => e.name)],
+    seeds: [
+      ...pairWords(config),
+      ...tableWords(config),
+      ...opsWriteWords(config),
+      ...config.apis.effects.map((e) => e.name),
+    ],
     effects: true,
     boundFields: config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]),
   }),

@@ -60,11 +60,15 @@ const meta: RuleMeta<Options> = {
   messages: {
     beforeSetup: '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}',
     setupSkipped:
-      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when the device already has ops, so the architecture never sets this device up, and {{teardown}} leaves it alone',
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when ' +
+      'the device already has ops, so the architecture never sets this device up, and {{teardown}} leaves it alone',
     opsLost:
-      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when the device already has ops, and {{teardown}} undoes them anyway: a re-probe after -EPROBE_DEFER leaves the device without IOMMU ops',
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when ' +
+      'the device already has ops, and {{teardown}} undoes them anyway: a re-probe after -EPROBE_DEFER leaves ' +
+      'the device without IOMMU ops',
     opsReplaced:
-      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} then installs its own ops over the ones this attach installed',
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} then installs its ' +
+      'own ops over the ones this attach installed',
   },
   options: {
     schema: { calls: { ...identifiers, minItems: 1 } },

@@ -69,19 +69,39 @@ export class EffectAnalysis {
   private direct(fn: FnNode): Effect[] {
     const out: Effect[] = [];
     for (const w of opsWritesIn(this.graph, this.config, fn)) {
-      out.push({ kind: 'ops', op: w.clears ? 'undo' : 'establish', edges: [], fn, site: w, text: siteText(w.site), what: w.what, guards: w.guards, cond: w.cond });
+      out.push({
+        kind: 'ops',
+        op: w.clears ? 'undo' : 'establish',
+        edges: [],
+        fn,
+        site: w,
+        text: siteText(w.site),
+        what: w.what,
+        guards: w.guards,
+        cond: w.cond,
+      });
     }
     for (const site of fn.summary.calls) {
       const api = site.viaMember ? undefined : this.apis.get(site.callee);
       if (!api) continue;
-      const base = { edges: [], fn, site, text: siteText(site), what: `${site.callee}()`, guards: site.guards, cond: site.cond };
+      const base = {
+        edges: [],
+        fn,
+        site,
+        text: siteText(site),
+        what: `${site.callee}()`,
+        guards: site.guards,
+        cond: site.cond,
+      };
       // Kept in a member directly, or through a local first: `m = create(); mmu->mapping = m;`
       const storedIn =
         site.storedInMember ??
         (site.assignedTo ? fn.summary.writes.find((w) => w.valueIdent === site.assignedTo)?.member : undefined);
-      for (const kind of api.establishes) out.push({ ...base, kind, op: 'establish', ...(storedIn ? { storedIn } : {}) });
+      for (const kind of api.establishes)
+        out.push({ ...base, kind, op: 'establish', ...(storedIn ? { storedIn } : {}) });
       const released = site.args.find((a) => a.member)?.member;
-      for (const kind of api.undoes) out.push({ ...base, kind, op: 'undo', ...(released ? { releasedFrom: released } : {}) });
+      for (const kind of api.undoes)
+        out.push({ ...base, kind, op: 'undo', ...(released ? { releasedFrom: released } : {}) });
     }
     return out;
   }

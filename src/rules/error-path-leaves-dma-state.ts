@@ -54,12 +54,16 @@ const meta: RuleMeta<Options> = {
   precision: 'medium',
   messages: {
     leaks:
-      '{{fn}}() returns an error ({{returns}}) with {{state}} still established by {{what}}: a failed or deferred {{entry}} leaves it for the next probe of the device',
+      '{{fn}}() returns an error ({{returns}}) with {{state}} still established by {{what}}: a failed or ' +
+      'deferred {{entry}} leaves it for the next probe of the device',
     alsoLeaks: 'also returns an error ({{returns}}) with {{state}} still established',
   },
   options: {
     schema: {
-      entries: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' } },
+      entries: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' },
+      },
       functions: identifiers,
       devmActions: {
         type: 'array',
@@ -93,14 +97,12 @@ const meta: RuleMeta<Options> = {
   },
 };
 
-
 interface Entry {
   fn: FnNode;
   /** `platform_driver.probe callback`. */
   what: string;
   binding?: Binding;
 }
-
 
 function entriesOf(graph: CallGraph, settings: Options): Entry[] {
   const out = new Map<FnNode, Entry>();
@@ -115,7 +117,9 @@ function entriesOf(graph: CallGraph, settings: Options): Entry[] {
   for (const name of settings.functions) {
     for (const fn of graph.named(name)) if (!out.has(fn)) out.set(fn, { fn, what: 'setup entry' });
   }
-  return [...out.values()].sort((a, b) => compareLocations({ file: a.fn.file, ...a.fn.summary }, { file: b.fn.file, ...b.fn.summary }));
+  return [...out.values()].sort((a, b) =>
+    compareLocations({ file: a.fn.file, ...a.fn.summary }, { file: b.fn.file, ...b.fn.summary }),
+  );
 }
 
 /** `the IOMMU attach and the dma_ops`. */
@@ -145,12 +149,24 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
   const out: PathStep[] = [];
   if (entry.binding) {
     const b = entry.binding;
-    out.push({ file: b.file, line: b.field.line, col: b.field.col, function: fn.name, message: `${fn.name}() is the ${entry.what} (${b.table.name})` });
+    out.push({
+      file: b.file,
+      line: b.field.line,
+      col: b.field.col,
+      function: fn.name,
+      message: `${fn.name}() is the ${entry.what} (${b.table.name})`,
+    });
   }
   const established = new Set<string>();
   for (const s of leak.witness) {
     if (s.k === 'branch') {
-      out.push({ file: fn.file, line: s.at.line, col: s.at.col, function: fn.name, message: `takes the branch where '${s.text}' is ${s.taken ? 'true' : 'false'}` });
+      out.push({
+        file: fn.file,
+        line: s.at.line,
+        col: s.at.col,
+        function: fn.name,
+        message: `takes the branch where '${s.text}' is ${s.taken ? 'true' : 'false'}`,
+      });
       continue;
     }
     const top = topSite(s.est);
@@ -160,12 +176,27 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
     established.add(key);
     if (s.est.edges.length) {
       out.push(...edgeSteps(s.est.edges));
-      out.push({ file: s.est.fn.file, ...s.est.site, function: s.est.fn.name, message: `${s.est.what} establishes ${stateOf(config, kinds)}` });
+      out.push({
+        file: s.est.fn.file,
+        ...s.est.site,
+        function: s.est.fn.name,
+        message: `${s.est.what} establishes ${stateOf(config, kinds)}`,
+      });
     } else {
-      out.push({ file: fn.file, ...s.est.site, function: fn.name, message: `${s.est.what} establishes ${stateOf(config, kinds)}` });
+      out.push({
+        file: fn.file,
+        ...s.est.site,
+        function: fn.name,
+        message: `${s.est.what} establishes ${stateOf(config, kinds)}`,
+      });
     }
   }
-  out.push({ file: fn.file, ...leak.at, function: fn.name, message: `returns ${leak.returns || 'an error'} without undoing ${stateOf(config, leak.leaked)}` });
+  out.push({
+    file: fn.file,
+    ...leak.at,
+    function: fn.name,
+    message: `returns ${leak.returns || 'an error'} without undoing ${stateOf(config, leak.leaked)}`,
+  });
   return out;
 }
 
@@ -210,7 +241,12 @@ export const errorPathLeavesDmaState = defineRule<Options>({
   // Everything that establishes or undoes DMA state with its callers, up to the probe or bind
   // above it, and the callbacks bound to the entries' fields (`platform_driver.probe` → probe).
   needs: (config, options) => ({
-    seeds: [...opsWriteWords(config), ...pairWords(config), ...config.apis.effects.map((e) => e.name), ...options.functions],
+    seeds: [
+      ...opsWriteWords(config),
+      ...pairWords(config),
+      ...config.apis.effects.map((e) => e.name),
+      ...options.functions,
+    ],
     effects: true,
     boundFields: options.entries.map((e) => e.slice(e.indexOf('.') + 1)),
   }),

@@ -34,7 +34,7 @@ const meta: RuleMeta = {
     'through arch_setup_dma_ops()/arch_teardown_dma_ops() and the helpers only they call.',
   help: {
     text:
-      'arch_setup_dma_ops() is the one place that may install a device\'s DMA ops, and it begins with ' +
+      "arch_setup_dma_ops() is the one place that may install a device's DMA ops, and it begins with " +
       '"if (dev->dma_ops) return;": ops installed earlier by a bus notifier, an IOMMU driver or an exported ' +
       'helper silently disable setup, and arch_teardown_dma_ops() then cannot tell whose ops it clears on a ' +
       'deferred probe or unbind. Move the override into the DT/ACPI path and arch_setup_dma_ops(), or into ' +
@@ -70,9 +70,14 @@ interface Root {
  * the events whose branch holds `constraints` (those of the first call on the way, or of the
  * write itself).
  */
-const runsBeforeSetup = (inst: EntryInstance, constraints: readonly ParamConstraint[]) => phasesAt(inst.entry, constraints).has('before-setup');
+const runsBeforeSetup = (inst: EntryInstance, constraints: readonly ParamConstraint[]) =>
+  phasesAt(inst.entry, constraints).has('before-setup');
 
-function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>, constraints: readonly ParamConstraint[] = []): Root | undefined {
+function rootOf(
+  fn: FnNode,
+  entries: Map<FnNode, EntryInstance[]>,
+  constraints: readonly ParamConstraint[] = [],
+): Root | undefined {
   const bound = entries.get(fn);
   if (bound?.length) {
     // A binding through which the write runs before setup says most; then by entry point name
@@ -83,16 +88,41 @@ function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>, constraints: 
         compareText(a.entry.name, b.entry.name) ||
         compareLocations(entryStep(a), entryStep(b)),
     )[0]!;
-    return { rank: runsBeforeSetup(inst, constraints) ? 0 : 1, entry: inst, fn, describe: `the ${inst.entry.name} callback ${fn.name}()`, how: `is the ${inst.entry.name} callback`, first: entryStep(inst) };
+    return {
+      rank: runsBeforeSetup(inst, constraints) ? 0 : 1,
+      entry: inst,
+      fn,
+      describe: `the ${inst.entry.name} callback ${fn.name}()`,
+      how: `is the ${inst.entry.name} callback`,
+      first: entryStep(inst),
+    };
   }
   if (fn.exported) {
-    return { rank: 2, fn, describe: `the exported function ${fn.name}()`, how: 'is exported: any module can call it, at any time', first: definitionStep(fn, `${fn.name}() is exported: any module can call it, at any time`) };
+    return {
+      rank: 2,
+      fn,
+      describe: `the exported function ${fn.name}()`,
+      how: 'is exported: any module can call it, at any time',
+      first: definitionStep(fn, `${fn.name}() is exported: any module can call it, at any time`),
+    };
   }
   if (fn.addressTaken) {
-    return { rank: 3, fn, describe: `${fn.name}(), called through a function pointer`, how: 'is called through a function pointer', first: definitionStep(fn, `${fn.name}() is used as a callback`) };
+    return {
+      rank: 3,
+      fn,
+      describe: `${fn.name}(), called through a function pointer`,
+      how: 'is called through a function pointer',
+      first: definitionStep(fn, `${fn.name}() is used as a callback`),
+    };
   }
   if (fn.callers.length === 0) {
-    return { rank: 4, fn, describe: `${fn.name}(), which has no caller in the analyzed tree`, how: 'has no caller in the analyzed tree, so it is called from elsewhere', first: definitionStep(fn, `${fn.name}() has no caller in the analyzed tree`) };
+    return {
+      rank: 4,
+      fn,
+      describe: `${fn.name}(), which has no caller in the analyzed tree`,
+      how: 'has no caller in the analyzed tree, so it is called from elsewhere',
+      first: definitionStep(fn, `${fn.name}() has no caller in the analyzed tree`),
+    };
   }
   return undefined;
 }
@@ -105,7 +135,12 @@ function rootOf(fn: FnNode, entries: Map<FnNode, EntryInstance[]>, constraints: 
  * without caller), then by name: the root function, its file, then the functions on the way.
  * Names, not lines, so that reordering definitions does not change the explanation.
  */
-function bestRoot(reached: Reached[], sanctioned: ReadonlySet<FnNode>, entries: Map<FnNode, EntryInstance[]>, write: OpsWrite) {
+function bestRoot(
+  reached: Reached[],
+  sanctioned: ReadonlySet<FnNode>,
+  entries: Map<FnNode, EntryInstance[]>,
+  write: OpsWrite,
+) {
   const candidates: { root: Root; reached: Reached }[] = [];
   for (const r of reached) {
     if (sanctioned.has(r.fn)) continue;
@@ -151,7 +186,8 @@ function check({ graph, config, level }: RuleContext): Finding[] {
       if (entry?.events) {
         const constraints = best.reached.edges[0]?.site.params ?? w.site.params;
         const events = eventsFor(entry, 'before-setup');
-        if (phasesAt(entry, constraints).has('before-setup')) branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
+        if (phasesAt(entry, constraints).has('before-setup'))
+          branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
       }
       const messageId = direct ? 'direct' : 'viaPath';
       const message = formatMessage(meta, messageId, {
@@ -173,7 +209,11 @@ function check({ graph, config, level }: RuleContext): Finding[] {
         path: [
           best.root.first,
           ...edgeSteps(best.reached.edges),
-          { ...location, function: fn.name, message: `${w.what} ${w.clears ? 'clears' : 'installs'} the device's DMA ops here` },
+          {
+            ...location,
+            function: fn.name,
+            message: `${w.what} ${w.clears ? 'clears' : 'installs'} the device's DMA ops here`,
+          },
         ],
         related: [],
         conditions: w.cond,

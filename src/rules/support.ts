@@ -128,7 +128,10 @@ export function siteText(site: CallSite | MemberWrite): string {
   return 'text' in site ? site.text : `${site.callee}(${site.args.map((a) => a.text).join(', ')})`;
 }
 
-export function siteLocation(fn: FnNode, site: { line: number; col: number; endLine: number; endCol: number }): Location {
+export function siteLocation(
+  fn: FnNode,
+  site: { line: number; col: number; endLine: number; endCol: number },
+): Location {
   return { file: fn.file, line: site.line, col: site.col, endLine: site.endLine, endCol: site.endCol };
 }
 

@@ -12,7 +12,8 @@ export interface Suppressions {
 
 function matcher(s: Suppression): (f: Finding) => boolean {
   const inPath = picomatch(s.path, { dot: true });
-  return (f) => f.ruleId === s.rule && inPath(f.location.file) && (s.function === undefined || s.function === f.function);
+  return (f) =>
+    f.ruleId === s.rule && inPath(f.location.file) && (s.function === undefined || s.function === f.function);
 }
 
 /**
@@ -32,7 +33,9 @@ export function applySuppressions(
   const annotated = results.map((f): ReportedFinding => {
     if (f.baselineState === 'absent') return f;
     const hit = rules.find((r) => r.matches(f));
-    return hit ? { ...f, suppression: { reason: hit.s.reason, at: { file: fileOf(hit.s.at.file), line: hit.s.at.line } } } : f;
+    return hit
+      ? { ...f, suppression: { reason: hit.s.reason, at: { file: fileOf(hit.s.at.file), line: hit.s.at.line } } }
+      : f;
   });
   const stale = everything
     ? rules
@@ -41,7 +44,9 @@ export function applySuppressions(
           level: 'warning',
           file: fileOf(s.at.file),
           line: s.at.line,
-          message: `suppression of ${s.rule} in ${s.path}${s.function ? ` (${s.function})` : ''} matches no finding; remove it if the code was fixed`,
+          message:
+            `suppression of ${s.rule} in ${s.path}${s.function ? ` (${s.function})` : ''} matches no ` +
+            `finding; remove it if the code was fixed`,
         }))
     : [];
   return { results: annotated, stale };

@@ -28,7 +28,10 @@ export function readmeRecipe(editor: string, language: string): string {
  * A directory for an editor run: `recipe` written to `file` in it, `dmalint` on the PATH of
  * `env`, and XDG_CACHE_HOME inside it (the recipes use the default cache: not the user's).
  */
-export function editorRun(recipe: string, file: string): { dir: string; recipe: string; out: string; env: NodeJS.ProcessEnv } {
+export function editorRun(
+  recipe: string,
+  file: string,
+): { dir: string; recipe: string; out: string; env: NodeJS.ProcessEnv } {
   const dir = tempDir('editor');
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);

@@ -30,7 +30,13 @@ export function readExpectations(root: string): Expectations {
     lines.forEach((text, i) => {
       const m = ANNOTATION.exec(text);
       if (m) {
-        pending.push({ kind: m[1]!, rules: m[2]!.split(',').map((r) => r.trim()).filter(Boolean) });
+        pending.push({
+          kind: m[1]!,
+          rules: m[2]!
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        });
         return;
       }
       for (const p of pending) {

@@ -68,11 +68,22 @@ export const spec: fc.Arbitrary<Spec> = fc.record({
   teardown: fc.array(index, { maxLength: 2 }),
   guardedTeardown: fc.boolean(),
   tables: fc.array(
-    fc.record({ file: fc.nat({ max: FILES - 1 }), add: fc.option(index, { nil: undefined }), remove: fc.option(index, { nil: undefined }), probe: fc.option(index, { nil: undefined }), release: fc.option(index, { nil: undefined }) }),
+    fc.record({
+      file: fc.nat({ max: FILES - 1 }),
+      add: fc.option(index, { nil: undefined }),
+      remove: fc.option(index, { nil: undefined }),
+      probe: fc.option(index, { nil: undefined }),
+      release: fc.option(index, { nil: undefined }),
+    }),
     { maxLength: 2 },
   ),
   notifiers: fc.array(
-    fc.record({ file: fc.nat({ max: FILES - 1 }), onAdd: fc.array(index, { maxLength: 2 }), onBound: fc.array(index, { maxLength: 2 }), fallThrough: fc.boolean() }),
+    fc.record({
+      file: fc.nat({ max: FILES - 1 }),
+      onAdd: fc.array(index, { maxLength: 2 }),
+      onBound: fc.array(index, { maxLength: 2 }),
+      fallThrough: fc.boolean(),
+    }),
     { maxLength: 2 },
   ),
   noise: fc.array(index, { maxLength: 4 }),
@@ -87,23 +98,34 @@ export function files(s: Spec, order: (n: number) => number[]): Map<string, stri
   const put = (file: string, text: string) => parts.set(file, [...(parts.get(file) ?? []), text]);
   s.fns.forEach((fn, i) => {
     const fname = `gen_fn${i}`;
-    let text = `${fn.isStatic ? 'static ' : ''}void ${fname}(struct device *dev)\n{\n${calls(s, fn.calls)}${EFFECTS[fn.effect]}}\n`;
+    let text =
+      `${fn.isStatic ? 'static ' : ''}void ${fname}(struct device ` +
+      `*dev)\n{\n${calls(s, fn.calls)}${EFFECTS[fn.effect]}}\n`;
     if (fn.exported && !fn.isStatic) text += `EXPORT_SYMBOL_GPL(${fname});\n`;
     put(`drivers/gen/part${fn.file}.c`, text);
   });
   s.tables.forEach((t, i) => {
-    const fields = ([['add_device', t.add], ['remove_device', t.remove], ['probe_finalize', t.probe], ['release_device', t.release]] as const)
+    const fields = (
+      [
+        ['add_device', t.add],
+        ['remove_device', t.remove],
+        ['probe_finalize', t.probe],
+        ['release_device', t.release],
+      ] as const
+    )
       .filter(([, fn]) => fn !== undefined)
       .map(([field, fn]) => `\t.${field} = ${name(s, fn!)},\n`);
     put(`drivers/gen/part${t.file}.c`, `static const struct iommu_ops gen_ops${i} = {\n${fields.join('')}};\n`);
   });
   s.notifiers.forEach((n, i) => {
     const body =
-      `\tswitch (event) {\n\tcase BUS_NOTIFY_ADD_DEVICE:\n${calls(s, n.onAdd)}${n.fallThrough ? '\t\tfallthrough;\n' : '\t\tbreak;\n'}` +
+      `\tswitch (event) {\n\tcase ` +
+      `BUS_NOTIFY_ADD_DEVICE:\n${calls(s, n.onAdd)}${n.fallThrough ? '\t\tfallthrough;\n' : '\t\tbreak;\n'}` +
       `\tcase BUS_NOTIFY_BOUND_DRIVER:\n${calls(s, n.onBound)}\t\tbreak;\n\t}\n\treturn NOTIFY_OK;\n`;
     put(
       `drivers/gen/part${n.file}.c`,
-      `static int gen_notify${i}(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct device *dev = data;\n\n${body}}\n` +
+      `static int gen_notify${i}(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct ` +
+        `device *dev = data;\n\n${body}}\n` +
         `static struct notifier_block gen_nb${i} = {\n\t.notifier_call = gen_notify${i},\n};\n`,
     );
   });
@@ -113,15 +135,25 @@ export function files(s: Spec, order: (n: number) => number[]): Map<string, stri
   );
   put(
     'arch/arm/mm/dma-mapping.c',
-    `void arch_teardown_dma_ops(struct device *dev)\n{\n${s.guardedTeardown ? '\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n' : ''}${calls(s, s.teardown)}}\n`,
+    'void arch_teardown_dma_ops(struct device *dev)\n{\n' +
+      (s.guardedTeardown ? '\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n' : '') +
+      `${calls(s, s.teardown)}}\n`,
   );
   const out = new Map<string, string>();
-  for (const [file, defs] of parts) out.set(file, order(defs.length).map((i) => defs[i]!).join('\n'));
+  for (const [file, defs] of parts)
+    out.set(
+      file,
+      order(defs.length)
+        .map((i) => defs[i]!)
+        .join('\n'),
+    );
   return out;
 }
 
 /** Words in a comment, and a function of its own: a file a text search picks for nothing. */
 export function noiseFile(s: Spec): string {
-  return `/* ${s.noise.map((i) => name(s, i)).join(' ')} dev->dma_ops set_dma_ops iommu_ops */\nstatic int gen_noise(int x)\n{\n\treturn x;\n}\n`;
+  return (
+    `/* ${s.noise.map((i) => name(s, i)).join(' ')} dev->dma_ops set_dma_ops iommu_ops */\nstatic int ` +
+    `gen_noise(int x)\n{\n\treturn x;\n}\n`
+  );
 }
-

@@ -34,10 +34,16 @@ export class LspClient {
   readonly exited: Promise<number | null>;
 
   constructor(args: string[] = ['lsp', '--stdio']) {
-    this.proc = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    this.proc = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
     this.proc.stderr!.on('data', (d) => (this.stderr += String(d)));
-    this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.conn = createProtocolConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     this.conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
       this.published.push(p);
       this.diagnostics.set(p.uri, p.diagnostics);
@@ -98,12 +104,17 @@ export class LspClient {
   }
 
   open(file: string, text: string, version = 1): void {
-    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version, text } });
+    void this.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: uri(file), languageId: 'c', version, text },
+    });
   }
 
   /** Replaces the whole buffer (a full-text change). */
   change(file: string, text: string, version: number): void {
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(file), version }, contentChanges: [{ text }] });
+    void this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uri(file), version },
+      contentChanges: [{ text }],
+    });
   }
 
   save(file: string): void {

@@ -1,0 +1,12 @@
+import { ConfigError } from '../config/load.js';
+import { UsageError } from '../errors.js';
+
+/**
+ * The lines to print for a mistake of the user's (a rules file, an option), or undefined for
+ * anything else, which is a bug and keeps its stack trace.
+ */
+export function userErrorText(err: unknown): string | undefined {
+  if (err instanceof ConfigError) return err.problems.map((p) => `dmalint: ${p}\n`).join('');
+  if (err instanceof UsageError) return `dmalint: ${err.message}\n`;
+  return undefined;
+}
