@@ -2,8 +2,11 @@
 
 export type Level = 'error' | 'warning' | 'note';
 
-/** Where a piece of code runs in a device's DMA lifecycle (README: "The device lifecycle"). */
-export type Phase = 'before-setup' | 'setup' | 'after-setup' | 'teardown' | 'anytime';
+/**
+ * When a callback runs in a device's DMA lifecycle (README: "The device lifecycle"): before
+ * the architecture's setup, or once it has run.
+ */
+export type Phase = 'before-setup' | 'after-setup';
 
 /**
  * State that a setup establishes and its teardown must undo: a key of rules.yaml `states`

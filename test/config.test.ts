@@ -75,7 +75,7 @@ test('wrong type and bad enum values', () => {
     'FILE:2: device.structs: must be array',
   ]);
   assert.deepEqual(problemsOf('entryPoints:\n  - name: x\n    field: add_device\n    phase: early\n    when: now\n'), [
-    'FILE:4: entryPoints.0.phase: expected one of before-setup, setup, after-setup, teardown, anytime',
+    'FILE:4: entryPoints.0.phase: expected one of before-setup, after-setup',
   ]);
 });
 

@@ -5,10 +5,10 @@
 // or a variable widens. Helpers are summarised the same way, once each: what they leave on a
 // success return and what they leave on an error return, and what they may undo.
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
-import { isDeviceObject } from '../callgraph/device.js';
+import { isDeviceObject, setterCall } from '../callgraph/device.js';
 import type { Config } from '../config/types.js';
 import type { StateKind } from '../model.js';
-import type { FlowSite, Pos } from '../parser/summary.js';
+import type { CallSite, FlowSite, Pos } from '../parser/summary.js';
 import { EMPTY, FunctionRun } from './function-run.js';
 
 /** The APIs the analysis knows beyond rules.yaml's effects and setters. */
@@ -92,8 +92,9 @@ export class ErrorPathAnalysis {
     return this.getters.has(callee);
   }
 
-  setter(callee: string) {
-    return this.config.apis.setters.find((s) => s.name === callee);
+  /** The setter a call is, when it installs ops on a device (callgraph/device.ts). */
+  setter(site: CallSite) {
+    return setterCall(this.graph, this.config, site);
   }
 
   /** Is a member write one of the device's ops? */

@@ -252,7 +252,7 @@ export class FunctionRun {
       }
       return path;
     }
-    const setter = a.setter(site.callee);
+    const setter = a.setter(site);
     if (setter) {
       const ops = site.args[setter.opsArg];
       const restores = ops?.ident !== undefined && path.env.get(ops.ident)?.oldOps === true;

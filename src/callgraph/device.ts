@@ -1,13 +1,39 @@
 // Is an object expression a struct device? Decided from declarations: the root variable's
 // declared type, then struct definitions member by member, then the configured containers
 // (platform_device.dev, …) for structs whose definition was not parsed.
-import type { Config } from '../config/types.js';
-import type { ObjectRef } from '../parser/summary.js';
+import type { Config, Setter } from '../config/types.js';
+import type { ArgInfo, CallSite, ObjectRef } from '../parser/summary.js';
 import type { CallGraph } from './graph.js';
 
-export function isDeviceObject(graph: CallGraph, config: Config, object: ObjectRef): boolean {
-  const type = graph.typeOf(object.rootType, object.members, (t, m) =>
+/** The struct an object expression is, where declarations tell; undefined where they do not. */
+function structOf(graph: CallGraph, config: Config, object: ObjectRef): string | undefined {
+  return graph.typeOf(object.rootType, object.members, (t, m) =>
     config.device.containers[t] === m ? config.device.structs[0] : undefined,
   );
+}
+
+export function isDeviceObject(graph: CallGraph, config: Config, object: ObjectRef): boolean {
+  const type = structOf(graph, config, object);
   return type !== undefined && config.device.structs.includes(type);
+}
+
+/** The struct an argument is (`dev` declared `struct device *`, `&pdev->dev`), where known. */
+function argStruct(graph: CallGraph, config: Config, arg: ArgInfo): string | undefined {
+  if (arg.object) return structOf(graph, config, arg.object);
+  return arg.structType;
+}
+
+/**
+ * The setter a call is, when it installs ops on a device: a configured setter whose device
+ * argument (`deviceArg`) is there and is not known to be another struct. A setter takes a
+ * device by contract, so an argument whose type the parsed files do not tell counts.
+ */
+export function setterCall(graph: CallGraph, config: Config, site: CallSite): Setter | undefined {
+  if (site.viaMember) return undefined;
+  const setter = config.apis.setters.find((s) => s.name === site.callee);
+  if (!setter) return undefined;
+  const device = site.args[setter.deviceArg];
+  if (!device || device.isNull) return undefined;
+  const type = argStruct(graph, config, device);
+  return type === undefined || config.device.structs.includes(type) ? setter : undefined;
 }

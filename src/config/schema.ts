@@ -3,7 +3,9 @@ import { identifier, identifiers, level } from './schema-parts.js';
 
 // JSON schema of rules.yaml. Every object is closed (additionalProperties: false) so that a
 // misspelt key is an error with its line instead of a setting silently ignored.
-const phase = { enum: ['before-setup', 'setup', 'after-setup', 'teardown', 'anytime'] } as const;
+// Two phases, because the rules tell two apart: what runs before the architecture's setup (an
+// ops write or attach there is lost or premature) and what runs once it has (it is not).
+const phase = { enum: ['before-setup', 'after-setup'] } as const;
 // Kinds of state are keys of `states`: load.ts checks the references.
 const stateKinds = { type: 'array', items: identifier, uniqueItems: true } as const;
 const words = { type: 'string', minLength: 1 } as const;

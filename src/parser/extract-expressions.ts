@@ -136,6 +136,7 @@ export abstract class ExpressionWalker {
     } else if (kind(p) === 'field_expression') {
       const field = fieldOf(p, 'field');
       if (field) info.member = textOf(this.src, field);
+      info.object = objectRef(this.src, p, ctx.scope);
     }
     return info;
   }

@@ -36,6 +36,8 @@ export interface ArgInfo {
   member?: string;
   /** Declared struct type of the argument when it is a variable in scope. */
   structType?: string;
+  /** A member expression's object, resolved as far as the file allows (`&pdev->dev`). */
+  object?: ObjectRef;
 }
 
 export interface CallSite extends Pos, SiteContext {

@@ -5,7 +5,7 @@ import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { Location, PathStep } from '../model.js';
 import type { CallSite, MemberWrite } from '../parser/summary.js';
-import { isDeviceObject } from '../callgraph/device.js';
+import { isDeviceObject, setterCall } from '../callgraph/device.js';
 import { compareText } from '../order.js';
 
 export { isDeviceObject };
@@ -28,8 +28,7 @@ export interface OpsWrite {
 export function opsWritesIn(graph: CallGraph, config: Config, fn: FnNode): OpsWrite[] {
   const out: OpsWrite[] = [];
   for (const site of fn.summary.calls) {
-    if (site.viaMember) continue;
-    const setter = config.apis.setters.find((s) => s.name === site.callee);
+    const setter = setterCall(graph, config, site);
     if (!setter) continue;
     out.push({
       fn,
