@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { Finding, Location, Notification, PathStep, RelatedLocation } from '../model.js';
+import type { Location, Notification, PathStep, RelatedLocation } from '../model.js';
 import type { RuleMeta } from '../rules/rule.js';
-import { compareFindings as compareScanOrder, compareText as cmpStr } from '../order.js';
+import { compareFindings, compareNotifications, compareText as cmpStr } from '../order.js';
 import { type ReportedFinding, fingerprintKeyOf, fingerprintOf } from './reported.js';
 
 export type ArtifactRole = NonNullable<Sarif.Artifact['roles']>[number];
@@ -22,41 +22,6 @@ export interface SarifInput {
 }
 
 const SRCROOT = 'SRCROOT';
-
-// ---- ordering (shared with the text renderer so both list findings alike) ----
-
-function loc(l: Location): [string, number, number, number, number] {
-  return [l.file, l.line, l.col, l.endLine ?? 0, l.endCol ?? 0];
-}
-
-// Last-resort tie-break so that findings equal on the visible keys still sort the
-// same whatever order they arrive in; built field by field so key order is irrelevant.
-function findingKey(f: Finding): string {
-  return JSON.stringify([
-    f.function,
-    f.level,
-    f.messageId,
-    loc(f.location),
-    f.path.map((s) => [...loc(s), s.function, s.message]),
-    f.related.map((r) => [...loc(r), r.message]),
-    f.conditions,
-  ]);
-}
-
-/** The scan's order, and findings that differ only in their paths by those. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return compareScanOrder(a, b) || cmpStr(findingKey(a), findingKey(b));
-}
-
-/** File-less notifications first: they concern the whole run. */
-export function compareNotifications(a: Notification, b: Notification): number {
-  return (
-    cmpStr(a.file ?? '', b.file ?? '') ||
-    (a.line ?? 0) - (b.line ?? 0) ||
-    cmpStr(a.level, b.level) ||
-    cmpStr(a.message, b.message)
-  );
-}
 
 // ---- URIs ----
 

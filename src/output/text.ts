@@ -1,7 +1,7 @@
 import type { Location, Notification } from '../model.js';
 import { routingLines } from '../maintainers/maintainers.js';
 import type { ReportedFinding } from './reported.js';
-import { compareFindings, compareNotifications } from './sarif.js';
+import { compareFindings, compareNotifications } from '../order.js';
 
 // Editors and CI log parsers read this format one line per diagnostic.
 function oneLine(text: string): string {
