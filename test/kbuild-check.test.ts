@@ -209,6 +209,24 @@ test('CF=--dmalint-fail makes a file with findings fail the build; a file withou
   assert.match(bad.stderr, /^dmalint: --dmalint-bogus: unknown option; .*\n$/);
 });
 
+test('a cache directory that cannot serve is one warning; the file is still checked and the build goes on', () => {
+  const root = buildTree();
+  // A path through a file: nothing can be created there, whoever runs the build.
+  const blocker = path.join(tempDir('kbuild-cache'), 'a-file');
+  writeFileSync(blocker, '');
+  const r = check(root, [`--dmalint-cache-dir=${blocker}/dmalint`, ...armCommandLine('drivers/iommu/mtk_iommu_v1.c')]);
+  assert.equal(r.code, 0, r.stderr);
+  const [warning, ...rest] = r.stderr.split('\n');
+  assert.match(
+    warning!,
+    /^dmalint: warning: cache directory .*a-file\/dmalint cannot be used \(.*\); running without a cache$/,
+  );
+  assert.match(
+    rest.join('\n'),
+    /^drivers\/iommu\/mtk_iommu_v1\.c:10:2: error: arm_iommu_attach_device\(\) runs before/,
+  );
+});
+
 test('with O=: absolute source paths from the object tree, whose .config (or $KCONFIG_CONFIG) decides', () => {
   const root = buildTree();
   const objtree = tempDir('kbuild-obj');

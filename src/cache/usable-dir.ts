@@ -37,3 +37,11 @@ export function cacheDirProblem(dir: string): string | undefined {
     return `${e.code ?? 'error'} ${e.path ?? ''}`.trim();
   }
 }
+
+/** `dir`, or false after one warning when it cannot serve: the run goes on without a cache. */
+export function usableCacheDir(dir: string, warn: (line: string) => void): string | false {
+  const problem = cacheDirProblem(dir);
+  if (problem === undefined) return dir;
+  warn(`warning: cache directory ${dir} cannot be used (${problem}); running without a cache`);
+  return false;
+}

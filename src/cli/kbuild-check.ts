@@ -17,6 +17,7 @@ import { defaultCacheDir } from '../cache/summary-cache.js';
 import { findRoot, listSourceFiles, toTreePath } from '../discover.js';
 import { UsageError } from '../errors.js';
 import { userErrorText } from './user-error.js';
+import { usableCacheDir } from '../cache/usable-dir.js';
 import { Configuration } from '../kconfig/configuration.js';
 import type { Finding, Location } from '../model.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
@@ -88,8 +89,9 @@ export async function kbuildCheck(args: readonly string[], cwd = process.cwd()):
       throw new UsageError(`${call.source}: cannot find the kernel tree root above it (no MAINTAINERS or Kbuild)`);
     const file = toTreePath(root, source);
     const config = loadConfig(call.config && path.resolve(cwd, call.config), call.arch ? { arch: call.arch } : {});
-    const cacheDir =
-      call.cacheDir === undefined ? defaultCacheDir() : call.cacheDir && path.resolve(cwd, call.cacheDir);
+    const wanted = call.cacheDir === undefined ? defaultCacheDir() : call.cacheDir && path.resolve(cwd, call.cacheDir);
+    // One that cannot serve costs a warning, never the build.
+    const cacheDir = wanted && usableCacheDir(wanted, (line) => process.stderr.write(`dmalint: ${line}\n`));
     const { findings, notifications } = await treeFindings(root, config, buildDotConfig(cwd), cacheDir);
 
     const mine = findings.filter((f) => concerns(f, file));

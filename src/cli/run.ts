@@ -23,7 +23,7 @@ import { renderReport, writeOutput } from './report.js';
 import { formatStats, progressReporter } from './progress.js';
 import { TOOL_VERSION } from '../version.js';
 import { defaultCacheDir } from '../cache/summary-cache.js';
-import { cacheDirProblem } from '../cache/usable-dir.js';
+import { usableCacheDir } from '../cache/usable-dir.js';
 import { dotConfigArch } from '../kconfig/dotconfig.js';
 import { RULE_OPTION_HELP, ruleSwitch } from './rule-option.js';
 
@@ -263,13 +263,8 @@ function checkOutput(file: string): void {
 }
 
 /** The cache directory to use, or false: one that cannot be used is a warning, and the run goes on without. */
-function usableCacheDir(opts: Options): string | false {
-  if (!opts.cache) return false;
-  const dir = opts.cacheDir ?? defaultCacheDir();
-  const problem = cacheDirProblem(dir);
-  if (problem === undefined) return dir;
-  say(`warning: cache directory ${dir} cannot be used (${problem}); running without a cache`);
-  return false;
+function cacheDirOf(opts: Options): string | false {
+  return opts.cache ? usableCacheDir(opts.cacheDir ?? defaultCacheDir(), say) : false;
 }
 
 /** --arch, else the architecture the .config headers name; they must all agree. */
@@ -356,7 +351,7 @@ export async function main(argv: string[]): Promise<number> {
       config,
       reportPaths,
       workers: saneJobs(opts.jobs),
-      cacheDir: usableCacheDir(opts),
+      cacheDir: cacheDirOf(opts),
       kconfigs,
       limits: { maxFileSize: opts.maxFileSize, parseTimeoutMs: opts.parseTimeout },
       onProgress: progress.update,
