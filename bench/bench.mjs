@@ -75,7 +75,12 @@ function repeat(n, argv, { before, env } = {}) {
 
 function statsOf(stderr) {
   const m = /(\d+) files listed, (\d+) parsed \((\d+) from the cache\)/.exec(stderr);
-  return m ? { listed: Number(m[1]), parsed: Number(m[2]), cached: Number(m[3]) } : {};
+  if (m) return { listed: Number(m[1]), parsed: Number(m[2]), cached: Number(m[3]) };
+  // A re-scan of an unchanged tree replays the last scan's findings (src/cache/scan-reuse.ts).
+  const r = /(\d+) files listed, tree unchanged: the findings of the last scan \((\d+) files parsed\) replayed/.exec(
+    stderr,
+  );
+  return r ? { listed: Number(r[1]), parsed: 0, cached: 0, replayed: Number(r[2]) } : {};
 }
 
 const findingsOf = (stdout) =>
@@ -137,7 +142,9 @@ const rows = [
   [
     'dmalint, re-scan of the unchanged tree',
     warm,
-    `${statsOf(warm.last.stderr).cached} from the cache`,
+    statsOf(warm.last.stderr).replayed === undefined
+      ? `${statsOf(warm.last.stderr).cached} from the cache`
+      : `findings of ${statsOf(warm.last.stderr).replayed} files replayed`,
     findingsOf(warm.last.stdout).length,
     '≤ floor',
   ],

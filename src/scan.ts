@@ -17,6 +17,7 @@ import {
 import { findRipgrep } from './parser/ripgrep.js';
 import { Prefilter } from './prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
+import { ScanReuse } from './cache/scan-reuse.js';
 import { Workers } from './parser/parse-files.js';
 import type { FileSummary } from './parser/summary.js';
 import { neededByRules, runRules } from './rules/index.js';
@@ -58,6 +59,12 @@ export interface ScanOptions {
   onProgress?: (stage: string, done: number, total: number) => void;
   /** Work shared with other scans of the same tree and settings (the two sides of a patch). */
   share?: ScanShare;
+  /**
+   * Replay the findings of the last scan with these settings when the tree has not changed
+   * since (cache/scan-reuse.ts), and keep this scan's for the next. Only a whole-tree scan
+   * without overlay, with a cache directory, whose summaries are not asked for, does.
+   */
+  reuse?: boolean;
 }
 
 /**
@@ -113,6 +120,8 @@ export interface ScanStats {
   /** Candidate .c files the configuration does not compile, and sites in its dead branches. */
   filesNotBuilt: number;
   deadSites: number;
+  /** The findings were replayed from an unchanged tree's last scan; the figures above are that scan's. */
+  reused: boolean;
 }
 
 export interface ScanResult extends ScanStats {
@@ -163,6 +172,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const overlay = options.overlay ?? new Map<string, string | null>();
   const files = withOverlay(listing.files, overlay);
   progress('listed', files.length, files.length);
+  const configuration =
+    options.configAware === false
+      ? undefined
+      : (share?.configuration?.fresh() ?? Configuration.open(root, config, options.kconfig, cacheDir));
+  if (share) share.configuration = configuration;
+  const reportable = (findings: Finding[]) =>
+    options.reportPaths?.length ? findings.filter((f) => underAny(f.location.file, options.reportPaths!)) : findings;
   const maxFileSize = options.limits?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const parseTimeoutMs = options.limits?.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const base = {
@@ -173,6 +189,27 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     parseTimeoutMs,
   };
   const salt = cacheSalt(base);
+  const reuse =
+    options.reuse && cacheDir && overlay.size === 0 && !options.parseAll && !options.keepSummaries
+      ? new ScanReuse(
+          cacheDir,
+          { root, config, kconfig: options.kconfig, configAware: options.configAware !== false, parser: base },
+          listing.stats,
+        )
+      : undefined;
+  const replayed = reuse?.replay();
+  if (replayed) {
+    return {
+      ...replayed.stats,
+      findings: reportable(replayed.findings),
+      notifications: [...listing.notifications, ...replayed.notifications],
+      filesListed: files.length,
+      filesCached: replayed.stats.filesParsed,
+      timings,
+      searchedWith: 'node',
+      reused: true,
+    };
+  }
   const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
   // The index of a scan without overlay, which searched every file as it is on disk, serves a
   // later side too; one with an overlay did not search the overlaid files' disk contents.
@@ -186,11 +223,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const needs = neededByRules(config);
   // A tree scanned for the first time parses its candidates: start the threads meanwhile.
   if (options.parseAll || needs.seeds.some((w) => !index.knows(w))) workers.prestart(parseOptions);
-  const configuration =
-    options.configAware === false
-      ? undefined
-      : (share?.configuration?.fresh() ?? Configuration.open(root, config, options.kconfig, cacheDir));
-  if (share) share.configuration = configuration;
   const summaries: FileSummary[] = [];
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
@@ -261,20 +293,25 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // An overlaid scan (a patch check) must not teach the index contents the tree does not have.
   if (overlay.size === 0) index.save();
   summaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  let findings = await timed('analyze', () => analyze(summaries, config));
-  if (options.reportPaths?.length) findings = findings.filter((f) => underAny(f.location.file, options.reportPaths!));
-  return {
-    findings,
-    notifications,
-    filesListed: files.length,
+  const findings = await timed('analyze', () => analyze(summaries, config));
+  const figures = {
     filesParsed: summaries.length,
-    filesCached: cached,
     growthRounds: rounds,
     errorNodes: summaries.reduce((n, s) => n + s.errorNodes, 0),
-    timings,
-    searchedWith: rg ? 'ripgrep' : 'node',
     filesNotBuilt: configuration?.stats.filesNotBuilt ?? 0,
     deadSites: configuration?.stats.deadSites ?? 0,
+  };
+  // The listing's own notifications are made again by the listing of the run that replays.
+  reuse?.keep(findings, notifications.slice(listing.notifications.length), figures, configuration?.inputs() ?? []);
+  return {
+    ...figures,
+    findings: reportable(findings),
+    notifications,
+    filesListed: files.length,
+    filesCached: cached,
+    timings,
+    searchedWith: rg ? 'ripgrep' : 'node',
+    reused: false,
     ...(options.keepSummaries ? { summaries } : {}),
   };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { tempDir } from './helpers/cli.js';
+import { NOTIFIER_SETTING_OPS, tempDir } from './helpers/cli.js';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { scan } from '../src/scan.js';
@@ -31,12 +31,7 @@ test('re-scans after edits, additions and deletions equal fresh scans', async ()
 
   // A new driver with a notifier that installs ops, then an edit that removes it again.
   const added = path.join(root, 'drivers/iommu/new-notifier.c');
-  writeFileSync(
-    added,
-    'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct device *dev ' +
-      '= data;\n\n\tset_dma_ops(dev, &nn_ops);\n\treturn 0;\n}\n\nstatic struct notifier_block nn_nb = ' +
-      '{\n\t.notifier_call = nn_notify,\n};\n',
-  );
+  writeFileSync(added, NOTIFIER_SETTING_OPS);
   const third = await both();
   assert.equal(keyOf(third).length, keyOf(first).length + 1);
   writeFileSync(

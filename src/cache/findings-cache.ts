@@ -18,6 +18,8 @@ const VERSION = 1;
 export interface TreeFindings {
   findings: Finding[];
   notifications: Notification[];
+  /** What the analysis that made the entry did (scan.ts reports it again with --stats). */
+  stats?: Record<string, number>;
 }
 
 interface Entry extends TreeFindings {
@@ -79,7 +81,7 @@ export class FindingsCache {
         const now = statOf(this.root, file);
         if (stat === null ? now !== null : now === null || now[0] !== stat[0] || now[1] !== stat[1]) return undefined;
       }
-      return { findings: entry.findings, notifications: entry.notifications };
+      return { findings: entry.findings, notifications: entry.notifications, stats: entry.stats };
     } catch {
       return undefined;
     }

@@ -27,11 +27,17 @@ export function progressReporter(enabled: boolean): Progress {
 
 export function formatStats(r: ScanResult): string {
   const t = r.timings;
+  const analyzed = r.reused
+    ? `tree unchanged: the findings of the last scan (${r.filesParsed} files parsed) replayed, `
+    : `${r.filesParsed} parsed (${r.filesCached} from the cache), `;
   return (
-    `dmalint: ${r.filesListed} files listed, ${r.filesParsed} parsed (${r.filesCached} from the cache), ` +
+    `dmalint: ${r.filesListed} files listed, ${analyzed}` +
     `${r.growthRounds} growth rounds, ${r.errorNodes} syntax error nodes, ${r.findings.length} findings\n` +
     `dmalint: configuration: ${r.filesNotBuilt} candidate files not built, ${r.deadSites} sites in dead branches\n` +
-    `dmalint: time: list ${t.list.toFixed(0)} ms, search ${t.search.toFixed(0)} ms (${r.searchedWith}), ` +
-    `parse ${t.parse.toFixed(0)} ms, analyze ${t.analyze.toFixed(0)} ms\n`
+    `dmalint: time: list ${t.list.toFixed(0)} ms` +
+    (r.reused
+      ? '\n'
+      : `, search ${t.search.toFixed(0)} ms (${r.searchedWith}), parse ${t.parse.toFixed(0)} ms, ` +
+        `analyze ${t.analyze.toFixed(0)} ms\n`)
   );
 }

@@ -355,6 +355,7 @@ export async function main(argv: string[]): Promise<number> {
       kconfigs,
       limits: { maxFileSize: opts.maxFileSize, parseTimeoutMs: opts.parseTimeout },
       onProgress: progress.update,
+      reuse: true,
     });
     const signal = signals.received();
     if (signal) return EXIT_ON_SIGNAL[signal];

@@ -80,3 +80,9 @@ export function fixtureCopy(name: string): string {
   cpSync(path.join(FIXTURES, name), root, { recursive: true });
   return root;
 }
+
+/** A new driver file whose notifier installs DMA ops: one set-dma-ops finding wherever it is added. */
+export const NOTIFIER_SETTING_OPS =
+  'static int nn_notify(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct device *dev ' +
+  '= data;\n\n\tset_dma_ops(dev, &nn_ops);\n\treturn 0;\n}\n\nstatic struct notifier_block nn_nb = ' +
+  '{\n\t.notifier_call = nn_notify,\n};\n';
