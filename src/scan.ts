@@ -12,6 +12,7 @@ import {
   type FileOutcome,
   type ParseLimits,
   type ParseOptions,
+  parserSettings,
   summarizeText,
 } from './parser/parse-file.js';
 import { findRipgrep } from './parser/ripgrep.js';
@@ -182,9 +183,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const maxFileSize = options.limits?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const parseTimeoutMs = options.limits?.parseTimeoutMs ?? DEFAULT_PARSE_TIMEOUT_MS;
   const base = {
-    blank: config.parser.blank,
-    blankWithArgs: config.parser.blankWithArgs,
-    exportMacros: config.parser.exportMacros,
+    ...parserSettings(config.parser),
     maxFileSize,
     parseTimeoutMs,
   };

@@ -79,6 +79,16 @@ test('wrong type and bad enum values', () => {
   ]);
 });
 
+test('parser.configTests: each test says y and m as true, false or unknown', () => {
+  assert.deepEqual(
+    problemsOf(
+      'parser:\n  exportMacros: []\n  blank: []\n  blankWithArgs: []\n' +
+        '  configTests:\n    IS_ENABLED: {y: true, m: maybe}\n',
+    ),
+    ['FILE:6: parser.configTests.IS_ENABLED.m: expected one of true, false, unknown'],
+  );
+});
+
 test('unknown rule id', () => {
   assert.deepEqual(
     problemsOf(

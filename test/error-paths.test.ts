@@ -5,14 +5,10 @@ import { test } from 'node:test';
 import { ErrorPathAnalysis } from '../src/analysis/error-paths.js';
 import { CallGraph } from '../src/callgraph/graph.js';
 import { loadConfig } from '../src/config/load.js';
-import { summarizeSource } from '../src/parser/parse-file.js';
+import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 
 const config = loadConfig();
-const options = {
-  blank: config.parser.blank,
-  blankWithArgs: config.parser.blankWithArgs,
-  exportMacros: config.parser.exportMacros,
-};
+const options = parserSettings(config.parser);
 const analysisOptions = {
   devmActions: [
     { name: 'devm_add_action', callbackArg: 1 },

@@ -4,15 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../src/config/load.js';
-import { summarizeSource } from '../src/parser/parse-file.js';
+import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import type { FlowBlock, FunctionFlow, FunctionSummary } from '../src/parser/summary.js';
 
 const config = loadConfig();
-const options = {
-  blank: config.parser.blank,
-  blankWithArgs: config.parser.blankWithArgs,
-  exportMacros: config.parser.exportMacros,
-};
+const options = parserSettings(config.parser);
 const fn = (text: string, name: string): FunctionSummary => {
   const f = summarizeSource(text, 'x.c', options).functions.find((f) => f.name === name);
   assert.ok(f, `function ${name} not found`);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { main } from '../src/cli/run.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Notification } from '../src/model.js';
-import { summarizeSource } from '../src/parser/parse-file.js';
+import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import { findRipgrep } from '../src/parser/ripgrep.js';
 import { type ScanOptions, scan } from '../src/scan.js';
 import { CLI, type Run, tree, writeFiles } from './helpers/cli.js';
@@ -17,11 +17,7 @@ import { NOTIFIER } from './helpers/snippets.js';
 import { MiB, notificationLines, writeDrivers, writeHostileFiles } from './helpers/trees.js';
 
 const config = loadConfig();
-const parseOptions = {
-  blank: config.parser.blank,
-  blankWithArgs: config.parser.blankWithArgs,
-  exportMacros: config.parser.exportMacros,
-};
+const parseOptions = parserSettings(config.parser);
 
 function scanOf(root: string, options: Partial<ScanOptions> = {}) {
   return scan({ root, config, workers: 0, cacheDir: false, ripgrep: false, ...options });

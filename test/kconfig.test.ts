@@ -10,7 +10,7 @@ import { type MacroOracle, UNDEFINED_MACRO, UNKNOWN_MACRO, evaluateCondition } f
 import { Kbuild } from '../src/kconfig/kbuild.js';
 import { KconfigDb } from '../src/kconfig/kconfig.js';
 import { conditionNote } from '../src/kconfig/findings.js';
-import { summarizeSource } from '../src/parser/parse-file.js';
+import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import { scan } from '../src/scan.js';
 import { FIXTURES, dmalint, tree } from './helpers/cli.js';
 
@@ -100,7 +100,7 @@ test('conditions evaluate three-valued: undecided macros never make a branch dea
     ['0', false],
     ['defined(CONFIG_A) &&', undefined], // not an expression: unknown, never dead
   ];
-  for (const [cond, want] of cases) assert.equal(evaluateCondition(cond, o), want, cond);
+  for (const [cond, want] of cases) assert.equal(evaluateCondition(cond, o, config.parser.configTests), want, cond);
   assert.equal(
     conditionNote(['defined(CONFIG_A)', '!(IS_ENABLED(CONFIG_B))', 'CONFIG_N > 1']),
     'CONFIG_A && !CONFIG_B && CONFIG_N > 1',
@@ -125,7 +125,7 @@ test('a .config: =y, =m, values, "is not set"; absent symbols are off only in a 
   assert.equal(full.complete, true);
   const root = tree({});
   const decide = (c: ReturnType<typeof parseDotConfig>, cond: string) =>
-    new Configuration(root, 'arm', c).evaluate(cond);
+    new Configuration(root, 'arm', config.parser.configTests, c).evaluate(cond);
   assert.equal(decide(fragment, 'defined(CONFIG_ABSENT)'), undefined);
   assert.equal(decide(full, 'defined(CONFIG_ABSENT)'), false);
   assert.equal(decide(full, 'defined(CONFIG_B)'), false);
@@ -135,11 +135,7 @@ test('a .config: =y, =m, values, "is not set"; absent symbols are off only in a 
 });
 
 test('dead sites leave a summary without changing it; a file that defines a CONFIG_ macro keeps it undecided', () => {
-  const options = {
-    blank: config.parser.blank,
-    blankWithArgs: config.parser.blankWithArgs,
-    exportMacros: config.parser.exportMacros,
-  };
+  const options = parserSettings(config.parser);
   const s = summarizeSource(
     '#ifdef CONFIG_X\nvoid a(void) { x(); }\n#endif\nvoid b(void)\n{\n\tif ' +
       '(IS_ENABLED(CONFIG_X))\n\t\ty();\n\telse\n\t\tz();\n}\n',
@@ -157,13 +153,46 @@ test('dead sites leave a summary without changing it; a file that defines a CONF
   const full = parseDotConfig('# Automatically generated file; DO NOT EDIT.\n');
   const own = summarizeSource('#define CONFIG_X 1\n#ifdef CONFIG_X\nvoid a(void) { x(); }\n#endif\n', 'g.c', options);
   assert.deepEqual(
-    new Configuration(root, 'arm', full).live(own).functions.map((f) => f.name),
+    new Configuration(root, 'arm', config.parser.configTests, full).live(own).functions.map((f) => f.name),
     ['a'],
   );
   assert.deepEqual(
-    new Configuration(root, 'arm', full).live(s).functions.map((f) => f.name),
+    new Configuration(root, 'arm', config.parser.configTests, full).live(s).functions.map((f) => f.name),
     ['b'],
   );
+});
+
+test('the Kconfig tests are those of rules.yaml, for the extractor and the evaluator alike', () => {
+  // Another tree's family: MY_ON() true only for built-in symbols; IS_ENABLED is not one of it.
+  const tests = { MY_ON: { y: true, m: false } as const };
+  const settings = parserSettings({ ...config.parser, configTests: tests });
+  const s = summarizeSource(
+    'void f(void)\n{\n\tif (MY_ON(CONFIG_X) && !MY_ON(CONFIG_Y))\n\t\ta();\n' +
+      '\tif (IS_ENABLED(CONFIG_X))\n\t\tb();\n\tif (MY_ON(CONFIG_X) && ready)\n\t\tc();\n}\n',
+    'f.c',
+    settings,
+  );
+  assert.deepEqual(
+    s.functions[0]!.calls.filter((c) => /^[abc]$/.test(c.callee)).map((c) => [c.callee, c.cond]),
+    [
+      ['a', ['MY_ON(CONFIG_X) && !MY_ON(CONFIG_Y)']],
+      ['b', []],
+      ['c', ['MY_ON(CONFIG_X)']],
+    ],
+  );
+  const root = tree({});
+  const decide = (dotconfig: string, cond: string) =>
+    new Configuration(
+      root,
+      'arm',
+      tests,
+      parseDotConfig(`# Automatically generated file; DO NOT EDIT.\n${dotconfig}`),
+    ).evaluate(cond);
+  assert.equal(decide('CONFIG_X=y\n', 'MY_ON(CONFIG_X)'), true);
+  assert.equal(decide('CONFIG_X=m\n', 'MY_ON(CONFIG_X)'), false);
+  // Not a test here: a function-like macro whose expansion is unknown.
+  assert.equal(decide('CONFIG_X=y\n', 'IS_ENABLED(CONFIG_X)'), undefined);
+  assert.equal(decide('CONFIG_X=y\n', 'IS_ENABLED(CONFIG_X)'), undefined);
 });
 
 test('Kbuild: directories, composite objects, ifeq/else, paths named from above; unnamed files are unknown', () => {

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { blankAnnotations } from '../src/parser/blank.js';
-import { summarizeSource } from '../src/parser/parse-file.js';
+import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import { loadConfig } from '../src/config/load.js';
 
 const config = loadConfig();
-const options = {
-  blank: config.parser.blank,
-  blankWithArgs: config.parser.blankWithArgs,
-  exportMacros: config.parser.exportMacros,
-};
+const options = parserSettings(config.parser);
 const summarize = (text: string) => summarizeSource(text, 'x.c', options);
 const fn = (text: string, name: string) => {
   const f = summarize(text).functions.find((f) => f.name === name);

@@ -49,6 +49,6 @@ function hashExtractorCode(): string {
 export function cacheSalt(options: Omit<ParseOptions, 'cache'>): string {
   return createHash('sha1')
     .update(hashExtractorCode())
-    .update(JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros]))
+    .update(JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros, options.configTests]))
     .digest('hex');
 }

@@ -67,8 +67,22 @@ export const configSchema = {
     parser: {
       type: 'object',
       additionalProperties: false,
-      required: ['exportMacros', 'blank', 'blankWithArgs'],
-      properties: { exportMacros: identifiers, blank: identifiers, blankWithArgs: identifiers },
+      required: ['exportMacros', 'blank', 'blankWithArgs', 'configTests'],
+      properties: {
+        exportMacros: identifiers,
+        blank: identifiers,
+        blankWithArgs: identifiers,
+        configTests: {
+          type: 'object',
+          propertyNames: identifier,
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['y', 'm'],
+            properties: { y: { enum: [true, false, 'unknown'] }, m: { enum: [true, false, 'unknown'] } },
+          },
+        },
+      },
     },
     device: {
       type: 'object',

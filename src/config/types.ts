@@ -1,5 +1,11 @@
 import type { Level, Phase, StateKind } from '../model.js';
 
+/** A Kconfig test's value (IS_ENABLED(CONFIG_X) …) when the symbol is built in (y) or modular (m). */
+export interface ConfigTest {
+  y: boolean | 'unknown';
+  m: boolean | 'unknown';
+}
+
 export interface FunctionPair {
   setup: string;
   teardown: string;
@@ -77,7 +83,13 @@ export interface Config {
     /** The directory with one subdirectory per architecture, of which only `arch`'s is analyzed (default `arch`). */
     archDir?: string;
   };
-  parser: { exportMacros: string[]; blank: string[]; blankWithArgs: string[] };
+  parser: {
+    exportMacros: string[];
+    blank: string[];
+    blankWithArgs: string[];
+    /** IS_ENABLED() and its family: each test's value for a built-in and a modular symbol. */
+    configTests: Record<string, ConfigTest>;
+  };
   device: {
     structs: string[];
     opsMember: string;

@@ -5,7 +5,14 @@
 import type { Config } from '../config/types.js';
 import type { FileSummary } from '../parser/summary.js';
 import { type DotConfig, readDotConfig } from './dotconfig.js';
-import { type MacroOracle, type MacroValue, UNDEFINED_MACRO, UNKNOWN_MACRO, evaluateCondition } from './expr.js';
+import {
+  type ConfigTests,
+  type MacroOracle,
+  type MacroValue,
+  UNDEFINED_MACRO,
+  UNKNOWN_MACRO,
+  evaluateCondition,
+} from './expr.js';
 import { Kbuild } from './kbuild.js';
 import { KconfigDb } from './kconfig.js';
 
@@ -29,6 +36,7 @@ export class Configuration {
   constructor(
     private root: string,
     private arch: string,
+    private tests: ConfigTests,
     private dotconfig: DotConfig | undefined,
     private cacheDir: string | false = false,
   ) {
@@ -44,6 +52,7 @@ export class Configuration {
     return new Configuration(
       root,
       config.arch,
+      config.parser.configTests,
       dotconfigPath === undefined ? undefined : readDotConfig(dotconfigPath),
       cacheDir,
     );
@@ -122,10 +131,10 @@ export class Configuration {
   evaluate(cond: string, ownMacros: ReadonlySet<string> = new Set()): boolean | undefined {
     if (ownMacros.size) {
       // The file defines some CONFIG_ macros itself: those are unknown here.
-      return evaluateCondition(cond, (n) => (ownMacros.has(n) ? UNKNOWN_MACRO : this.macro(n)));
+      return evaluateCondition(cond, (n) => (ownMacros.has(n) ? UNKNOWN_MACRO : this.macro(n)), this.tests);
     }
     if (this.verdicts.has(cond)) return this.verdicts.get(cond);
-    const v = evaluateCondition(cond, this.macro);
+    const v = evaluateCondition(cond, this.macro, this.tests);
     this.verdicts.set(cond, v);
     return v;
   }

@@ -4,6 +4,7 @@
 // A macro nobody can decide makes its part of the expression unknown, so that a branch is only
 // ever dead when the configuration really leaves it out.
 
+import type { ConfigTest } from '../config/types.js';
 import { type Tristate, and, not, or } from '../logic/tristate.js';
 
 /** What the preprocessor knows about a macro: defined or not, and its value; undefined = unknown. */
@@ -68,13 +69,17 @@ const BINARY: Record<string, number> = {
   '%': 10,
 };
 
-const CONFIG_MACROS = new Set(['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE']);
+/** rules.yaml's `parser.configTests`: IS_ENABLED() and its family. */
+export type ConfigTests = Readonly<Record<string, ConfigTest>>;
+
+const tristate = (v: boolean | 'unknown'): Tristate => (v === 'unknown' ? undefined : v);
 
 class Parser {
   private at = 0;
   constructor(
     private tokens: string[],
     private macro: MacroOracle,
+    private tests: ConfigTests,
   ) {}
 
   private peek(): string | undefined {
@@ -150,7 +155,8 @@ class Parser {
     }
     if (this.peek() === '(') {
       const args = this.arguments();
-      if (CONFIG_MACROS.has(t) && args.length === 1 && args[0]!.length === 1) return this.kconfigMacro(t, args[0]![0]!);
+      const test = Object.hasOwn(this.tests, t) ? this.tests[t] : undefined;
+      if (test && args.length === 1 && args[0]!.length === 1) return this.kconfigTest(test, args[0]![0]!);
       return undefined; // any other function-like macro: its expansion is unknown
     }
     const m = this.macro(t);
@@ -174,18 +180,12 @@ class Parser {
   }
 
   /** include/linux/kconfig.h: a symbol is built in when defined as 1, modular when NAME_MODULE is. */
-  private kconfigMacro(which: string, name: string): V {
+  private kconfigTest(test: ConfigTest, name: string): V {
     const isOne = (m: MacroValue): Tristate =>
       m.defined === false ? false : m.defined === true && m.value !== undefined ? m.value === 1 : undefined;
     const builtin = isOne(this.macro(name));
     const module = isOne(this.macro(`${name}_MODULE`));
-    let r: Tristate;
-    if (which === 'IS_BUILTIN') r = builtin;
-    else if (which === 'IS_MODULE') r = module;
-    else if (which === 'IS_ENABLED') r = or(builtin, module);
-    // IS_REACHABLE: built in, or modular and the user is a module too (which is not known here).
-    else r = or(builtin, module === false ? false : undefined);
-    return number(r);
+    return number(or(and(builtin, tristate(test.y)), and(module, tristate(test.m))));
   }
 }
 
@@ -235,11 +235,11 @@ function apply(op: string, a: V, b: V): V {
  * True when the condition holds, false when it cannot, undefined when it depends on something
  * the oracle does not know (or the text is not an expression this evaluator reads).
  */
-export function evaluateCondition(text: string, macro: MacroOracle): boolean | undefined {
+export function evaluateCondition(text: string, macro: MacroOracle, tests: ConfigTests): boolean | undefined {
   const tokens = tokenize(text);
   if (!tokens || tokens.length === 0) return undefined;
   try {
-    return truth(new Parser(tokens, macro).parse());
+    return truth(new Parser(tokens, macro, tests).parse());
   } catch {
     return undefined;
   }

@@ -14,6 +14,7 @@ import {
   DEFAULT_PARSE_TIMEOUT_MS,
   type FileOutcome,
   type ParseOptions,
+  parserSettings,
 } from '../parser/parse-file.js';
 import { textMentions } from '../parser/search.js';
 import type { FileSummary } from '../parser/summary.js';
@@ -36,9 +37,7 @@ export interface Baseline {
  */
 export function overlayParseOptions(config: Config): ParseOptions {
   return {
-    blank: config.parser.blank,
-    blankWithArgs: config.parser.blankWithArgs,
-    exportMacros: config.parser.exportMacros,
+    ...parserSettings(config.parser),
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     parseTimeoutMs: DEFAULT_PARSE_TIMEOUT_MS,
   };

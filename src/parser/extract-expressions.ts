@@ -12,6 +12,8 @@ export interface FileState {
   readonly summary: FileSummary;
   /** File-scope variables and their struct types. */
   readonly fileScope: Scope;
+  /** IS_ENABLED() and its family (rules.yaml `parser.configTests`). */
+  readonly configTests: ReadonlySet<string>;
 }
 
 export function noteErrorNode(summary: FileSummary, node: SyntaxNode): void {

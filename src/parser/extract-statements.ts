@@ -136,19 +136,49 @@ export class StatementWalker extends ExpressionWalker {
   }
 
   /**
-   * The configuration tests in an `if` condition: the conjuncts made only of IS_ENABLED(),
-   * IS_BUILTIN(), IS_MODULE() or IS_REACHABLE() of CONFIG_ symbols hold in the consequence; the
-   * negation of the whole condition holds in the alternative when all of it is such a test.
+   * A Kconfig test of a CONFIG_ symbol (rules.yaml `parser.configTests`: IS_ENABLED(CONFIG_X) …),
+   * or `!`, `&&`, `||` and parentheses over such tests.
+   */
+  private isConfigTest(n: SyntaxNode): boolean {
+    const operator = () => textOf(this.src, fieldOf(n, 'operator')!);
+    switch (kind(n)) {
+      case 'parenthesized_expression':
+        return n.namedChildCount === 1 && this.isConfigTest(n.namedChild(0)!);
+      case 'unary_expression':
+        return operator() === '!' && this.isConfigTest(fieldOf(n, 'argument')!);
+      case 'binary_expression':
+        return (
+          (operator() === '&&' || operator() === '||') &&
+          this.isConfigTest(fieldOf(n, 'left')!) &&
+          this.isConfigTest(fieldOf(n, 'right')!)
+        );
+      case 'call_expression': {
+        const callee = fieldOf(n, 'function');
+        const args = fieldOf(n, 'arguments')?.namedChildren.filter((a) => kind(a) !== 'comment') ?? [];
+        return (
+          callee !== null &&
+          kind(callee) === 'identifier' &&
+          this.file.configTests.has(textOf(this.src, callee)) &&
+          args.length === 1 &&
+          kind(args[0]!) === 'identifier' &&
+          textOf(this.src, args[0]!).startsWith('CONFIG_')
+        );
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * The configuration tests in an `if` condition: the conjuncts that are Kconfig tests hold in
+   * the consequence; the negation of the whole condition holds in the alternative when all of
+   * it is such a test.
    */
   private configConditions(condition: SyntaxNode | null): { whenTrue: string[]; whenFalse?: string } {
-    const isConfig = (n: SyntaxNode) => {
-      const text = foldedText(this.src, n);
-      const rest = text.replace(/\bIS_(?:ENABLED|BUILTIN|MODULE|REACHABLE)\s*\(\s*CONFIG_\w+\s*\)/g, '');
-      return rest !== text && /^[\s!&|()]*$/.test(rest);
-    };
+    const isConfig = (n: SyntaxNode) => this.isConfigTest(n);
     let c = condition;
     while (c && kind(c) === 'parenthesized_expression' && c.namedChildCount === 1) c = c.namedChild(0);
-    if (!c || !/IS_[A-Z]+\s*\(\s*CONFIG_/.test(textOf(this.src, c))) return { whenTrue: [] };
+    if (!c) return { whenTrue: [] };
     const text = (n: SyntaxNode) => foldedText(this.src, n);
     if (isConfig(c)) return { whenTrue: [text(c)], whenFalse: negate(text(c)) };
     const conjuncts: SyntaxNode[] = [];

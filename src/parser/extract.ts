@@ -27,17 +27,21 @@ import {
 export interface ExtractOptions {
   /** Top-level macros that export a symbol: EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, … */
   exportMacros: ReadonlySet<string>;
+  /** IS_ENABLED() and its family: `if` conditions made of them are configuration conditions. */
+  configTests: ReadonlySet<string>;
 }
 
 class FileExtractor implements FileState {
   readonly summary: FileSummary;
   readonly fileScope = new Scope(null);
+  readonly configTests: ReadonlySet<string>;
 
   constructor(
     readonly src: SourceText,
     file: string,
     private options: ExtractOptions,
   ) {
+    this.configTests = options.configTests;
     this.summary = {
       file,
       functions: [],

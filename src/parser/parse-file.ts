@@ -29,8 +29,25 @@ export interface ParseOptions extends ParseLimits {
   blank: string[];
   blankWithArgs: string[];
   exportMacros: string[];
+  /** IS_ENABLED() and its family (rules.yaml `parser.configTests`, by name). */
+  configTests: string[];
   /** Where summaries are cached by content; none: no cache. */
   cache?: { dir: string; salt: string };
+}
+
+/** The parser's settings from rules.yaml's `parser` section, without limits or cache. */
+export function parserSettings(parser: {
+  blank: string[];
+  blankWithArgs: string[];
+  exportMacros: string[];
+  configTests: Readonly<Record<string, unknown>>;
+}): ParseOptions {
+  return {
+    blank: parser.blank,
+    blankWithArgs: parser.blankWithArgs,
+    exportMacros: parser.exportMacros,
+    configTests: Object.keys(parser.configTests),
+  };
 }
 
 export interface FileOutcome {
@@ -77,7 +94,7 @@ export function formatSize(bytes: number): string {
 class ParseTimeout extends Error {}
 
 let parser: Parser | null = null;
-let prepared: { key: string; sets: BlankSets; exportMacros: Set<string> } | null = null;
+let prepared: { key: string; sets: BlankSets; exportMacros: Set<string>; configTests: Set<string> } | null = null;
 
 function setup(options: ParseOptions) {
   if (!parser) {
@@ -87,12 +104,13 @@ function setup(options: ParseOptions) {
     parser = new TreeSitter();
     parser.setLanguage(require('tree-sitter-c') as Parser.Language);
   }
-  const key = JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros]);
+  const key = JSON.stringify([options.blank, options.blankWithArgs, options.exportMacros, options.configTests]);
   if (prepared?.key !== key) {
     prepared = {
       key,
       sets: { plain: new Set(options.blank), withArgs: new Set(options.blankWithArgs) },
       exportMacros: new Set(options.exportMacros),
+      configTests: new Set(options.configTests),
     };
   }
   return { parser, ...prepared };
@@ -105,7 +123,7 @@ export function loadParser(options: ParseOptions): void {
 
 /** The summary of a file's text; throws when the parse times out or extraction fails. */
 export function summarizeSource(text: string, file: string, options: ParseOptions): FileSummary {
-  const { parser, sets, exportMacros } = setup(options);
+  const { parser, sets, exportMacros, configTests } = setup(options);
   const blanked = blankAnnotations(text, sets);
   parser.setTimeoutMicros((options.parseTimeoutMs ?? 0) * 1000);
   // The default 32 KiB buffer cannot hold large files; size the buffer to the whole text.
@@ -116,7 +134,7 @@ export function summarizeSource(text: string, file: string, options: ParseOption
     parser.reset();
     throw new ParseTimeout();
   }
-  return extractSummary(tree, blanked, file, { exportMacros });
+  return extractSummary(tree, blanked, file, { exportMacros, configTests });
 }
 
 function notAnalyzed(file: string, reason: string): FileOutcome {
