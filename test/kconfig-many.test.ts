@@ -96,3 +96,12 @@ test(
     );
   },
 );
+
+test("--stats says what each configuration's scan did, under its name", () => {
+  const { mtk, ipmmu } = twoConfigs(tempDir('configs'));
+  const r = dmalint(['--stats', '--kconfig', mtk, '--kconfig', ipmmu, ROOT]);
+  assert.equal(r.code, 1, r.stderr);
+  const stats = r.stderr.split('\n').filter((l) => / files listed, | time: /.test(l));
+  assert.equal(stats.length, 4, r.stderr);
+  for (const [i, config] of [mtk, mtk, ipmmu, ipmmu].entries()) assert.ok(stats[i]!.startsWith(`dmalint: ${config}: `));
+});

@@ -108,6 +108,22 @@ test('a patch that only deletes the ownership guard introduces what a whole-tree
   }
 });
 
+test("--stats on a patch check says what each side's scan did", () => {
+  const root = teardownRepo();
+  edit(root, DMA_MAPPING, GUARD, '');
+  const r = dmalint(['--stats', '--diff', '-'], { cwd: root, input: git(root, 'diff') });
+  assert.equal(r.code, 1, r.stderr);
+  const sides = r.stderr
+    .split('\n')
+    .filter((l) => / files listed, /.test(l))
+    .map((l) => /^dmalint: (before|after) the change: \d+ files listed, (\d+) parsed/.exec(l)?.slice(1, 3));
+  // Both sides, before then after, whichever ran first.
+  assert.deepEqual(sides, [
+    ['before', '3'],
+    ['after', '3'],
+  ]);
+});
+
 test('deleting a break, or replacing a guard by a comment, introduces the finding the full scan has', () => {
   const root = teardownRepo();
   writeFiles(root, {

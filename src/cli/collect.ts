@@ -27,7 +27,8 @@ export interface Collected {
   /** Every finding of the tree as it is now (patched, for a patch), to find stale suppressions. */
   everything: Finding[];
   artifactRoles: Map<string, ArtifactRole[]>;
-  scans: ScanResult[];
+  /** The scans that ran, each with what it was when there were several (a side, a configuration). */
+  scans: { label?: string; result: ScanResult }[];
   /** Set when the change holds nothing the scan analyzes: no scan ran, and this says why. */
   nothingToCheck?: string;
 }
@@ -69,7 +70,7 @@ export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions)
       notifications: many.notifications,
       everything: many.findings,
       artifactRoles: new Map(),
-      scans: many.scans,
+      scans: many.scans.map((result, i) => ({ label: kconfigs[i], result })),
     };
   }
   const options: ScanOptions = kconfigs.length ? { ...rest, kconfig: kconfigs[0]! } : rest;
@@ -85,13 +86,16 @@ export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions)
     };
   }
   if (change) {
-    const { results, after, notBuilt } = await compareSides(change, options);
+    const { results, before, after, notBuilt } = await compareSides(change, options);
     return {
       results,
       notifications: [...after.notifications, ...notBuilt],
       everything: after.findings,
       artifactRoles: changeRoles(change),
-      scans: [after],
+      scans: [
+        { label: 'before the change', result: before },
+        { label: 'after the change', result: after },
+      ],
     };
   }
   const now = await scan(options);
@@ -100,6 +104,6 @@ export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions)
     notifications: now.notifications,
     everything: now.findings,
     artifactRoles: new Map(),
-    scans: [now],
+    scans: [{ result: now }],
   };
 }

@@ -25,7 +25,13 @@ export function progressReporter(enabled: boolean): Progress {
   };
 }
 
-export function formatStats(r: ScanResult): string {
+/** What a scan did, on three lines; `label` says which scan when a run made several. */
+export function formatStats(r: ScanResult, label?: string): string {
+  const lines = statLines(r);
+  return label === undefined ? lines : lines.replace(/^dmalint: /gm, `dmalint: ${label}: `);
+}
+
+function statLines(r: ScanResult): string {
   const t = r.timings;
   const analyzed = r.reused
     ? `tree unchanged: the findings of the last scan (${r.filesParsed} files parsed) replayed, `

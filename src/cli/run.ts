@@ -373,9 +373,9 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
-    for (const scanned of collected.scans) {
-      progress.done(scanned);
-      if (opts.stats) process.stderr.write(formatStats(scanned));
+    for (const { label, result } of collected.scans) {
+      progress.done(result);
+      if (opts.stats) process.stderr.write(formatStats(result, label));
     }
 
     // The tree root itself given as a path ('.') is the whole tree.

@@ -13,6 +13,8 @@ import { type LineChanges, lineChanges } from './lines.js';
 export interface PatchOutcome {
   /** Introduced findings (baselineState new) and fixed ones (absent, at their new-side lines). */
   results: ReportedFinding[];
+  /** The scan of the old side, as the tree was before the change. */
+  before: ScanResult;
   /** The scan of the new side: every finding of the patched tree, its notifications. */
   after: ScanResult;
   /** A warning for each file the change adds or changes that the configuration does not compile. */
@@ -83,6 +85,7 @@ export async function compareSides(change: Change, options: Omit<ScanOptions, 'o
       ...added.map((f) => ({ ...f, baselineState: 'new' as const })),
       ...gone.map((f) => ({ ...onNewSide(f, changes, deleted), baselineState: 'absent' as const })),
     ],
+    before,
     after,
     notBuilt,
   };
