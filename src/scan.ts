@@ -300,8 +300,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     filesNotBuilt: configuration?.stats.filesNotBuilt ?? 0,
     deadSites: configuration?.stats.deadSites ?? 0,
   };
-  // The listing's own notifications are made again by the listing of the run that replays.
-  reuse?.keep(findings, notifications.slice(listing.notifications.length), figures, configuration?.inputs() ?? []);
+  // The listing's own notifications are made again by the listing of the run that replays. A
+  // scan that could not analyze a file (a parse timeout on a busy machine, a thread that died)
+  // is not kept: running again must try again, not replay what was missing.
+  const own = notifications.slice(listing.notifications.length);
+  if (!own.some((n) => n.level === 'error')) reuse?.keep(findings, own, figures, configuration?.inputs() ?? []);
   return {
     ...figures,
     findings: reportable(findings),

@@ -66,3 +66,14 @@ test('an unchanged tree replays its findings; a changed file, Makefile, .config 
   assert.doesNotMatch(ruleOff.stderr, REPLAYED);
   assert.match(againstFresh(['--rule', 'attach-before-setup=off', ...args], cacheDir).stderr, REPLAYED);
 });
+
+test('a scan that left a file unanalyzed is not replayed: the next run tries again', () => {
+  const root = fixtureCopy('sample');
+  const cacheDir = tempDir('reuse-cache');
+  const args = ['--max-file-size', '1k', '--root', root, root];
+  const first = againstFresh(args, cacheDir);
+  assert.match(first.stdout, /larger than --max-file-size 1 KiB; not analyzed/);
+  const second = againstFresh(args, cacheDir);
+  assert.doesNotMatch(second.stderr, REPLAYED);
+  assert.equal(second.stdout, first.stdout);
+});
