@@ -146,7 +146,7 @@ const rows = [
       ? `${statsOf(warm.last.stderr).cached} from the cache`
       : `findings of ${statsOf(warm.last.stderr).replayed} files replayed`,
     findingsOf(warm.last.stdout).length,
-    '≤ floor',
+    '≤ 1.5× floor in a plain tree (≤ 1× in a git checkout)',
   ],
   ...(patch
     ? [
