@@ -9,6 +9,7 @@ import { fingerprint } from './output/fingerprint.js';
 import { compareFindings } from './order.js';
 import { type ScanOptions, type ScanResult, ScanShare, scan } from './scan.js';
 import { Configuration } from './kconfig/configuration.js';
+import { mergeDotConfigs, readDotConfig } from './kconfig/dotconfig.js';
 
 export interface ConfiguredFinding extends Finding {
   /** The configurations (.config files, as given) in which the finding occurs. */
@@ -44,6 +45,22 @@ export async function scanConfigurations(
   const scans: ScanResult[] = [];
   const cacheDir = options.cacheDir;
   try {
+    // First the merge of them all, whose growth covers what each will need: its searches and
+    // parses are then shared, so that each configuration's growth finds its words searched
+    // and its files parsed rather than starting a ripgrep pass of its own over the tree.
+    if (dotconfigs.length > 1) {
+      const merged = mergeDotConfigs(dotconfigs.map(readDotConfig));
+      const { config } = options;
+      share.configuration = new Configuration(
+        options.root,
+        config.arch,
+        config.parser.configTests,
+        merged,
+        cacheDir ?? false,
+      );
+      const all = await scan({ ...options, share, reuse: false, growOnly: true });
+      for (const n of all.notifications) notifications.set(notificationKey(n), n);
+    }
     for (const dotconfig of dotconfigs) {
       // A configuration of its own; everything else in the share serves every configuration.
       share.configuration = Configuration.open(options.root, options.config, dotconfig, cacheDir ?? false);

@@ -66,6 +66,11 @@ export interface ScanOptions {
    * without overlay, with a cache directory, whose summaries are not asked for, does.
    */
   reuse?: boolean;
+  /**
+   * Parse and search as the scan would, into `share`, without running the rules (no findings):
+   * for scans that follow with the same share (scan-configurations.ts).
+   */
+  growOnly?: boolean;
 }
 
 /**
@@ -189,7 +194,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
   const salt = cacheSalt(base);
   const reuse =
-    options.reuse && cacheDir && overlay.size === 0 && !options.parseAll && !options.keepSummaries
+    options.reuse && cacheDir && overlay.size === 0 && !options.parseAll && !options.keepSummaries && !options.growOnly
       ? new ScanReuse(
           cacheDir,
           { root, config, kconfig: options.kconfig, configAware: options.configAware !== false, parser: base },
@@ -292,7 +297,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // An overlaid scan (a patch check) must not teach the index contents the tree does not have.
   if (overlay.size === 0) index.save();
   summaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const findings = await timed('analyze', () => analyze(summaries, config));
+  const findings = options.growOnly ? [] : await timed('analyze', () => analyze(summaries, config));
   const figures = {
     filesParsed: summaries.length,
     growthRounds: rounds,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../src/config/load.js';
 import { Configuration, liveSummary } from '../src/kconfig/configuration.js';
-import { parseDotConfig } from '../src/kconfig/dotconfig.js';
+import { mergeDotConfigs, parseDotConfig } from '../src/kconfig/dotconfig.js';
 import { type MacroOracle, UNDEFINED_MACRO, UNKNOWN_MACRO, evaluateCondition } from '../src/kconfig/expr.js';
 import { Kbuild } from '../src/kconfig/kbuild.js';
 import { KconfigDb } from '../src/kconfig/kconfig.js';
@@ -132,6 +132,42 @@ test('a .config: =y, =m, values, "is not set"; absent symbols are off only in a 
   assert.equal(decide(full, 'defined(CONFIG_B_MODULE)'), true);
   assert.equal(decide(full, 'CONFIG_N == 16'), true);
   assert.equal(decide(fragment, 'defined(CONFIG_C)'), false);
+});
+
+test('configurations merged: what they agree on is known, what they disagree on is unknown', () => {
+  const header = '# Automatically generated file; DO NOT EDIT.\n';
+  const one = parseDotConfig(`${header}CONFIG_A=y\nCONFIG_B=y\nCONFIG_D=m\n# CONFIG_E is not set\n`);
+  const two = parseDotConfig(`${header}CONFIG_A=y\nCONFIG_D=y\n`);
+  const merged = mergeDotConfigs([one, two]);
+  assert.deepEqual(
+    [...merged.values],
+    [
+      ['A', 'y'],
+      ['E', 'n'],
+    ],
+  );
+  assert.deepEqual([...merged.unknown!].sort(), ['B', 'D']);
+  assert.equal(merged.complete, true);
+  const root = tree({ 'drivers/Makefile': 'obj-$(CONFIG_B) += b.o\nobj-$(CONFIG_C) += c.o\nobj-$(CONFIG_A) += a.o\n' });
+  const c = new Configuration(root, 'arm', config.parser.configTests, merged);
+  assert.deepEqual(
+    ['defined(CONFIG_A)', 'IS_ENABLED(CONFIG_B)', 'defined(CONFIG_C)', 'IS_MODULE(CONFIG_D)', 'defined(CONFIG_E)'].map(
+      (cond) => c.evaluate(cond),
+    ),
+    [true, undefined, false, undefined, false],
+  );
+  // A file either configuration may build is kept; one neither builds is not.
+  assert.deepEqual(
+    ['drivers/a.c', 'drivers/b.c', 'drivers/c.c'].map((f) => c.compiles(f)),
+    [true, true, false],
+  );
+  // An incomplete one leaves what it does not mention unknown.
+  const fragment = mergeDotConfigs([one, parseDotConfig('CONFIG_A=y\n')]);
+  assert.equal(fragment.complete, false);
+  assert.equal(
+    new Configuration(root, 'arm', config.parser.configTests, fragment).evaluate('defined(CONFIG_C)'),
+    undefined,
+  );
 });
 
 test('dead sites leave a summary without changing it; a file that defines a CONFIG_ macro keeps it undecided', () => {

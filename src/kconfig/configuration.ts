@@ -79,6 +79,7 @@ export class Configuration {
   /** A symbol (without CONFIG_) as make sees `$(CONFIG_X)`: 'y', 'm', '' or text; undefined: unknown. */
   private makeValue(name: string): string | undefined {
     if (this.dotconfig) {
+      if (this.dotconfig.unknown?.has(name)) return undefined;
       const v = this.dotconfig.values.get(name);
       if (v === undefined) return this.dotconfig.complete ? '' : undefined;
       return v === 'n' ? '' : v.replace(/^"(.*)"$/, '$1');
@@ -93,7 +94,8 @@ export class Configuration {
     const sym = m[1]!;
     const base = /^(\w+)_MODULE$/.exec(sym)?.[1];
     if (this.dotconfig) {
-      const { values, complete } = this.dotconfig;
+      const { values, complete, unknown } = this.dotconfig;
+      if (unknown?.has(sym) || (base !== undefined && unknown?.has(base))) return UNKNOWN_MACRO;
       const v = values.get(sym);
       if (v === undefined) {
         const b = base === undefined ? undefined : values.get(base);

@@ -13,6 +13,27 @@ export interface DotConfig {
   values: Map<string, string>;
   /** Symbols absent from the file are off (see above). */
   complete: boolean;
+  /** Symbols whose value is not known whatever the file says (configurations merged, see below). */
+  unknown?: ReadonlySet<string>;
+}
+
+/**
+ * What several configurations agree on: a symbol all of them set alike keeps its value, one
+ * they disagree on is unknown. Whatever any of them builds, the merge keeps: a scan with it
+ * parses and searches for all of them at once (scan-configurations.ts).
+ */
+export function mergeDotConfigs(configs: readonly DotConfig[]): DotConfig {
+  const complete = configs.every((c) => c.complete);
+  const value = (c: DotConfig, sym: string) => c.values.get(sym) ?? (c.complete ? 'n' : undefined);
+  const values = new Map<string, string>();
+  const unknown = new Set<string>();
+  for (const sym of new Set(configs.flatMap((c) => [...c.values.keys()]))) {
+    const seen = new Set(configs.map((c) => value(c, sym)));
+    const [only] = seen;
+    if (seen.size === 1 && only !== undefined) values.set(sym, only);
+    else unknown.add(sym);
+  }
+  return { values, complete, unknown };
 }
 
 export const COMPLETE_MARK = /^#\s*Automatically generated file; DO NOT EDIT\./m;
