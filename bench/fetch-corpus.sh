@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# Fetch and unpack the benchmark corpus: Debian's linux-source-6.1 (a full Linux 6.1 tree).
+# Fetch and unpack a benchmark corpus: Debian's linux-source-VERSION (a full Linux tree), 6.1
+# by default; 6.12 is Debian's linux-source-6.12 (bookworm-security).
 #
 # The tree goes into a cache OUTSIDE the repository:
-#   ${DMALINT_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/dmalint/linux-6.1}
+#   ${DMALINT_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/dmalint/linux-VERSION}
 # Idempotent: a marker file (.dmalint-corpus-complete) is written only after a complete
 # unpack; the unpack goes to a sibling staging directory that is renamed into place, so an
 # interrupted run leaves no half tree behind and is simply redone next time.
 # The tree path is printed on the last line of stdout; progress goes to stderr.
 #
-# Usage: bench/fetch-corpus.sh            (env: DMALINT_CORPUS, XDG_CACHE_HOME)
+# Usage: bench/fetch-corpus.sh [VERSION]  (6.1 or 6.12 …; env: DMALINT_CORPUS, XDG_CACHE_HOME)
 set -euo pipefail
-
-PKG=linux-source-6.1
-TARBALL=usr/src/linux-source-6.1.tar.xz
-MARKER=.dmalint-corpus-complete
-DEST="${DMALINT_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/dmalint/linux-6.1}"
 
 log() { printf 'fetch-corpus: %s\n' "$*" >&2; }
 die() { printf 'fetch-corpus: error: %s\n' "$*" >&2; exit 1; }
+
+(($# <= 1)) || die "usage: bench/fetch-corpus.sh [VERSION], e.g. 6.1 (default) or 6.12"
+VERSION="${1:-6.1}"
+[[ "$VERSION" =~ ^[0-9]+\.[0-9]+$ ]] || die "version '$VERSION' is not MAJOR.MINOR (e.g. 6.1 or 6.12)"
+PKG="linux-source-$VERSION"
+TARBALL="usr/src/linux-source-$VERSION.tar.xz"
+MARKER=.dmalint-corpus-complete
+DEST="${DMALINT_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/dmalint/linux-$VERSION}"
 
 # Refuse to unpack kernel source inside a git work tree (e.g. the dmalint repository).
 # (Checked on the nearest existing ancestor, before anything is created.)
@@ -72,7 +76,7 @@ if [[ $(id -u) -eq 0 ]] && id _apt >/dev/null 2>&1; then chown _apt "$tmp"; else
 
 log "downloading $PKG with apt-get"
 if ! (cd "$tmp" && apt-get download "$PKG" >&2); then
-  die "apt-get could not download $PKG (is a Debian bookworm source list configured and 'apt-get update' done? try: apt-cache policy $PKG)"
+  die "apt-get could not download $PKG (is a Debian bookworm source list configured, with bookworm-security for 6.12, and 'apt-get update' done? try: apt-cache policy $PKG)"
 fi
 deb="$(ls "$tmp"/${PKG}_*.deb 2>/dev/null | head -n1)"
 [[ -n "$deb" ]] || die "apt-get download reported success but no ${PKG}_*.deb is in $tmp"
