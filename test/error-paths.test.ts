@@ -9,20 +9,13 @@ import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 
 const config = loadConfig();
 const options = parserSettings(config.parser);
-const analysisOptions = {
-  devmActions: [
-    { name: 'devm_add_action', callbackArg: 1 },
-    { name: 'devm_add_action_or_reset', callbackArg: 1 },
-  ],
-  opsGetters: ['get_dma_ops'],
-};
 
 /** Leaking returns of `name` as `line: what, what`. */
 function leaks(text: string, name: string): string[] {
   const graph = new CallGraph([summarizeSource(text, 'drivers/x.c', options)]);
   const fn = graph.named(name)[0];
   assert.ok(fn, `${name} not found`);
-  const result = new ErrorPathAnalysis(graph, config, analysisOptions).of(fn);
+  const result = new ErrorPathAnalysis(graph, config).of(fn);
   return result.leaks.map(
     (l) =>
       `${l.at.line}: ` +

@@ -11,14 +11,6 @@ import type { StateKind } from '../model.js';
 import type { CallSite, FlowSite, Pos } from '../parser/summary.js';
 import { EMPTY, FunctionRun } from './function-run.js';
 
-/** The APIs the analysis knows beyond rules.yaml's effects and setters. */
-export interface ErrorPathOptions {
-  /** `devm_add_action_or_reset(dev, undo, data)`: the undo callback runs when probe fails. */
-  devmActions: { name: string; callbackArg: number }[];
-  /** `get_dma_ops(dev)`: what it returns, written back, restores the device's ops. */
-  opsGetters: string[];
-}
-
 /** Where state was established: a call or write in `fn`, reached from the analysed function through `edges`. */
 export interface Establishment {
   kind: StateKind;
@@ -61,11 +53,11 @@ export class ErrorPathAnalysis {
   constructor(
     private graph: CallGraph,
     private config: Config,
-    options: ErrorPathOptions,
   ) {
     this.effects = new Map(config.apis.effects.map((e) => [e.name, e]));
-    this.devm = new Map(options.devmActions.map((d) => [d.name, d.callbackArg]));
-    this.getters = new Set(options.opsGetters);
+    // devres runs the callback when probe fails: an undo on the error paths after it.
+    this.devm = new Map(config.apis.devmActions.map((d) => [d.name, d.callbackArg]));
+    this.getters = new Set(config.apis.opsGetters);
   }
 
   /** The function's error paths; empty for functions without flow and for recursion. */

@@ -97,7 +97,7 @@ export const configSchema = {
     apis: {
       type: 'object',
       additionalProperties: false,
-      required: ['setters', 'effects'],
+      required: ['setters', 'effects', 'devmActions', 'opsGetters'],
       properties: {
         setters: {
           type: 'array',
@@ -121,6 +121,16 @@ export const configSchema = {
             properties: { name: identifier, establishes: stateKinds, undoes: stateKinds },
           },
         },
+        devmActions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'callbackArg'],
+            properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
+          },
+        },
+        opsGetters: identifiers,
       },
     },
     states: {

@@ -44,6 +44,12 @@ export interface EffectApi {
   undoes: StateKind[];
 }
 
+/** `devm_add_action_or_reset(dev, undo, data)`: devres runs `undo` when probe fails and at unbind. */
+export interface DevmAction {
+  name: string;
+  callbackArg: number;
+}
+
 /** A rule's settings: on or off, its level, and its own options (rules/rule.ts: meta.options). */
 /** How messages say a kind of DMA state: what establishing and undoing it do, and its names. */
 export interface StateWords {
@@ -96,7 +102,13 @@ export interface Config {
     /** Struct tag → member that is its struct device, for structs whose definition was not parsed. */
     containers: Record<string, string>;
   };
-  apis: { setters: Setter[]; effects: EffectApi[] };
+  apis: {
+    setters: Setter[];
+    effects: EffectApi[];
+    devmActions: DevmAction[];
+    /** `get_dma_ops(dev)`: what it returns, written back, restores the device's ops. */
+    opsGetters: string[];
+  };
   /** The kinds of DMA state (`ops` always among them), as messages say them. */
   states: Record<StateKind, StateWords>;
   opsPairs: OpsPair[];

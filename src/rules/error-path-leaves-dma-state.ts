@@ -3,7 +3,7 @@
 // to the next driver: whatever the failed attempt attached, installed or mapped is found there.
 import { ErrorPathAnalysis, type Establishment, type LeakingReturn } from '../analysis/error-paths.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
-import { identifier, identifiers } from '../config/schema-parts.js';
+import { identifiers } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
@@ -16,10 +16,6 @@ interface Options {
   entries: string[];
   /** Functions called by name as setup entries. */
   functions: string[];
-  /** Registrations of an undo callback that devres runs when probe fails. */
-  devmActions: { name: string; callbackArg: number }[];
-  /** What these return, written back, restores the device's ops. */
-  opsGetters: string[];
 }
 
 const meta: RuleMeta<Options> = {
@@ -65,16 +61,6 @@ const meta: RuleMeta<Options> = {
         items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$' },
       },
       functions: identifiers,
-      devmActions: {
-        type: 'array',
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name', 'callbackArg'],
-          properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
-        },
-      },
-      opsGetters: identifiers,
     },
     defaults: {
       entries: [
@@ -88,11 +74,6 @@ const meta: RuleMeta<Options> = {
         'iommu_ops.probe_device',
       ],
       functions: [],
-      devmActions: [
-        { name: 'devm_add_action', callbackArg: 1 },
-        { name: 'devm_add_action_or_reset', callbackArg: 1 },
-      ],
-      opsGetters: ['get_dma_ops'],
     },
   },
 };
@@ -201,7 +182,7 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
 }
 
 function check({ graph, config, options: settings, level }: RuleContext<Options>): Finding[] {
-  const analysis = new ErrorPathAnalysis(graph, config, settings);
+  const analysis = new ErrorPathAnalysis(graph, config);
   const findings: Finding[] = [];
   for (const entry of entriesOf(graph, settings)) {
     const [first, ...others] = analysis.of(entry.fn).leaks;

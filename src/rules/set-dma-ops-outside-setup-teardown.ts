@@ -23,6 +23,8 @@ import {
   siteText,
 } from './support.js';
 import { compareText } from '../order.js';
+import { EffectAnalysis } from './effects.js';
+import { type PairInstance, undoneOverrides } from './pairs.js';
 import type { ParamConstraint } from '../parser/summary.js';
 
 const meta: RuleMeta = {
@@ -31,7 +33,9 @@ const meta: RuleMeta = {
   shortDescription: "A device's dma_ops are written outside the arch setup/teardown pair.",
   fullDescription:
     "set_dma_ops() or an assignment to struct device's dma_ops in a function that can be reached other than " +
-    'through arch_setup_dma_ops()/arch_teardown_dma_ops() and the helpers only they call.',
+    'through arch_setup_dma_ops()/arch_teardown_dma_ops() and the helpers only they call. A write reached only ' +
+    "from a driver's own probe/remove or a component's bind/unbind, which run after setup, whose teardown undoes " +
+    'the override is the sanctioned pattern and is reported as a note.',
   help: {
     text:
       "arch_setup_dma_ops() is the one place that may install a device's DMA ops, and it begins with " +
@@ -52,6 +56,9 @@ const meta: RuleMeta = {
   messages: {
     direct: "{{what}} writes the device's dma_ops outside {{pair}}: {{fn}}() {{how}}",
     viaPath: "{{what}} writes the device's dma_ops outside {{pair}}: {{fn}}() is reached from {{root}}",
+    override:
+      "{{what}} writes the device's dma_ops outside {{pair}}, reached only from {{roots}} after setup, and " +
+      "{{undo}} undoes the override: the driver's own override, the sanctioned pattern",
   },
 };
 
@@ -135,7 +142,7 @@ function rootOf(
  * without caller), then by name: the root function, its file, then the functions on the way.
  * Names, not lines, so that reordering definitions does not change the explanation.
  */
-function bestRoot(
+function rootsOf(
   reached: Reached[],
   sanctioned: ReadonlySet<FnNode>,
   entries: Map<FnNode, EntryInstance[]>,
@@ -157,7 +164,12 @@ function bestRoot(
       compareText(names(a.reached), names(b.reached)) ||
       compareLocations(a.root.first, b.root.first),
   );
-  return candidates[0];
+  return candidates;
+}
+
+/** What undoes a driver's override: its teardown callbacks, or devres. */
+function undoerOf(pair: PairInstance): string {
+  return pair.teardowns.length ? pair.teardownName : 'a devres callback its setup registers';
 }
 
 function check({ graph, config, level }: RuleContext): Finding[] {
@@ -169,6 +181,7 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     list.push(inst);
     entries.set(inst.fn, list);
   }
+  const overrides = undoneOverrides(graph, config, new EffectAnalysis(graph, config));
   const findings: Finding[] = [];
   for (const fn of graph.functions) {
     if (setters.has(fn.name) || sanctioned.has(fn)) continue;
@@ -176,8 +189,12 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     if (writes.length === 0) continue;
     const reached = callersOf(fn, sanctioned, (f) => rootOf(f, entries) === undefined);
     for (const w of writes) {
-      const best = bestRoot(reached, sanctioned, entries, w);
+      const roots = rootsOf(reached, sanctioned, entries, w);
+      const best = roots[0];
       if (!best) continue; // reached only through the pair: part of it
+      // Reached only from the callbacks of driver pairs that undo the ops they install.
+      const pairs = roots.flatMap((r) => overrides.get(r.root.fn) ?? []);
+      const undone = pairs.length === roots.length ? [...new Set(pairs)] : [];
       const location = siteLocation(fn, w);
       const direct = best.root.fn === fn;
       // For a notifier, say which events reach the write: the first call, or the write itself.
@@ -189,17 +206,20 @@ function check({ graph, config, level }: RuleContext): Finding[] {
         if (phasesAt(entry, constraints).has('before-setup'))
           branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
       }
-      const messageId = direct ? 'direct' : 'viaPath';
+      const messageId = undone.length ? 'override' : direct ? 'direct' : 'viaPath';
       const message = formatMessage(meta, messageId, {
         what: w.what,
         pair: pairNames(config),
         fn: fn.name,
         how: best.root.how + branch,
         root: best.root.describe + branch,
+        roots: [...new Set(roots.map((r) => r.root.describe))].join(', '),
+        undo: [...new Set(undone.map(undoerOf))].join(', '),
       });
       findings.push({
         ruleId: meta.id,
-        level,
+        // Reported for review, not as a hazard: a driver may override its own ops if it undoes them.
+        level: undone.length ? 'note' : level,
         messageId,
         message,
         location,
