@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CLI, dmalint, tree } from './helpers/cli.js';
+import { CLI, FIXTURES, dmalint, tree } from './helpers/cli.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { validateSarif } from './helpers/sarif-schema.js';
 
@@ -175,4 +175,19 @@ test('a rules file that only switches one rule off, and --rule, leave the other 
     /unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state/,
   );
   assert.equal(dmalint(['--rule', 'attach-before-setup=loud']).code, 2);
+});
+
+test('--parse-all parses every file and reports what the prefiltered scan reports', () => {
+  const root = path.join(FIXTURES, 'set-dma-ops');
+  const run = (extra: string[]) => dmalint(['--root', root, '--no-cache', '--stats', '-f', 'sarif', ...extra, root]);
+  const prefiltered = run([]);
+  const everything = run(['--parse-all']);
+  assert.equal(everything.code, prefiltered.code);
+  const results = (r: { stdout: string }) =>
+    (JSON.parse(r.stdout) as { runs: { results: unknown[] }[] }).runs[0]!.results;
+  assert.deepEqual(results(everything), results(prefiltered));
+  const parsed = (r: { stderr: string }) => /(\d+) files listed, (\d+) parsed/.exec(r.stderr)!.slice(1).map(Number);
+  const [listed, some] = parsed(prefiltered);
+  assert.ok(some! < listed!, 'the prefilter leaves files out of this tree');
+  assert.deepEqual(parsed(everything), [listed, listed]);
 });

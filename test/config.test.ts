@@ -158,10 +158,9 @@ test('bad globs: unbalanced brackets, braces and parentheses, absolute paths, a 
 test('an effect naming a kind of state that states does not define', () => {
   assert.deepEqual(
     problemsOf(
-      'apis:\n  setters: []\n  devmActions: []\n  opsGetters: []\n  effects:\n' +
-        '    - name: f\n      establishes: [attach, domain]\n      undoes: []\n',
+      'apis:\n  setters: []\n  effects:\n    - name: f\n      establishes: [attach, domain]\n      undoes: []\n',
     ),
-    ["FILE:7: apis.effects.0.establishes: 'domain' is not among states (ops, attach, mapping)"],
+    ["FILE:5: apis.effects.0.establishes: 'domain' is not among states (ops, attach, mapping)"],
   );
   assert.deepEqual(problemsOf('states:\n  attach: {establish: a, undo: b, noun: c, held: d}\n'), [
     "FILE:1: states: missing required key 'ops'",

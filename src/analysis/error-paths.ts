@@ -56,8 +56,8 @@ export class ErrorPathAnalysis {
   ) {
     this.effects = new Map(config.apis.effects.map((e) => [e.name, e]));
     // devres runs the callback when probe fails: an undo on the error paths after it.
-    this.devm = new Map(config.apis.devmActions.map((d) => [d.name, d.callbackArg]));
-    this.getters = new Set(config.apis.opsGetters);
+    this.devm = new Map(config.undo.devmActions.map((d) => [d.name, d.callbackArg]));
+    this.getters = new Set(config.undo.opsGetters);
   }
 
   /** The function's error paths; empty for functions without flow and for recursion. */

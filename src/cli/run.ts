@@ -155,6 +155,7 @@ function program(): Command {
         'a note per finding naming its maintainers, reviewers and lists (MAINTAINERS, as get_maintainer.pl)',
       )
       .option('--stats', 'print what the scan did (files, parse errors, time per stage) on stderr')
+      .option('--parse-all', 'parse every file instead of those the prefilter picks (slow: checks the prefilter)')
       // `lsp` is dispatched before this parser (main.ts): told here so that --help shows it.
       .addHelpText(
         'after',
@@ -180,6 +181,7 @@ interface Options {
   cache: boolean;
   cacheDir?: string;
   stats?: boolean;
+  parseAll?: boolean;
   maintainers?: boolean;
   diff?: string[];
   since?: string;
@@ -356,6 +358,7 @@ export async function main(argv: string[]): Promise<number> {
       limits: { maxFileSize: opts.maxFileSize, parseTimeoutMs: opts.parseTimeout },
       onProgress: progress.update,
       reuse: true,
+      ...(opts.parseAll ? { parseAll: true } : {}),
     });
     const signal = signals.received();
     if (signal) return EXIT_ON_SIGNAL[signal];

@@ -97,7 +97,7 @@ export const configSchema = {
     apis: {
       type: 'object',
       additionalProperties: false,
-      required: ['setters', 'effects', 'devmActions', 'opsGetters'],
+      required: ['setters', 'effects'],
       properties: {
         setters: {
           type: 'array',
@@ -121,6 +121,13 @@ export const configSchema = {
             properties: { name: identifier, establishes: stateKinds, undoes: stateKinds },
           },
         },
+      },
+    },
+    undo: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['devmActions', 'opsGetters'],
+      properties: {
         devmActions: {
           type: 'array',
           items: {

@@ -102,9 +102,9 @@ export interface Config {
     /** Struct tag → member that is its struct device, for structs whose definition was not parsed. */
     containers: Record<string, string>;
   };
-  apis: {
-    setters: Setter[];
-    effects: EffectApi[];
+  apis: { setters: Setter[]; effects: EffectApi[] };
+  /** Undo other than by an effect API. */
+  undo: {
     devmActions: DevmAction[];
     /** `get_dma_ops(dev)`: what it returns, written back, restores the device's ops. */
     opsGetters: string[];

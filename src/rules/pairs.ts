@@ -85,11 +85,11 @@ export function opsPairs(graph: CallGraph, config: Config): PairInstance[] {
 
 /**
  * Callbacks that `setup` or the helpers it calls register with devres (rules.yaml
- * `apis.devmActions`): devres runs them when probe fails and when the driver unbinds, so what
+ * `undo.devmActions`): devres runs them when probe fails and when the driver unbinds, so what
  * they undo the driver's teardown need not.
  */
 export function devmCallbacks(graph: CallGraph, config: Config, setup: FnNode): FnNode[] {
-  const actions = new Map(config.apis.devmActions.map((d) => [d.name, d.callbackArg]));
+  const actions = new Map(config.undo.devmActions.map((d) => [d.name, d.callbackArg]));
   const out = new Set<FnNode>();
   const seen = new Set<FnNode>([setup]);
   const queue = [setup];
