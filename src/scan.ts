@@ -140,9 +140,14 @@ function underAny(file: string, prefixes: readonly string[]): boolean {
   return prefixes.some((p) => p === '' || p === '.' || file === p || file.startsWith(p.endsWith('/') ? p : `${p}/`));
 }
 
-export function analyze(summaries: readonly FileSummary[], config: Config): Finding[] {
+/** The findings, and what the rules could not check (notifications). */
+export function analyze(
+  summaries: readonly FileSummary[],
+  config: Config,
+): { findings: Finding[]; notifications: Notification[] } {
   const graph = new CallGraph(summaries);
-  return runRules(graph, config, withConditionNotes).sort(compareFindings);
+  const { findings, notifications } = runRules(graph, config, withConditionNotes);
+  return { findings: findings.sort(compareFindings), notifications };
 }
 
 function summarizeLocally(text: string, file: string, options: ParseOptions): Promise<FileOutcome> {
@@ -297,7 +302,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // An overlaid scan (a patch check) must not teach the index contents the tree does not have.
   if (overlay.size === 0) index.save();
   summaries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const findings = options.growOnly ? [] : await timed('analyze', () => analyze(summaries, config));
+  const analyzed = options.growOnly
+    ? { findings: [], notifications: [] }
+    : await timed('analyze', () => analyze(summaries, config));
+  notifications.push(...analyzed.notifications);
+  const findings = analyzed.findings;
   const figures = {
     filesParsed: summaries.length,
     growthRounds: rounds,

@@ -479,3 +479,24 @@ test('text lists new findings, notes fixed ones, and only counts unchanged and s
     '',
   ]);
 });
+
+test('text prints a last path step that is not the primary location (SARIF has it too)', () => {
+  const teardown: Finding = {
+    ...exportedDetach,
+    ruleId: 'attach-before-setup',
+    message: 'the teardown detaches without checking',
+    location: { file: 'arch/arm/mm/dma-mapping.c', line: 119, col: 2 },
+    path: [
+      { file: 'arch/arm/mm/dma-mapping.c', line: 115, col: 1, function: 'teardown', message: 'is the teardown' },
+      { file: 'arch/arm/mm/dma-mapping.c', line: 119, col: 2, function: 'teardown', message: 'calls helper()' },
+      { file: 'arch/arm/mm/dma-mapping.c', line: 47, col: 2, function: 'helper', message: 'detaches here' },
+    ],
+  };
+  assert.deepEqual(renderText([teardown], []).split('\n').slice(1, -1), [
+    'arch/arm/mm/dma-mapping.c:115:1: note: is the teardown',
+    'arch/arm/mm/dma-mapping.c:119:2: note: calls helper()',
+    'arch/arm/mm/dma-mapping.c:47:2: note: detaches here',
+  ]);
+  const flow = run(renderSarif(input({ findings: [teardown] }))).results![0]!.codeFlows![0]!.threadFlows[0]!;
+  assert.equal(flow.locations.length, 3);
+});

@@ -9,7 +9,8 @@ import { isDeviceObject, setterCall } from '../callgraph/device.js';
 import type { Config } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import type { CallSite, FlowSite, Pos } from '../parser/summary.js';
-import { EMPTY, FunctionRun } from './function-run.js';
+import { EMPTY, FunctionRun, MAX_VISITS_PER_BLOCK, estKey } from './function-run.js';
+import { compareText } from '../order.js';
 
 /** Where state was established: a call or write in `fn`, reached from the analysed function through `edges`. */
 export interface Establishment {
@@ -43,16 +44,37 @@ export interface FunctionErrorPaths {
   undoes: Set<StateKind>;
 }
 
+/** A function whose dataflow hit FunctionRun's bound: its error paths are not known. */
+export interface GaveUp {
+  fn: FnNode;
+  /** The bound that was reached, as a sentence fragment for the notification. */
+  limit: string;
+}
+
+/** Rounds of a recursion's fixpoint before it is given up on (each round grows some result). */
+const MAX_ROUNDS = 64;
+
+/**
+ * Results are computed per strongly connected component of the helper calls, callees'
+ * components first, so that they never depend on which function was asked about (or defined)
+ * first. Inside a recursion every member starts from "does nothing" and is recomputed, members
+ * in source order, until no result changes: what a member may undo only grows, so what it
+ * leaves established settles (a least fixpoint). A bound that is reached is recorded
+ * (`gaveUp`), never silent: the rule reports it.
+ */
 export class ErrorPathAnalysis {
   private memo = new Map<FnNode, FunctionErrorPaths>();
-  private inProgress = new Set<FnNode>();
   private effects: Map<string, { establishes: StateKind[]; undoes: StateKind[] }>;
   private devm: Map<string, number>;
   private getters: Set<string>;
+  /** Functions whose analysis reached a bound, in the order it happened. */
+  readonly gaveUp: GaveUp[] = [];
 
   constructor(
     private graph: CallGraph,
     private config: Config,
+    /** Visits of one block before a function's dataflow is given up (FunctionRun); tests lower it. */
+    private maxVisits = MAX_VISITS_PER_BLOCK,
   ) {
     this.effects = new Map(config.apis.effects.map((e) => [e.name, e]));
     // devres runs the callback when probe fails: an undo on the error paths after it.
@@ -60,16 +82,108 @@ export class ErrorPathAnalysis {
     this.getters = new Set(config.undo.opsGetters);
   }
 
-  /** The function's error paths; empty for functions without flow and for recursion. */
+  /** The function's error paths; empty for functions without flow. */
   of(fn: FnNode): FunctionErrorPaths {
     const cached = this.memo.get(fn);
     if (cached) return cached;
-    if (this.inProgress.has(fn) || !fn.summary.flow) return EMPTY;
-    this.inProgress.add(fn);
-    const result = new FunctionRun(this, fn, fn.summary.flow).run();
-    this.inProgress.delete(fn);
-    this.memo.set(fn, result);
+    for (const members of this.componentsUpTo(fn)) this.solve(members);
+    return this.memo.get(fn)!;
+  }
+
+  private run(fn: FnNode): FunctionErrorPaths {
+    if (!fn.summary.flow) return EMPTY;
+    const run = new FunctionRun(this, fn, fn.summary.flow, this.maxVisits);
+    const result = run.run();
+    if (run.gaveUp) this.gaveUp.push({ fn, limit: run.gaveUp });
     return result;
+  }
+
+  private solve(members: FnNode[]): void {
+    const recursive = members.length > 1 || this.helperCalls(members[0]!).includes(members[0]!);
+    if (!recursive) {
+      this.memo.set(members[0]!, this.run(members[0]!));
+      return;
+    }
+    const ordered = [...members].sort((a, b) => compareText(a.file, b.file) || a.summary.line - b.summary.line);
+    for (const m of ordered) this.memo.set(m, EMPTY);
+    for (let round = 0; ; round++) {
+      if (round === MAX_ROUNDS) {
+        for (const m of ordered) {
+          this.gaveUp.push({ fn: m, limit: `its recursion did not settle in ${MAX_ROUNDS} rounds` });
+          this.memo.set(m, EMPTY);
+        }
+        return;
+      }
+      let changed = false;
+      for (const m of ordered) {
+        const old = this.memo.get(m)!;
+        // What a member may undo only grows: the fixpoint is approached from below.
+        const run = this.run(m);
+        const now = { ...run, undoes: new Set([...run.undoes, ...old.undoes]) };
+        if (signature(now) !== signature(old)) changed = true;
+        this.memo.set(m, now);
+      }
+      if (!changed) return;
+    }
+  }
+
+  /** The functions FunctionRun reads the results of: helpers called directly, devm callbacks. */
+  private helperCalls(fn: FnNode): FnNode[] {
+    if (!fn.summary.flow) return [];
+    const out: FnNode[] = [];
+    fn.summary.calls.forEach((site, i) => {
+      if (site.viaMember || this.effects.has(site.callee) || this.setter(site)) return;
+      const callbackArg = this.devm.get(site.callee);
+      if (callbackArg !== undefined) {
+        const callback = site.args[callbackArg]?.ident;
+        if (callback) out.push(...this.resolve(fn, callback));
+        return;
+      }
+      out.push(...this.helpersAt(fn, i).map((e) => e.to));
+    });
+    return out;
+  }
+
+  /** The components not computed yet that `root` reaches, callees' first (Tarjan's, iterative). */
+  private componentsUpTo(root: FnNode): FnNode[][] {
+    const index = new Map<FnNode, number>();
+    const low = new Map<FnNode, number>();
+    const stack: FnNode[] = [];
+    const onStack = new Set<FnNode>();
+    const out: FnNode[][] = [];
+    const work: { fn: FnNode; next: number; to: FnNode[] }[] = [];
+    const visit = (fn: FnNode) => {
+      index.set(fn, index.size);
+      low.set(fn, index.get(fn)!);
+      stack.push(fn);
+      onStack.add(fn);
+      work.push({ fn, next: 0, to: this.helperCalls(fn) });
+    };
+    visit(root);
+    while (work.length) {
+      const frame = work[work.length - 1]!;
+      if (frame.next < frame.to.length) {
+        const to = frame.to[frame.next++]!;
+        if (this.memo.has(to)) continue;
+        if (!index.has(to)) visit(to);
+        else if (onStack.has(to)) low.set(frame.fn, Math.min(low.get(frame.fn)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low.set(parent.fn, Math.min(low.get(parent.fn)!, low.get(frame.fn)!));
+      if (low.get(frame.fn) === index.get(frame.fn)) {
+        const members: FnNode[] = [];
+        let member: FnNode;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          members.push(member);
+        } while (member !== frame.fn);
+        out.push(members);
+      }
+    }
+    return out;
   }
 
   effectOf(callee: string) {
@@ -106,4 +220,14 @@ export class ErrorPathAnalysis {
   resolve(fn: FnNode, name: string): FnNode[] {
     return this.graph.resolve(fn.file, name);
   }
+}
+
+/** What a result says, for telling whether a round of a fixpoint changed it. */
+function signature(r: FunctionErrorPaths): string {
+  return JSON.stringify([
+    r.leaks.map((l) => [l.at.line, l.at.col, l.returns, l.leaked.map(estKey)]),
+    r.onSuccess.map(estKey),
+    r.onError.map(estKey),
+    [...r.undoes].sort(),
+  ]);
 }

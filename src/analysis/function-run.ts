@@ -51,10 +51,15 @@ interface Path {
 export const EMPTY: FunctionErrorPaths = { leaks: [], onSuccess: [], onError: [], undoes: new Set() };
 /** Distinct combinations of states per block before they are merged into one. */
 const MAX_PATHS_PER_BLOCK = 16;
-/** Block visits per block before the analysis of a function gives up (it then reports nothing). */
-const MAX_VISITS_PER_BLOCK = 64;
+/**
+ * Visits of one block before the analysis of a function gives up. The facts are a finite
+ * lattice (at most MAX_PATHS_PER_BLOCK + 1 combinations a block, each variable's value only
+ * widens), so every function ends without it; it bounds the time a pathological one may take,
+ * and reaching it is reported (ErrorPathAnalysis.gaveUp).
+ */
+export const MAX_VISITS_PER_BLOCK = 1024;
 
-const estKey = (e: Establishment) => {
+export const estKey = (e: Establishment) => {
   const top = e.edges[0]?.site ?? e.site;
   return `${e.kind}@${top.line}:${top.col}/${e.fn.id}:${e.site.line}:${e.site.col}`;
 };
@@ -67,11 +72,14 @@ export class FunctionRun {
   private visits = new Map<number, number>();
   private undoes = new Set<StateKind>();
   private pointers: Set<string>;
+  /** Set when a bound was reached: the result is then EMPTY and says nothing. */
+  gaveUp: string | undefined;
 
   constructor(
     private analysis: ErrorPathAnalysis,
     private fn: FnNode,
     private flow: FunctionFlow,
+    private maxVisits = MAX_VISITS_PER_BLOCK,
   ) {
     this.pointers = new Set(flow.pointers ?? []);
   }
@@ -85,7 +93,10 @@ export class FunctionRun {
       queued.delete(b);
       const visits = (this.visits.get(b) ?? 0) + 1;
       this.visits.set(b, visits);
-      if (visits > MAX_VISITS_PER_BLOCK) return EMPTY;
+      if (visits > this.maxVisits) {
+        this.gaveUp = `a block of its control flow was visited ${this.maxVisits} times`;
+        return { ...EMPTY, undoes: new Set() };
+      }
       const block = this.flow.blocks[b]!;
       for (const path of [...this.inStates.get(b)!.values()]) {
         const out = this.transfer(block, path);

@@ -100,9 +100,10 @@ export async function quickAnalysis(
   const summaries = sortedByFile(next.values());
   // A name not followed yet.
   if (growthWords(summaries, config, neededByRules(config), new Set(baseline.words)).length) return undefined;
+  const analyzed = analyze(summaries, config);
   return {
-    findings: analyze(summaries, config),
-    notifications,
+    findings: analyzed.findings,
+    notifications: [...notifications, ...analyzed.notifications],
     baseline: { summaries: next, overlay: new Map(overlay), words: baseline.words },
   };
 }

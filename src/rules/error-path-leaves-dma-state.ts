@@ -1,6 +1,7 @@
 // Rule 4: an error return of a probe (or bind, or probe_device) that leaves DMA state behind.
 // The driver core retries a probe that returned -EPROBE_DEFER, and gives a failed one's device
 // to the next driver: whatever the failed attempt attached, installed or mapped is found there.
+import { compareText } from '../order.js';
 import { ErrorPathAnalysis, type Establishment, type LeakingReturn } from '../analysis/error-paths.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import { identifiers } from '../config/schema-parts.js';
@@ -181,7 +182,7 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
   return out;
 }
 
-function check({ graph, config, options: settings, level }: RuleContext<Options>): Finding[] {
+function check({ graph, config, options: settings, level, notify }: RuleContext<Options>): Finding[] {
   const analysis = new ErrorPathAnalysis(graph, config);
   const findings: Finding[] = [];
   for (const entry of entriesOf(graph, settings)) {
@@ -214,6 +215,18 @@ function check({ graph, config, options: settings, level }: RuleContext<Options>
       conditions: entry.fn.summary.cond,
     });
   }
+  // A bound reached is an error of the run (exit 4 when nothing else is found): a leak through
+  // that function is not reported.
+  const gaveUp = new Map(analysis.gaveUp.map((g) => [g.fn, g.limit]));
+  for (const [fn, limit] of [...gaveUp].sort(
+    ([a], [b]) => compareText(a.file, b.file) || a.summary.line - b.summary.line,
+  ))
+    notify({
+      level: 'error',
+      file: fn.file,
+      line: fn.summary.line,
+      message: `${ID}: the error paths of ${fn.name}() were not analyzed (${limit}); a leak through it is not reported`,
+    });
   return findings;
 }
 

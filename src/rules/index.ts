@@ -3,7 +3,7 @@
 import type { CallGraph } from '../callgraph/graph.js';
 import { type Needs, mergeNeeds } from '../callgraph/needs.js';
 import type { Config, RuleSettings } from '../config/types.js';
-import type { Finding } from '../model.js';
+import type { Finding, Notification } from '../model.js';
 import type { RuleModule } from './rule.js';
 import { asymmetricTeardown } from './asymmetric-teardown.js';
 import { attachBeforeSetup } from './attach-before-setup.js';
@@ -54,14 +54,17 @@ export function neededByRules(config: Config): Needs {
   return mergeNeeds(enabled(config).map((r) => r.needs(config, optionsOf(settingsOf(config, r)))));
 }
 
-/** The findings of the enabled rules, rule by rule. */
+/** The findings of the enabled rules, rule by rule, and what they could not check. */
 export function runRules(
   graph: CallGraph,
   config: Config,
   each: (findings: Finding[]) => Finding[] = (f) => f,
-): Finding[] {
-  return enabled(config).flatMap((rule) => {
+): { findings: Finding[]; notifications: Notification[] } {
+  const notifications: Notification[] = [];
+  const notify = (n: Notification) => notifications.push(n);
+  const findings = enabled(config).flatMap((rule) => {
     const settings = settingsOf(config, rule);
-    return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level }));
+    return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level, notify }));
   });
+  return { findings, notifications };
 }

@@ -4,7 +4,7 @@
 import type { CallGraph } from '../callgraph/graph.js';
 import type { Needs } from '../callgraph/needs.js';
 import type { Config } from '../config/types.js';
-import type { Finding, Level } from '../model.js';
+import type { Finding, Level, Notification } from '../model.js';
 
 /** A JSON schema fragment (ajv, strict mode): the schema of one option. */
 export type OptionSchema = Record<string, unknown>;
@@ -37,6 +37,8 @@ export interface RuleContext<O extends object = object> {
   /** The rule's options, its defaults merged with rules.yaml. */
   options: O;
   level: Level;
+  /** What the rule could not check (a bound its analysis reached), reported with the run's notifications. */
+  notify: (notification: Notification) => void;
 }
 
 export interface RuleModule<O extends object = object> {
