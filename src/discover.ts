@@ -15,6 +15,7 @@ import type { Notification } from './model.js';
 import type { FileStat } from './cache/tree-index.js';
 import { UsageError } from './errors.js';
 import { pathFilter } from './path-filter.js';
+import { crossArchDirs } from './arch-dirs.js';
 
 const isDir = (p: string) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
 const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
@@ -103,7 +104,7 @@ function readable(file: string, st: Stats): boolean {
  * whatever the file holds), and a link with a C file's name that leads nowhere or out of the tree.
  */
 export function listSourceFiles(root: string, config: Config, withStats = false): Listing {
-  const filter = pathFilter(config);
+  const filter = pathFilter(config, crossArchDirs(root, config));
   const files: string[] = [];
   const stats = new Map<string, FileStat>();
   const notifications: Notification[] = [];

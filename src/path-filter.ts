@@ -12,26 +12,36 @@ export interface PathFilter {
   includes(file: string): boolean;
 }
 
-export function pathFilter(config: Config): PathFilter {
+/**
+ * `borrowed`: directories of other architectures that this one builds from (arch-dirs.ts:
+ * arm64 compiles arch/arm/xen); they and the directories on the way to them are entered.
+ */
+export function pathFilter(config: Config, borrowed: readonly string[] = []): PathFilter {
   const include = picomatch(config.paths.include, { dot: false });
   const exclude = picomatch(config.paths.exclude.length ? config.paths.exclude : ['\0'], { dot: false });
   const archDir = config.paths.archDir ?? 'arch';
   const hidden = (p: string) => p.slice(p.lastIndexOf('/') + 1).startsWith('.');
+  const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
+  /** In another architecture's tree (rules.yaml paths.archDir), whose code is not built for this one. */
+  const foreign = (p: string) => {
+    if (!p.startsWith(`${archDir}/`)) return false;
+    const arch = p.slice(archDir.length + 1).split('/')[0];
+    return arch !== config.arch && !borrowed.some((b) => under(p, b));
+  };
   return {
     enters: (dir) => {
       if (hidden(dir)) return false;
-      // Other architectures' trees (rules.yaml paths.archDir): their code is never built for this one.
-      const slash = dir.lastIndexOf('/');
-      if (slash > 0 && dir.slice(0, slash) === archDir && dir.slice(slash + 1) !== config.arch) return false;
+      if (foreign(dir) && !borrowed.some((b) => under(b, dir))) return false;
       return !exclude(dir);
     },
-    includes: (file) => !hidden(file) && include(file) && !exclude(file),
+    includes: (file) =>
+      !hidden(file) && include(file) && !exclude(file) && !foreign(file.slice(0, Math.max(0, file.lastIndexOf('/')))),
   };
 }
 
 /** Whether the scan analyzes the file at a tree path, wherever it is (on disk or only in a patch). */
-export function analyzedPath(config: Config): (file: string) => boolean {
-  const filter = pathFilter(config);
+export function analyzedPath(config: Config, borrowed: readonly string[] = []): (file: string) => boolean {
+  const filter = pathFilter(config, borrowed);
   return (file) => {
     const parts = file.split('/');
     for (let i = 1; i < parts.length; i++) if (!filter.enters(parts.slice(0, i).join('/'))) return false;

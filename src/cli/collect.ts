@@ -7,6 +7,7 @@ import type { Finding, Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import type { ArtifactRole } from '../output/sarif.js';
 import { analyzedPath } from '../path-filter.js';
+import { crossArchDirs } from '../arch-dirs.js';
 import { type Change, applyToTree } from '../patch/apply.js';
 import { changeSince } from '../patch/git.js';
 import { compareSides } from '../patch/introduced.js';
@@ -41,7 +42,7 @@ function changeRoles(change: Change): Map<string, ArtifactRole[]> {
 
 /** Reads the patch and prepares the baseline before scanning, so that bad input fails at once. */
 async function changeOf(mode: Mode, root: string, config: Config): Promise<Change | string | undefined> {
-  const analyzed = analyzedPath(config);
+  const analyzed = analyzedPath(config, crossArchDirs(root, config));
   if (mode.kind === 'since') {
     const change = changeSince(root, mode.rev, analyzed);
     return change.files.length ? change : `no change since ${mode.rev} to a file dmalint analyzes: nothing to check`;
