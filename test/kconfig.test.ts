@@ -11,6 +11,8 @@ import { Kbuild } from '../src/kconfig/kbuild.js';
 import { KconfigDb } from '../src/kconfig/kconfig.js';
 import { conditionNote } from '../src/kconfig/findings.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
+import { CallGraph } from '../src/callgraph/graph.js';
+import { ErrorPathAnalysis } from '../src/analysis/error-paths.js';
 import { scan } from '../src/scan.js';
 import { FIXTURES, dmalint, tree } from './helpers/cli.js';
 
@@ -269,4 +271,34 @@ test('Kconfig without a .config: other-arch symbols, unmet depends, selects; hel
   assert.equal(KconfigDb.load(ROOT, 'x86').possible('ACPI'), undefined);
   assert.equal(KconfigDb.load(ROOT, 'x86').possible('ARM_DMA_USE_IOMMU'), false);
   assert.equal(KconfigDb.load(ROOT, 'x86').possible('MTK_IOMMU_V1'), false); // depends on ARM
+});
+
+test('a dead call leaves the flow pointing at the calls that stay: error paths see the attach where it is', () => {
+  const options = parserSettings(config.parser);
+  const src = `struct device { const struct dma_map_ops *dma_ops; };
+struct platform_device { struct device dev; };
+static int quirky_probe(struct platform_device *pdev)
+{
+	int ret;
+
+	if (IS_ENABLED(CONFIG_X86))
+		quirky_x86_fixup(pdev);
+	ret = arm_iommu_attach_device(&pdev->dev, quirky_mapping);
+	if (ret)
+		return ret;
+	ret = quirky_hw_init(pdev);
+	if (ret)
+		return ret;
+	return 0;
+}
+`;
+  const live = liveSummary(summarizeSource(src, 'drivers/quirky.c', options), (c) => c === 'IS_ENABLED(CONFIG_X86)');
+  const graph = new CallGraph([live]);
+  const analysis = new ErrorPathAnalysis(graph, config);
+  const leaks = analysis.of(graph.named('quirky_probe')[0]!).leaks;
+  // Only the return after quirky_hw_init() fails leaks; the failed attach itself does not.
+  assert.deepEqual(
+    leaks.map((l) => [l.at.line, l.leaked.map((e) => `${e.kind} ${e.what} ${e.site.line}`)]),
+    [[14, ['attach arm_iommu_attach_device() 9', 'ops arm_iommu_attach_device() 9']]],
+  );
 });

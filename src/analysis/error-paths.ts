@@ -5,10 +5,10 @@
 // or a variable widens. Helpers are summarised the same way, once each: what they leave on a
 // success return and what they leave on an error return, and what they may undo.
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
-import { isDeviceObject, setterCall } from '../callgraph/device.js';
+import { isAnotherObject, isDeviceObject, setterCall } from '../callgraph/device.js';
 import type { Config } from '../config/types.js';
 import type { StateKind } from '../model.js';
-import type { CallSite, FlowSite, Pos } from '../parser/summary.js';
+import type { CallSite, FlowSite, ObjectRef, Pos } from '../parser/summary.js';
 import { EMPTY, FunctionRun, MAX_VISITS_PER_BLOCK, estKey } from './function-run.js';
 import { compareText } from '../order.js';
 
@@ -196,6 +196,14 @@ export class ErrorPathAnalysis {
 
   isOpsGetter(callee: string): boolean {
     return this.getters.has(callee);
+  }
+
+  /**
+   * Is a member written in `fn` one of another object than the device (callgraph/device.ts):
+   * what is stored there (an IOMMU's shared mapping) is that object's from then on.
+   */
+  isAnotherObject(fn: FnNode, object: ObjectRef): boolean {
+    return isAnotherObject(this.config, fn.summary, object);
   }
 
   /** The setter a call is, when it installs ops on a device (callgraph/device.ts). */

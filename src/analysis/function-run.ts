@@ -2,7 +2,7 @@
 // what its variables can hold, merged per block, up to the returns that leak.
 import type { FnNode } from '../callgraph/graph.js';
 import type { StateKind } from '../model.js';
-import type { FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow } from '../parser/summary.js';
+import type { CallSite, FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow } from '../parser/summary.js';
 import type {
   ErrorPathAnalysis,
   Establishment,
@@ -253,6 +253,9 @@ export class FunctionRun {
     const api = a.effectOf(site.callee);
     if (api) {
       path = this.undo(path, api.undoes);
+      // `data->mapping = create(…)`: kept by another object (an IOMMU's shared mapping) at once.
+      const write = site.storedInMember ? this.writeHolding(site) : undefined;
+      if (write && a.isAnotherObject(this.fn, write.object)) return path;
       for (const kind of api.establishes) {
         path = this.establish(
           path,
@@ -302,9 +305,26 @@ export class FunctionRun {
     return path;
   }
 
+  /** The member write a call's result is assigned to (`x->m = call()`). */
+  private writeHolding(site: CallSite) {
+    return this.fn.summary.writes.find(
+      (w) =>
+        w.member === site.storedInMember &&
+        (w.line < site.line || (w.line === site.line && w.col <= site.col)) &&
+        (w.endLine > site.endLine || (w.endLine === site.endLine && w.endCol >= site.endCol)),
+    );
+  }
+
   private write(path: Path, index: number): Path {
+    const w = this.fn.summary.writes[index];
+    if (!w) return path;
+    // `data->mapping = mapping;`: what the call that made it established is another object's now.
+    const origin = w.valueIdent === undefined ? undefined : path.env.get(w.valueIdent)?.origin;
+    if (origin !== undefined && this.analysis.isAnotherObject(this.fn, w.object)) {
+      const items = path.items.filter((i) => i.origin !== origin);
+      if (items.length !== path.items.length) path = { ...path, items };
+    }
     if (!this.analysis.writesOps(this.fn, index)) return path;
-    const w = this.fn.summary.writes[index]!;
     const restores = w.valueIdent !== undefined && path.env.get(w.valueIdent)?.oldOps === true;
     if (w.isNull || restores) return this.undo(path, ['ops']);
     return this.establish(path, {

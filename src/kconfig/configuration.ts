@@ -3,7 +3,16 @@
 // decides; without one, the architecture does, through the symbols only other architectures
 // define or can turn on (see kconfig.ts). Either way, whatever is not decided stays in.
 import type { Config } from '../config/types.js';
-import type { FileSummary } from '../parser/summary.js';
+import type {
+  CallSite,
+  FileSummary,
+  FlowCond,
+  FlowEnd,
+  FlowEvent,
+  FlowValue,
+  FunctionFlow,
+  MemberWrite,
+} from '../parser/summary.js';
 import { type DotConfig, readDotConfig } from './dotconfig.js';
 import {
   type ConfigTests,
@@ -170,7 +179,57 @@ export function liveSummary(summary: FileSummary, dead: (cond: string) => boolea
   const functions = live(summary.functions).map((f) => {
     const calls = live(f.calls);
     const writes = live(f.writes);
-    return calls === f.calls && writes === f.writes ? f : { ...f, calls, writes };
+    if (calls === f.calls && writes === f.writes) return f;
+    return { ...f, calls, writes, ...(f.flow ? { flow: liveFlow(f.flow, f.calls, calls, f.writes, writes) } : {}) };
   });
   return { ...summary, functions, tables: live(summary.tables), macros: live(summary.macros) };
+}
+
+/** New index of each kept element of `all` in `kept` (a subsequence of it), -1 for the others. */
+function reindex<T>(all: readonly T[], kept: readonly T[]): number[] {
+  let k = 0;
+  return all.map((x) => (kept[k] === x ? k++ : -1));
+}
+
+/**
+ * The flow with its events pointing at the kept calls and writes: a dead site's event goes,
+ * and a value or test of a dead call's result is unknown (the flow indexes sites by position).
+ */
+function liveFlow(
+  flow: FunctionFlow,
+  allCalls: readonly CallSite[],
+  calls: readonly CallSite[],
+  allWrites: readonly MemberWrite[],
+  writes: readonly MemberWrite[],
+): FunctionFlow {
+  const call = reindex(allCalls, calls);
+  const write = reindex(allWrites, writes);
+  const value = (v: FlowValue): FlowValue =>
+    v.k !== 'call' ? v : call[v.call]! < 0 ? { k: 'other' } : { k: 'call', call: call[v.call]! };
+  const cond = (c: FlowCond): FlowCond => {
+    switch (c.k) {
+      case 'callnz':
+      case 'callneg':
+        return call[c.call]! < 0 ? { k: 'unknown' } : { k: c.k, call: call[c.call]! };
+      case 'not':
+        return { k: 'not', c: cond(c.c) };
+      case 'and':
+      case 'or':
+        return { k: c.k, l: cond(c.l), r: cond(c.r) };
+      default:
+        return c;
+    }
+  };
+  const event = (e: FlowEvent): FlowEvent[] => {
+    if ('call' in e) return call[e.call]! < 0 ? [] : [{ call: call[e.call]! }];
+    if ('write' in e) return write[e.write]! < 0 ? [] : [{ write: write[e.write]! }];
+    return [{ set: e.set, value: value(e.value) }];
+  };
+  const end = (x: FlowEnd): FlowEnd => {
+    if (x.k === 'branch') return { ...x, cond: cond(x.cond) };
+    if (x.k === 'return' && x.value) return { ...x, value: value(x.value) };
+    return x;
+  };
+  const blocks = flow.blocks.map((b) => ({ ...(b.ev ? { ev: b.ev.flatMap(event) } : {}), end: end(b.end) }));
+  return { ...flow, blocks };
 }

@@ -105,6 +105,44 @@ function byStatement(effects: Effect[]): Effect[][] {
   return [...groups.values()];
 }
 
+/** The statements of one pair function that do the same to the same states: one problem. */
+interface Problem {
+  top: FnNode;
+  /** One group of effects per statement, in the order they were found. */
+  statements: Effect[][];
+}
+
+/**
+ * One finding per function and set of states, whatever the number of statements: a setup that
+ * installs the ops twice (the plain write and the CONFIG_XEN override) leaves one thing behind,
+ * shown at its first statement, the others as related locations.
+ */
+function byProblem(effects: { e: Effect; top: FnNode }[]): Problem[] {
+  const problems = new Map<string, Problem>();
+  for (const group of byStatement(effects.map((x) => x.e))) {
+    const top = effects.find((x) => x.e === group[0])!.top;
+    const key = `${top.id}:${[...new Set(group.map((e) => e.kind))].sort().join('+')}`;
+    const problem = problems.get(key) ?? { top, statements: [] };
+    problem.statements.push(group);
+    problems.set(key, problem);
+  }
+  return [...problems.values()];
+}
+
+/** The other statements of a problem: `arch_setup_dma_ops() also installs the DMA ops here`. */
+function alsoHere(config: Config, top: FnNode, statements: Effect[][]): RelatedLocation[] {
+  return statements.map((group) => {
+    const first = group[0]!;
+    const through = first.edges[0] ? `, through ${first.edges[0].to.name}()` : '';
+    const states = describeStates(
+      config,
+      group.map((e) => e.kind),
+      first.op,
+    );
+    return { ...primaryOf(first), message: `${top.name}() also ${states} here${through}` };
+  });
+}
+
 function check({ graph, config, level }: RuleContext): Finding[] {
   const analysis = new EffectAnalysis(graph, config);
   // Members released anywhere: a mapping kept in a long-lived object and released by that
@@ -164,12 +202,17 @@ function check({ graph, config, level }: RuleContext): Finding[] {
       ...definitionStep(s, `${s.name}() is the matching setup`),
     }));
 
-    // (a) established, never undone
+    // (a) established, never undone; what another object keeps is that object's to undo
     const leftBehind = setupEffects.filter(
-      (x) => x.e.op === 'establish' && !undone.has(x.e.kind) && !(x.e.storedIn && releasedMembers.has(x.e.storedIn)),
+      (x) =>
+        x.e.op === 'establish' &&
+        !undone.has(x.e.kind) &&
+        !x.e.keptElsewhere &&
+        !(x.e.storedIn && releasedMembers.has(x.e.storedIn)),
     );
-    for (const group of byStatement(leftBehind.map((x) => x.e))) {
-      const top = leftBehind.find((x) => x.e === group[0])!.top;
+    for (const { top, statements } of byProblem(leftBehind)) {
+      const [group, ...others] = statements as [Effect[], ...Effect[][]];
+      const also = alsoHere(config, top, others);
       if (pair.teardowns.length === 0 && pair.table) {
         emit(
           'noTeardown',
@@ -177,10 +220,10 @@ function check({ graph, config, level }: RuleContext): Finding[] {
           top,
           'setup',
           { ...data, table: pair.table.name, fields: pair.table.fields.map((f) => `.${f}`).join('/') },
-          [{ ...pair.table.location, message: `${pair.table.name} is defined here` }],
+          [...also, { ...pair.table.location, message: `${pair.table.name} is defined here` }],
         );
       } else {
-        emit('leftBehind', group, top, 'setup', data, relatedTeardown);
+        emit('leftBehind', group, top, 'setup', data, [...also, ...relatedTeardown]);
       }
     }
 
@@ -213,9 +256,9 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     const foreign = runsAfterSetup(config, pair)
       ? []
       : teardownEffects.filter((x) => x.e.op === 'undo' && !established.has(x.e.kind));
-    for (const group of byStatement(foreign.map((x) => x.e))) {
-      const top = foreign.find((x) => x.e === group[0])!.top;
-      emit('notEstablished', group, top, 'teardown', data, relatedSetup);
+    for (const { top, statements } of byProblem(foreign)) {
+      const [group, ...others] = statements as [Effect[], ...Effect[][]];
+      emit('notEstablished', group, top, 'teardown', data, [...alsoHere(config, top, others), ...relatedSetup]);
     }
   }
   return findings;

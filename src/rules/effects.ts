@@ -5,6 +5,7 @@ import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import { opsWritesIn, siteText } from './support.js';
+import { keptByAnotherObject } from '../callgraph/device.js';
 
 export interface Effect {
   kind: StateKind;
@@ -21,6 +22,8 @@ export interface Effect {
   guards: string[];
   /** `mmu->mapping = arm_iommu_create_mapping(…)`: the member the state is kept in. */
   storedIn?: string;
+  /** Kept in another object than the device (device.ts keptByAnotherObject): that object's to undo. */
+  keptElsewhere?: boolean;
   /** `arm_iommu_release_mapping(mmu->mapping)`: the member released. */
   releasedFrom?: string;
   cond: string[];
@@ -97,8 +100,15 @@ export class EffectAnalysis {
       const storedIn =
         site.storedInMember ??
         (site.assignedTo ? fn.summary.writes.find((w) => w.valueIdent === site.assignedTo)?.member : undefined);
+      const elsewhere = keptByAnotherObject(this.config, fn.summary, site);
       for (const kind of api.establishes)
-        out.push({ ...base, kind, op: 'establish', ...(storedIn ? { storedIn } : {}) });
+        out.push({
+          ...base,
+          kind,
+          op: 'establish',
+          ...(storedIn ? { storedIn } : {}),
+          ...(elsewhere ? { keptElsewhere: true } : {}),
+        });
       const released = site.args.find((a) => a.member)?.member;
       for (const kind of api.undoes)
         out.push({ ...base, kind, op: 'undo', ...(released ? { releasedFrom: released } : {}) });
