@@ -117,6 +117,7 @@ export class Configuration {
       return { defined: true, value: n };
     }
     const db = this.kconfig();
+    if (base === undefined && db.surelyOn(sym)) return { defined: true, value: 1 };
     if (db.possible(sym) === false || (base !== undefined && db.possible(base) === false)) return UNDEFINED_MACRO;
     return UNKNOWN_MACRO;
   };
@@ -153,7 +154,11 @@ export class Configuration {
   /** The summary without what lives in dead branches (see liveSummary). */
   live(summary: FileSummary): FileSummary {
     const own = new Set(summary.macros.map((m) => m.name).filter((n) => n.startsWith('CONFIG_')));
-    const out = liveSummary(summary, (cond) => this.evaluate(cond, own) === false);
+    const out = liveSummary(
+      summary,
+      (cond) => this.evaluate(cond, own) === false,
+      (cond) => this.evaluate(cond, own) === true,
+    );
     this.stats.deadSites += countSites(summary) - countSites(out);
     return out;
   }
@@ -165,9 +170,16 @@ function countSites(s: FileSummary): number {
 
 /**
  * Drops the functions, calls, member writes, ops tables and macros that live under a dead
- * condition (`dead(cond)` true for one of their conditions). Pure: the input is not changed.
+ * condition (`dead(cond)` true for one of their conditions), and the calls that a function-like
+ * macro defined above them in a branch that holds (`holds`) makes macro uses: ipmmu-vmsa.c's
+ * `#define arm_iommu_detach_device(...) do {} while (0)` in the `#else` of `#if
+ * defined(CONFIG_ARM)` is what arm64 compiles. Pure: the input is not changed.
  */
-export function liveSummary(summary: FileSummary, dead: (cond: string) => boolean): FileSummary {
+export function liveSummary(
+  summary: FileSummary,
+  dead: (cond: string) => boolean,
+  holds: (cond: string) => boolean = () => false,
+): FileSummary {
   const memo = new Map<string, boolean>();
   const isDead = (cond: string) => {
     let d = memo.get(cond);
@@ -176,13 +188,17 @@ export function liveSummary(summary: FileSummary, dead: (cond: string) => boolea
   };
   const live = <T extends { cond: string[] }>(xs: T[]) =>
     xs.some((x) => x.cond.some(isDead)) ? xs.filter((x) => !x.cond.some(isDead)) : xs;
+  const macros = live(summary.macros);
+  const stubs = macros.filter((m) => m.functionLike && m.cond.length > 0 && m.cond.every(holds));
+  const shadowed = (c: CallSite) => !c.viaMember && stubs.some((m) => m.name === c.callee && m.line < c.line);
   const functions = live(summary.functions).map((f) => {
-    const calls = live(f.calls);
+    const liveCalls = live(f.calls);
+    const calls = stubs.length && liveCalls.some(shadowed) ? liveCalls.filter((c) => !shadowed(c)) : liveCalls;
     const writes = live(f.writes);
     if (calls === f.calls && writes === f.writes) return f;
     return { ...f, calls, writes, ...(f.flow ? { flow: liveFlow(f.flow, f.calls, calls, f.writes, writes) } : {}) };
   });
-  return { ...summary, functions, tables: live(summary.tables), macros: live(summary.macros) };
+  return { ...summary, functions, tables: live(summary.tables), macros };
 }
 
 /** New index of each kept element of `all` in `kept` (a subsequence of it), -1 for the others. */

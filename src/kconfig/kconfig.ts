@@ -10,8 +10,10 @@
 //   is off cannot be turned on; nor can a definition without a prompt whose defaults are all
 //   off, unless a symbol that can be on selects it (`select` overrides `depends on`, so a
 //   possible selector always counts, and selects in other architectures' files never do);
-// - anything else may be on: this module only ever proves a symbol off, never on. A symbol
-//   no Kconfig file defines is unknown, not off (the tree may be partial).
+// - a symbol is on in every configuration when the architecture's own symbol (`config ARM64`,
+//   `def_bool y`) or another such one selects it without condition (surelyOn);
+// - anything else is unknown. A symbol no Kconfig file defines is unknown, not off (the tree
+//   may be partial).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -62,6 +64,8 @@ export class KconfigDb {
   private selects = new Map<string, Select[]>();
   private memo = new Map<string, Possible>();
   private busy = new Set<string>();
+  private onMemo = new Map<string, boolean>();
+  private onBusy = new Set<string>();
   /** Each file looked at: its size and mtime, or null when it could not be read. */
   private read = new Map<string, [number, number] | null>();
   /** The Kconfig files looked at (tree paths, whether or not each could be read). */
@@ -191,7 +195,11 @@ export class KconfigDb {
         case 'menuconfig':
           finish();
           header = null;
-          current = { name: rest.split(/\s/)[0]!, def: { other, depends: enclosing(), prompts: [], defaults: [] } };
+          // A copy: its own `depends on` lines are added to it, never to the enclosing blocks'.
+          current = {
+            name: rest.split(/\s/)[0]!,
+            def: { other, depends: [...enclosing()], prompts: [], defaults: [] },
+          };
           continue;
         case 'if':
           finish();
@@ -291,6 +299,32 @@ export class KconfigDb {
       return undefined;
     }
     return false;
+  }
+
+  /**
+   * Whether every configuration of the architecture has the symbol on: it is selected without
+   * condition by a symbol that is (`config ARM64` selects ARCH_HAS_SETUP_DMA_OPS), or its only
+   * definitions here are invisible, without `depends on`, and default to y without condition
+   * (`config ARM64 / def_bool y`). Anything else is not known to be on.
+   */
+  surelyOn(name: string): boolean {
+    const known = this.onMemo.get(name);
+    if (known !== undefined) return known;
+    if (this.onBusy.has(name)) return false; // a cycle proves nothing
+    this.onBusy.add(name);
+    const selected = (this.selects.get(name) ?? []).some((s) => s.cond.length === 0 && this.surelyOn(s.by));
+    const defs = this.defs.get(name) ?? [];
+    const own = defs.filter((d) => !d.other);
+    const byDefault =
+      own.length > 0 &&
+      own.length === defs.length &&
+      own.every(
+        (d) =>
+          d.prompts.length === 0 && d.depends.length === 0 && d.defaults[0]?.[0] === 'y' && d.defaults[0][1] === '',
+      );
+    this.onBusy.delete(name);
+    this.onMemo.set(name, selected || byDefault);
+    return selected || byDefault;
   }
 
   /** A Kconfig expression: 'n' when it is off in every configuration, 'y' when on, else undefined. */

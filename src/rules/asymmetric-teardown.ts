@@ -35,14 +35,20 @@ const meta: RuleMeta = {
       're-probe; state undone that the setup never established (ops installed elsewhere, a mapping attached by ' +
       "a third party such as ipmmu-vmsa's add_device) breaks whoever owns it. When setup returns early because " +
       'ops are already set, record ownership (dev->archdata.dma_ops_setup = true) and return early from ' +
-      'teardown unless it is set, as "ARM: dma-mapping: Don\'t tear third-party mappings" does.',
+      'teardown unless it is set, as "ARM: dma-mapping: Don\'t tear third-party mappings" does. State kept in ' +
+      "another object than the device (an IOMMU's one mapping for all its clients, data->mapping = " +
+      "arm_iommu_create_mapping(...)) is that object's to undo, not a client's teardown's. A setup that " +
+      'establishes one state at several statements is one finding, the other statements as related locations.',
     markdown:
       'After `-EPROBE_DEFER` or an unbind the teardown runs and the setup runs again on re-probe, so the ' +
       'teardown must undo exactly what its own setup did.\n\n- State left behind makes setup skip the device on ' +
       're-probe.\n- State undone that the setup never established (ops installed elsewhere, a mapping attached by ' +
       "a third party such as ipmmu-vmsa's `add_device`) breaks whoever owns it.\n- When setup returns early because " +
       'ops are already set, record ownership (`dev->archdata.dma_ops_setup = true`) and return early from ' +
-      'teardown unless it is set, as "ARM: dma-mapping: Don\'t tear third-party mappings" does.',
+      'teardown unless it is set, as "ARM: dma-mapping: Don\'t tear third-party mappings" does.\n\nState kept in ' +
+      "another object than the device (an IOMMU's one mapping for all its clients, `data->mapping = " +
+      "arm_iommu_create_mapping(…)`) is that object's to undo, not a client's teardown's. A setup that " +
+      'establishes one state at several statements is one finding, the other statements as related locations.',
   },
   defaultLevel: 'warning',
   tags: ['correctness', 'dma', 'iommu', 'kernel'],

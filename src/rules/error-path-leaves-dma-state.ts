@@ -35,7 +35,9 @@ const meta: RuleMeta<Options> = {
       'skips the device, a mapping leaks on every retry. Undo on every error path after the state is established: ' +
       'goto the label that detaches or releases it (a jump past that label is the classic slip), call a helper ' +
       'that undoes it, register the undo with devm_add_action_or_reset() so that devres runs it when probe fails, ' +
-      'or put back the ops read with get_dma_ops() before the override.',
+      'or put back the ops read with get_dma_ops() before the override. A mapping stored in another object than ' +
+      "the device (data->mapping = mapping, the IOMMU's own data) is that object's from then on: an error return " +
+      'after the store does not leak it, one before the store does.',
     markdown:
       'When probe returns an error the driver core unbinds nothing: it releases the devres of the attempt and ' +
       'moves on. With `-EPROBE_DEFER` (a clock, a regulator or an IOMMU not there yet) the same probe runs again ' +
@@ -44,7 +46,9 @@ const meta: RuleMeta<Options> = {
       'skips the device, a mapping leaks on every retry.\n\nUndo on every error path after the state is established: ' +
       '`goto` the label that detaches or releases it (a jump past that label is the classic slip), call a helper ' +
       'that undoes it, register the undo with `devm_add_action_or_reset()` so that devres runs it when probe fails, ' +
-      'or put back the ops read with `get_dma_ops()` before the override.',
+      'or put back the ops read with `get_dma_ops()` before the override.\n\nA mapping stored in another object ' +
+      "than the device (`data->mapping = mapping`, the IOMMU's own data) is that object's from then on: an error " +
+      'return after the store does not leak it, one before the store does.',
   },
   defaultLevel: 'warning',
   tags: ['correctness', 'dma', 'iommu', 'kernel', 'error-path'],
