@@ -1,6 +1,7 @@
 // The dataflow of error-paths.ts over one function's blocks: which states each path holds and
 // what its variables can hold, merged per block, up to the returns that leak.
 import type { FnNode } from '../callgraph/graph.js';
+import { compareText } from '../order.js';
 import type { StateKind } from '../model.js';
 import type { CallSite, FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow } from '../parser/summary.js';
 import type {
@@ -59,10 +60,30 @@ const MAX_PATHS_PER_BLOCK = 16;
  */
 export const MAX_VISITS_PER_BLOCK = 1024;
 
+/** Identifies an establishment by its sites, never by definition order (a function's id). */
 export const estKey = (e: Establishment) => {
   const top = e.edges[0]?.site ?? e.site;
-  return `${e.kind}@${top.line}:${top.col}/${e.fn.id}:${e.site.line}:${e.site.col}`;
+  return `${e.kind}@${top.line}:${top.col}/${e.fn.file}:${e.fn.name}:${e.site.line}:${e.site.col}`;
 };
+
+/**
+ * The order establishments are listed in: by kind, then by the statement of the function asked
+ * about, then by the function holding the site and the site. Lines are compared as numbers and
+ * only within one function, so moving definitions around never reorders them.
+ */
+function compareEst(a: Establishment, b: Establishment): number {
+  const ta = a.edges[0]?.site ?? a.site;
+  const tb = b.edges[0]?.site ?? b.site;
+  return (
+    compareText(a.kind, b.kind) ||
+    ta.line - tb.line ||
+    ta.col - tb.col ||
+    compareText(a.fn.file, b.fn.file) ||
+    compareText(a.fn.name, b.fn.name) ||
+    a.site.line - b.site.line ||
+    a.site.col - b.site.col
+  );
+}
 const itemKey = (i: Item) => `${estKey(i.est)}#${i.origin ?? ''}${i.when ?? ''}`;
 const pathKey = (items: readonly Item[]) => items.map(itemKey).sort().join('|');
 
@@ -428,7 +449,7 @@ export class FunctionRun {
       if (leak) leaks.push(leak);
     });
     leaks.sort((x, y) => x.at.line - y.at.line || x.at.col - y.at.col);
-    const sorted = (m: Map<string, Establishment>) => [...m.keys()].sort().map((k) => m.get(k)!);
+    const sorted = (m: Map<string, Establishment>) => [...m.values()].sort(compareEst);
     return { leaks, onSuccess: sorted(onSuccess), onError: sorted(onError), undoes: this.undoes };
   }
 }

@@ -1,6 +1,7 @@
 // Kernel-like trees generated from a spec (fast-check): call chains across files, static and
 // exported helpers, mutual recursion (calls go anywhere), ops tables, bus notifiers whose switch
-// falls through, the arch pair with its early return and ownership flag.
+// falls through, the arch pair with its early return and ownership flag, and platform drivers
+// whose probe returns the helpers' errors (the error paths, through recursion too).
 import fc from 'fast-check';
 
 const MAX_FNS = 10;
@@ -25,6 +26,14 @@ export interface Fn {
   exported: boolean;
   calls: number[];
   effect: EffectName;
+  /** Returns -EPROBE_DEFER after its effect when a test fails, else 0. */
+  mayDefer: boolean;
+}
+
+/** A platform driver whose probe calls helpers, returning the first error. */
+export interface Probe {
+  file: number;
+  calls: number[];
 }
 
 export interface Table {
@@ -49,6 +58,7 @@ export interface Spec {
   guardedTeardown: boolean;
   tables: Table[];
   notifiers: Notifier[];
+  probes: Probe[];
   noise: number[];
 }
 
@@ -61,6 +71,7 @@ export const spec: fc.Arbitrary<Spec> = fc.record({
       exported: fc.boolean(),
       calls: fc.array(index, { maxLength: 3 }),
       effect: fc.constantFrom(...(Object.keys(EFFECTS) as EffectName[])),
+      mayDefer: fc.boolean(),
     }),
     { minLength: 1, maxLength: MAX_FNS },
   ),
@@ -86,6 +97,10 @@ export const spec: fc.Arbitrary<Spec> = fc.record({
     }),
     { maxLength: 2 },
   ),
+  probes: fc.array(
+    fc.record({ file: fc.nat({ max: FILES - 1 }), calls: fc.array(index, { minLength: 1, maxLength: 3 }) }),
+    { maxLength: 2 },
+  ),
   noise: fc.array(index, { maxLength: 4 }),
 });
 
@@ -98,9 +113,10 @@ export function files(s: Spec, order: (n: number) => number[]): Map<string, stri
   const put = (file: string, text: string) => parts.set(file, [...(parts.get(file) ?? []), text]);
   s.fns.forEach((fn, i) => {
     const fname = `gen_fn${i}`;
+    const defer = fn.mayDefer ? `\tif (!gen_ready${i}(dev))\n\t\treturn -EPROBE_DEFER;\n` : '';
     let text =
-      `${fn.isStatic ? 'static ' : ''}void ${fname}(struct device ` +
-      `*dev)\n{\n${calls(s, fn.calls)}${EFFECTS[fn.effect]}}\n`;
+      `${fn.isStatic ? 'static ' : ''}int ${fname}(struct device ` +
+      `*dev)\n{\n${calls(s, fn.calls)}${EFFECTS[fn.effect]}${defer}\treturn 0;\n}\n`;
     if (fn.exported && !fn.isStatic) text += `EXPORT_SYMBOL_GPL(${fname});\n`;
     put(`drivers/gen/part${fn.file}.c`, text);
   });
@@ -127,6 +143,14 @@ export function files(s: Spec, order: (n: number) => number[]): Map<string, stri
       `static int gen_notify${i}(struct notifier_block *nb, unsigned long event, void *data)\n{\n\tstruct ` +
         `device *dev = data;\n\n${body}}\n` +
         `static struct notifier_block gen_nb${i} = {\n\t.notifier_call = gen_notify${i},\n};\n`,
+    );
+  });
+  s.probes.forEach((p, i) => {
+    const steps = p.calls.map((c) => `\tret = ${name(s, c)}(&pdev->dev);\n\tif (ret)\n\t\treturn ret;\n`).join('');
+    put(
+      `drivers/gen/part${p.file}.c`,
+      `static int gen_probe${i}(struct platform_device *pdev)\n{\n\tint ret;\n\n${steps}\treturn 0;\n}\n` +
+        `static struct platform_driver gen_driver${i} = {\n\t.probe = gen_probe${i},\n};\n`,
     );
   });
   put(
