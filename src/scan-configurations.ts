@@ -44,27 +44,32 @@ export async function scanConfigurations(
   const notifications = new Map<string, Notification>();
   const scans: ScanResult[] = [];
   const cacheDir = options.cacheDir;
+  // Before the first configuration that is not replayed grows, the merge of them all grows
+  // (what they all set alike is known, what they disagree on unknown, so it builds whatever any
+  // of them builds): its searches and parses are shared, so that each configuration finds its
+  // words searched and its files parsed rather than starting a ripgrep pass of its own.
+  let merged: Promise<void> | undefined;
+  const growMerged = async () => {
+    const { config } = options;
+    const dotconfig = mergeDotConfigs(dotconfigs.map(readDotConfig));
+    const own = share.configuration;
+    share.configuration = new Configuration(
+      options.root,
+      config.arch,
+      config.parser.configTests,
+      dotconfig,
+      cacheDir ?? false,
+    );
+    const all = await scan({ ...options, share, reuse: false, growOnly: true });
+    for (const n of all.notifications) notifications.set(notificationKey(n), n);
+    share.configuration = own;
+  };
+  const beforeGrowth = dotconfigs.length > 1 ? () => (merged ??= growMerged()) : undefined;
   try {
-    // First the merge of them all, whose growth covers what each will need: its searches and
-    // parses are then shared, so that each configuration's growth finds its words searched
-    // and its files parsed rather than starting a ripgrep pass of its own over the tree.
-    if (dotconfigs.length > 1) {
-      const merged = mergeDotConfigs(dotconfigs.map(readDotConfig));
-      const { config } = options;
-      share.configuration = new Configuration(
-        options.root,
-        config.arch,
-        config.parser.configTests,
-        merged,
-        cacheDir ?? false,
-      );
-      const all = await scan({ ...options, share, reuse: false, growOnly: true });
-      for (const n of all.notifications) notifications.set(notificationKey(n), n);
-    }
     for (const dotconfig of dotconfigs) {
       // A configuration of its own; everything else in the share serves every configuration.
       share.configuration = Configuration.open(options.root, options.config, dotconfig, cacheDir ?? false);
-      const r = await scan({ ...options, kconfig: dotconfig, share });
+      const r = await scan({ ...options, kconfig: dotconfig, share, ...(beforeGrowth ? { beforeGrowth } : {}) });
       scans.push(r);
       for (const f of r.findings) {
         const key = identity(f);

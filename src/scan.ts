@@ -71,6 +71,11 @@ export interface ScanOptions {
    * for scans that follow with the same share (scan-configurations.ts).
    */
   growOnly?: boolean;
+  /**
+   * Called when the scan is not replayed and will search and parse, before it takes the share's
+   * index: a run of many configurations grows for their merge there (scan-configurations.ts).
+   */
+  beforeGrowth?: () => Promise<void>;
 }
 
 /**
@@ -219,6 +224,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       reused: true,
     };
   }
+  await options.beforeGrowth?.();
   const parseOptions: ParseOptions = cacheDir ? { ...base, cache: { dir: cacheDir, salt } } : base;
   // The index of a scan without overlay, which searched every file as it is on disk, serves a
   // later side too; one with an overlay did not search the overlaid files' disk contents.
