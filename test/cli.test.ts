@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { CLI, FIXTURES, dmalint, tree } from './helpers/cli.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { validateSarif } from './helpers/sarif-schema.js';
+import { ruleIds } from '../src/rules/index.js';
 
 test('with no path it scans the bundled sample tree and reports findings (exit 1)', () => {
   const r = dmalint([]);
@@ -168,6 +169,17 @@ test('a rules file that only switches one rule off, and --rule, leave the other 
   const levels = dmalint(['--rule', 'attach-before-setup=off', '--rule', 'attach-before-setup=note']);
   assert.ok(lines(levels.stdout, 'attach-before-setup').every((l) => /: note: /.test(l)));
   assert.ok(lines(levels.stdout, 'attach-before-setup').length > 0);
+  // Notes inform and fail nothing: every rule at note level, findings printed, exit 0.
+  const notes = dmalint(
+    ruleIds()
+      .map((id) => ['--rule', `${id}=note`])
+      .flat(),
+  );
+  assert.equal(notes.code, 0, notes.stderr);
+  assert.ok(
+    notes.stdout.split('\n').some((l) => /: note: .* \[[\w-]+\]$/.test(l)),
+    notes.stdout,
+  );
   const unknown = dmalint(['--rule', 'set-dma-ops=off']);
   assert.equal(unknown.code, 2);
   assert.match(

@@ -36,7 +36,13 @@ export function fingerprintKeyOf(f: ReportedFinding): string {
   return f.fingerprintVersion === 1 && f.fingerprint !== undefined ? FINGERPRINT_KEY_V1 : FINGERPRINT_KEY;
 }
 
-/** Whether a result makes the exit status 1: only findings that are new and not accepted. */
+/**
+ * Whether a result makes the exit status 1: only warnings and errors that are new and not
+ * accepted. A note informs (a driver's own override of its DMA ops, the sanctioned pattern, or
+ * a rule a user set to `note`): it is reported, and fails nothing.
+ */
 export function counts(f: ReportedFinding): boolean {
-  return f.suppression === undefined && (f.baselineState === undefined || f.baselineState === 'new');
+  return (
+    f.level !== 'note' && f.suppression === undefined && (f.baselineState === undefined || f.baselineState === 'new')
+  );
 }
