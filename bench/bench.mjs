@@ -6,6 +6,7 @@
 // bench/results/bench-<date>.json (not committed).
 //
 // Usage: npm run bench -- [--runs N] [--cocci-runs N] [--tree DIR] [--no-cocci]
+import { corpusTree } from './corpus.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,13 +37,7 @@ function sh(cmd, argv, opts = {}) {
 
 const has = (tool) => sh('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-const tree =
-  args.tree ??
-  sh(path.join(here, 'fetch-corpus.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] })
-    .stdout.trim()
-    .split('\n')
-    .at(-1);
-if (!tree) throw new Error('no corpus: bench/fetch-corpus.sh failed');
+const tree = args.tree ?? corpusTree();
 if (!has('rg') || !has('/usr/bin/time') || (!args['no-cocci'] && !has('spatch'))) {
   console.error('bench: needs ripgrep, GNU time and Coccinelle; installing them with bench/install-tools.sh');
   sh(path.join(here, 'install-tools.sh'), [], { stdio: 'inherit' });

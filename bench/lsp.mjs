@@ -7,6 +7,7 @@
 // knows (didSave), as an editor with a buffer it has not yet written would send them.
 //
 // Usage: npm run build && node bench/lsp.mjs [--tree DIR] [--edits 20] [--soak 100]
+import { corpusTree } from './corpus.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -27,12 +28,7 @@ const { values: args } = parseArgs({
     arch: { type: 'string', default: 'arm' },
   },
 });
-const tree =
-  args.tree ??
-  spawnSync(path.join(here, 'fetch-corpus.sh'), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    .stdout.trim()
-    .split('\n')
-    .at(-1);
+const tree = args.tree ?? corpusTree();
 const FILE = 'drivers/iommu/ipmmu-vmsa.c';
 const original = readFileSync(path.join(tree, FILE), 'utf8');
 

@@ -8,6 +8,7 @@
 // invocation's command line left out.
 //
 // Usage: npm run build && node bench/prefilter-equality.mjs [--tree DIR] [--arch arm] [--out DIR]
+import { corpusTree } from './corpus.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -26,12 +27,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(repo, 'bench/results/prefilter') },
   },
 });
-const tree =
-  args.tree ??
-  spawnSync(path.join(here, 'fetch-corpus.sh'), [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-    .stdout.trim()
-    .split('\n')
-    .at(-1);
+const tree = args.tree ?? corpusTree();
 mkdirSync(args.out, { recursive: true });
 
 /** Runs the CLI on the tree with `extra` options; the SARIF log and the wall time. */

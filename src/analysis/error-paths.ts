@@ -4,6 +4,7 @@
 // never enumerated: a block is visited again only when a new combination of states reaches it
 // or a variable widens. Helpers are summarised the same way, once each: what they leave on a
 // success return and what they leave on an error return, and what they may undo.
+import { componentsUpTo } from '../callgraph/components.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { isAnotherObject, isDeviceObject, setterCall } from '../callgraph/device.js';
 import type { Config } from '../config/types.js';
@@ -86,7 +87,12 @@ export class ErrorPathAnalysis {
   of(fn: FnNode): FunctionErrorPaths {
     const cached = this.memo.get(fn);
     if (cached) return cached;
-    for (const members of this.componentsUpTo(fn)) this.solve(members);
+    for (const members of componentsUpTo(
+      fn,
+      (f) => this.helperCalls(f),
+      (f) => this.memo.has(f),
+    ))
+      this.solve(members);
     return this.memo.get(fn)!;
   }
 
@@ -141,48 +147,6 @@ export class ErrorPathAnalysis {
       }
       out.push(...this.helpersAt(fn, i).map((e) => e.to));
     });
-    return out;
-  }
-
-  /** The components not computed yet that `root` reaches, callees' first (Tarjan's, iterative). */
-  private componentsUpTo(root: FnNode): FnNode[][] {
-    const index = new Map<FnNode, number>();
-    const low = new Map<FnNode, number>();
-    const stack: FnNode[] = [];
-    const onStack = new Set<FnNode>();
-    const out: FnNode[][] = [];
-    const work: { fn: FnNode; next: number; to: FnNode[] }[] = [];
-    const visit = (fn: FnNode) => {
-      index.set(fn, index.size);
-      low.set(fn, index.get(fn)!);
-      stack.push(fn);
-      onStack.add(fn);
-      work.push({ fn, next: 0, to: this.helperCalls(fn) });
-    };
-    visit(root);
-    while (work.length) {
-      const frame = work[work.length - 1]!;
-      if (frame.next < frame.to.length) {
-        const to = frame.to[frame.next++]!;
-        if (this.memo.has(to)) continue;
-        if (!index.has(to)) visit(to);
-        else if (onStack.has(to)) low.set(frame.fn, Math.min(low.get(frame.fn)!, index.get(to)!));
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.fn, Math.min(low.get(parent.fn)!, low.get(frame.fn)!));
-      if (low.get(frame.fn) === index.get(frame.fn)) {
-        const members: FnNode[] = [];
-        let member: FnNode;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          members.push(member);
-        } while (member !== frame.fn);
-        out.push(members);
-      }
-    }
     return out;
   }
 

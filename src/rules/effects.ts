@@ -1,6 +1,7 @@
 // What a function does to a device's DMA state, through its helpers: ops installed or cleared,
 // device attached or detached, mapping created or released. Configured APIs are not walked
 // into: rules.yaml states their effects.
+import { componentsUpTo } from '../callgraph/components.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
@@ -135,7 +136,11 @@ export class EffectAnalysis {
   of(fn: FnNode): Effect[] {
     const cached = this.memo.get(fn);
     if (cached) return cached;
-    for (const members of this.componentsUpTo(fn)) {
+    for (const members of componentsUpTo(
+      fn,
+      (f) => this.calls(f).map((e) => e.to),
+      (f) => this.memo.has(f),
+    )) {
       for (const member of members) this.memo.set(member, this.compute(member, new Set(members)));
     }
     return this.memo.get(fn)!;
@@ -173,51 +178,6 @@ export class EffectAnalysis {
       }
     }
     return dedupe(out).sort(byTopStatement);
-  }
-
-  /**
-   * The components not computed yet that `fn` reaches, callees' first (Tarjan's algorithm,
-   * iterative: kernel call chains can be deep).
-   */
-  private componentsUpTo(root: FnNode): FnNode[][] {
-    const index = new Map<FnNode, number>();
-    const low = new Map<FnNode, number>();
-    const stack: FnNode[] = [];
-    const onStack = new Set<FnNode>();
-    const out: FnNode[][] = [];
-    const work: { fn: FnNode; next: number; edges: Edge[] }[] = [];
-    const visit = (fn: FnNode) => {
-      index.set(fn, index.size);
-      low.set(fn, index.get(fn)!);
-      stack.push(fn);
-      onStack.add(fn);
-      work.push({ fn, next: 0, edges: this.calls(fn) });
-    };
-    visit(root);
-    while (work.length) {
-      const frame = work[work.length - 1]!;
-      if (frame.next < frame.edges.length) {
-        const to = frame.edges[frame.next++]!.to;
-        if (this.memo.has(to)) continue;
-        if (!index.has(to)) visit(to);
-        else if (onStack.has(to)) low.set(frame.fn, Math.min(low.get(frame.fn)!, index.get(to)!));
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.fn, Math.min(low.get(parent.fn)!, low.get(frame.fn)!));
-      if (low.get(frame.fn) === index.get(frame.fn)) {
-        const members: FnNode[] = [];
-        let member: FnNode;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          members.push(member);
-        } while (member !== frame.fn);
-        out.push(members);
-      }
-    }
-    return out;
   }
 
   /** Members set to true by `fn` or its helpers (`dev->archdata.dma_ops_setup = true`). */
