@@ -84,3 +84,13 @@ test('a malformed MAINTAINERS entry is a warning naming its line; the findings a
   assert.match(r.stdout + r.stderr, /MAINTAINERS:\d+: warning: 'N: iommu\(' is not a regular expression/);
   assert.ok(r.stdout.includes('note: to: Joerg Roedel'));
 });
+
+test('a text report without --maintainers neither routes nor reads MAINTAINERS', () => {
+  const root = tree();
+  cpSync(path.join(FIXTURES, 'maintainers', 'MAINTAINERS'), path.join(root, 'MAINTAINERS'));
+  appendFileSync(path.join(root, 'MAINTAINERS'), '\nBROKEN\nM:\tSomeone <s@x.org>\nN:\tiommu(\n');
+  const r = dmalint(['--root', root, root]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /warning: /);
+  assert.doesNotMatch(r.stdout + r.stderr, /MAINTAINERS|note: to:/);
+});

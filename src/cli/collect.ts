@@ -8,10 +8,7 @@ import type { ReportedFinding } from '../output/reported.js';
 import type { ArtifactRole } from '../output/sarif.js';
 import { analyzedPath } from '../path-filter.js';
 import { crossArchDirs } from '../arch-dirs.js';
-import { type Change, applyToTree } from '../patch/apply.js';
-import { changeSince } from '../patch/git.js';
-import { compareSides } from '../patch/introduced.js';
-import { readPatches } from '../patch/read.js';
+import type { Change } from '../patch/apply.js';
 import { type ScanOptions, type ScanResult, scan } from '../scan.js';
 import { scanConfigurations } from '../scan-configurations.js';
 import { UsageError } from '../errors.js';
@@ -43,11 +40,18 @@ function changeRoles(change: Change): Map<string, ArtifactRole[]> {
 /** Reads the patch and prepares the baseline before scanning, so that bad input fails at once. */
 async function changeOf(mode: Mode, root: string, config: Config): Promise<Change | string | undefined> {
   const analyzed = analyzedPath(config, crossArchDirs(root, config));
+  // The patch modules (and their diff and mail libraries) load only for a patch check: every
+  // per-file call of a Kbuild run and every re-scan starts without them.
   if (mode.kind === 'since') {
+    const { changeSince } = await import('../patch/git.js');
     const change = changeSince(root, mode.rev, analyzed);
     return change.files.length ? change : `no change since ${mode.rev} to a file dmalint analyzes: nothing to check`;
   }
   if (mode.kind !== 'diff') return undefined;
+  const [{ readPatches }, { applyToTree }] = await Promise.all([
+    import('../patch/read.js'),
+    import('../patch/apply.js'),
+  ]);
   const patch = await readPatches(mode.files, root);
   if (!patch) return 'the patch on stdin is empty: nothing to check';
   const change = applyToTree(root, patch);
@@ -87,6 +91,7 @@ export async function collect(mode: Mode, { kconfigs, ...rest }: CollectOptions)
     };
   }
   if (change) {
+    const { compareSides } = await import('../patch/introduced.js');
     const { results, before, after, notBuilt } = await compareSides(change, options);
     return {
       results,

@@ -388,8 +388,14 @@ export async function main(argv: string[]): Promise<number> {
       root,
       reportPaths.some((p) => p !== ''),
     );
-    // Who should hear about each finding, from the tree's MAINTAINERS (read only when there is one).
-    const routed = routeFindings(root, omitted(suppressed.results, opts.omit));
+    // Who should hear about each finding, from the tree's MAINTAINERS (read only when there is one),
+    // when the report names them: SARIF always, text with --maintainers. A text report without
+    // it neither names them nor warns about MAINTAINERS entries it did not read.
+    const reported = omitted(suppressed.results, opts.omit);
+    const routed =
+      opts.format === 'sarif' || opts.maintainers === true
+        ? routeFindings(root, reported)
+        : { results: reported, notifications: [] };
     const results = routed.results;
     const exitCode = suppressed.results.some(counts) ? 1 : incomplete(collected.notifications) ? EXIT_INCOMPLETE : 0;
     const notifications = [...collected.notifications, ...suppressed.stale, ...routed.notifications];
