@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../src/config/load.js';
-import { findRipgrep } from '../src/parser/ripgrep.js';
+import { findRipgrep, patternBatches, ripgrepCandidates } from '../src/parser/ripgrep.js';
 import { scan } from '../src/scan.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { tree } from './helpers/cli.js';
@@ -48,5 +48,61 @@ test(
     ]);
     assert.deepEqual(withRg.findings, withNode.findings);
     assert.equal(withRg.filesParsed, withNode.filesParsed);
+  },
+);
+
+// Words a Linux 6.1 growth round searched (277 bytes): one pass with all of them was slow.
+const GROWTH_WORDS = [
+  'rproc_add',
+  'rproc_del',
+  'rproc_boot',
+  'rproc_detach',
+  'dma_ops_setup',
+  'msm_iommu_new',
+  'rproc_shutdown',
+  'tegra_vde_iommu_init',
+  'nvkm_device_tegra_new',
+  'exynos_drm_cleanup_dma',
+  'exynos_drm_register_dma',
+  'exynos_drm_unregister_dma',
+  'host1x_client_iommu_attach',
+  'rockchip_drm_dma_attach_device',
+  'rockchip_drm_dma_detach_device',
+];
+
+test('ripgrep passes: every word holds one of their patterns, each pass within the bytes ripgrep keeps fast', () => {
+  const many = Array.from({ length: 40 }, (_, i) => `driver${i}_probe_the_device_now`);
+  for (const words of [GROWTH_WORDS, many, ['dma_ops', 'set_dma_ops', 'dma_ops_setup']]) {
+    const batches = patternBatches(words);
+    for (const b of batches) assert.ok(b.join('').length <= 240, b.join(' '));
+    const patterns = batches.flat();
+    for (const w of words)
+      assert.ok(
+        patterns.some((p) => w.includes(p)),
+        w,
+      );
+  }
+  assert.equal(patternBatches(GROWTH_WORDS).length, 1);
+  assert.deepEqual(patternBatches(['dma_ops', 'set_dma_ops', 'dma_ops_setup']), [['dma_ops']]);
+  assert.ok(patternBatches(Array.from({ length: 40 }, (_, i) => `w${i}_${'x'.repeat(20)}`)).length > 1);
+});
+
+test(
+  'ripgrep finds every file holding one of many long words, over several passes',
+  { skip: rg || process.env.CI ? false : why },
+  async () => {
+    assert.ok(rg, `CI must run the ripgrep prefilter: ${why}`);
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}_${'x'.repeat(20)}_word`);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < FILLER; i++) {
+      // A word's file, or a near miss: the word's start short of the cut (w3_xx…x, 18 characters).
+      files[`drivers/gen/f${i}.c`] =
+        i < words.length ? `int ${words[i]};\n` : `int ${words[i % words.length]!.slice(0, 18)};\n`;
+    }
+    const root = tree(files);
+    const listed = Object.keys(files);
+    assert.ok(patternBatches(words).length > 1);
+    const found = await ripgrepCandidates(rg, root, listed, words);
+    assert.deepEqual(found.sort(), listed.slice(0, words.length).sort());
   },
 );
