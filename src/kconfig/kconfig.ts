@@ -9,7 +9,8 @@
 // - a definition whose `depends on` (with enclosing `if`, `menu … depends on` and `choice`)
 //   is off cannot be turned on; nor can a definition without a prompt whose defaults are all
 //   off, unless a symbol that can be on selects it (`select` overrides `depends on`, so a
-//   possible selector always counts, and selects in other architectures' files never do);
+//   possible selector always counts, and selects in other architectures' files never do; a
+//   select never makes on a symbol only other architectures define, as Kconfig ignores it);
 // - a symbol is on in every configuration when the architecture's own symbol (`config ARM64`,
 //   `def_bool y`) or another such one selects it without condition (surelyOn);
 // - anything else is unknown. A symbol no Kconfig file defines is unknown, not off (the tree
@@ -288,6 +289,9 @@ export class KconfigDb {
     const all = this.defs.get(name);
     if (!all?.length) return undefined;
     const defs = all.filter((d) => !d.other);
+    // Defined only for other architectures: a select here names a symbol this configuration
+    // does not have, which Kconfig ignores (ARM_DMA_USE_IOMMU, selected by IOMMU drivers arm64 builds).
+    if (defs.length === 0) return false;
     for (const d of defs) {
       if (d.depends.some((e) => this.value(e) === 'n')) continue;
       if (d.prompts.some((c) => c === '' || this.value(c) !== 'n')) return undefined;
