@@ -40,6 +40,11 @@ export interface Finding {
   /** Stable id of the message template (see the rule's meta.messages). */
   messageId: string;
   message: string;
+  /**
+   * The values the message template's `{{name}}`s were filled with, one per name the template
+   * uses: what a fixture annotation states and SARIF's `message.arguments` carries.
+   */
+  messageData: Record<string, string>;
   location: Location;
   /** Function holding the primary location; part of the fingerprint. */
   function: string;

@@ -40,9 +40,9 @@ test('arm: the same tree reports what 32-bit ARM compiles', () => {
       .filter((l) => / \[[a-z-]+\]$/.test(l))
       .map((l) => `${l.split(': ')[0]} ${/\[([a-z-]+)\]$/.exec(l)![1]}`),
     [
-      'drivers/gpu/drm/vpu/vpu_drm.c:45:3 error-path-leaves-dma-state',
-      'drivers/iommu/vpu-iommu.c:44:2 set-dma-ops-outside-setup-teardown',
-      'drivers/iommu/vpu-iommu.c:48:7 attach-before-setup',
+      'drivers/gpu/drm/vpu/vpu_drm.c:49:3 error-path-leaves-dma-state',
+      'drivers/iommu/vpu-iommu.c:46:2 set-dma-ops-outside-setup-teardown',
+      'drivers/iommu/vpu-iommu.c:51:7 attach-before-setup',
     ],
   );
 });

@@ -53,7 +53,7 @@ test('new findings fail the run; fixed ones are reported absent', () => {
   const lines = text.stdout.trimEnd().split('\n');
   assert.match(
     lines[0]!,
-    /^arch\/arm\/mach-highbank\/highbank\.c:39:3: note: fixed: set_dma_ops\(\) writes .* \[set-dma-ops-outside-setup-teardown\]$/,
+    /^arch\/arm\/mach-highbank\/highbank\.c:41:3: note: fixed: set_dma_ops\(\) writes .* \[set-dma-ops-outside-setup-teardown\]$/,
   );
   assert.match(
     lines[1]!,

@@ -1,14 +1,15 @@
 // Every fixture tree is scanned and its findings compared, in full, with the expectations
-// written inline in its C files: a missed or an extra finding fails.
+// written inline in its C files: a missed or an extra finding fails, and so does a finding with
+// another level, message id or message data than its annotation states.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
-import { ruleIds } from '../src/rules/index.js';
+import { RULES, ruleIds } from '../src/rules/index.js';
 import { scan } from '../src/scan.js';
-import { readExpectations } from './helpers/expectations.js';
+import { type RuleFacts, expectationLine, readExpectations } from './helpers/expectations.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 
@@ -17,12 +18,18 @@ const trees = readdirSync(FIXTURES)
   .sort();
 
 const config = loadConfig();
+const messagesOf = (rule: string) => RULES.find((r) => r.meta.id === rule)?.meta.messages;
+const facts = (rule: string): RuleFacts | undefined => {
+  const messages = messagesOf(rule);
+  const level = config.rules[rule]?.level;
+  return messages && level ? { level, messages } : undefined;
+};
 const seen = { ruleid: new Set<string>(), ok: new Set<string>() };
 
 for (const tree of trees) {
   test(`fixture ${tree}: findings match the inline expectations`, async () => {
     const root = path.join(FIXTURES, tree);
-    const expected = readExpectations(root, (rule) => config.rules[rule]?.level ?? 'unknown rule');
+    const expected = readExpectations(root, facts);
     const result = await scan({ root, config, workers: 0, cacheDir: false });
     const everything = await scan({ root, config, workers: 0, cacheDir: false, parseAll: true });
     assert.deepEqual(result.findings, everything.findings, 'the prefilter and call-graph growth lose no finding');
@@ -39,12 +46,14 @@ for (const tree of trees) {
         `${id} alone finds what it finds among all`,
       );
     }
-    const actual = result.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line} ${f.level}`).sort();
+    const actual = result.findings
+      .map((f) => expectationLine({ ...f, ...f.location }, messagesOf(f.ruleId)?.[f.messageId]))
+      .sort();
     assert.deepEqual(actual, expected.findings, `findings of fixtures/${tree} differ from its annotations`);
     const reported = new Set(result.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`));
     for (const ok of expected.ok) assert.ok(!reported.has(ok), `${ok} is marked ok but was reported`);
     assert.deepEqual(result.notifications, [], 'fixture trees scan without notifications');
-    for (const f of expected.findings) seen.ruleid.add(f.split(' ')[0]!);
+    for (const f of result.findings) seen.ruleid.add(f.ruleId);
     for (const f of expected.ok) seen.ok.add(f.split(' ')[0]!);
     // Every finding carries its path, and the primary location is a step of it (for a
     // teardown, the statement in the pair function; the path goes on to the effect itself).

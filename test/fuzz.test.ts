@@ -114,7 +114,17 @@ const scanWith = (overlay: Map<string, string | null>) =>
 const victimFindings = (findings: Finding[]) =>
   findings
     .filter((f) => VICTIMS.has(f.location.file))
-    .map((f) => (f.ruleId === 'attach-before-setup' ? { ...f, messageId: '', message: f.message.split(';')[0]! } : f));
+    .map((f) => (f.ruleId === 'attach-before-setup' ? { ...f, ...beforeTheConsequence(f) } : f));
+
+/** An attach-before-setup message up to the consequence: what is reached from where, before setup. */
+function beforeTheConsequence(f: Finding): Pick<Finding, 'messageId' | 'message' | 'messageData'> {
+  const { call, entry, branch } = f.messageData;
+  return {
+    messageId: '',
+    message: f.message.split(';')[0]!,
+    messageData: { call: call!, entry: entry!, branch: branch! },
+  };
+}
 
 /** Every location of the damaged file lies inside its (decoded) text: lines and columns stay right. */
 function insideText(l: Location, lines: string[]): boolean {

@@ -168,11 +168,11 @@ test('in the source tree: each file prints its own findings (primary or path ste
   assert.equal(mtk.stdout, '');
   assert.equal(
     mtk.stderr,
-    'drivers/iommu/mtk_iommu_v1.c:10:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it ' +
+    'drivers/iommu/mtk_iommu_v1.c:12:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it ' +
       'is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); ' +
       'arch_setup_dma_ops() returns early when the device already has ops, so the architecture never sets ' +
       'this device up, and arch_teardown_dma_ops() leaves it alone [attach-before-setup]\n' +
-      'drivers/iommu/mtk_iommu_v1.c:19:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize ' +
+      'drivers/iommu/mtk_iommu_v1.c:21:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize ' +
       'callback (mtk_iommu_v1_ops): called after probe_device, before arch_setup_dma_ops()\n',
   );
   // drv0.c holds the set_dma_ops() of one finding and the notifier that leads to the other's.
@@ -223,7 +223,7 @@ test('a cache directory that cannot serve is one warning; the file is still chec
   );
   assert.match(
     rest.join('\n'),
-    /^drivers\/iommu\/mtk_iommu_v1\.c:10:2: error: arm_iommu_attach_device\(\) runs before/,
+    /^drivers\/iommu\/mtk_iommu_v1\.c:12:2: error: arm_iommu_attach_device\(\) runs before/,
   );
 });
 
@@ -246,7 +246,7 @@ test('with O=: absolute source paths from the object tree, whose .config (or $KC
       .split('\n')
       .filter((l) => / warning: /.test(l))
       .map((l) => l.slice(0, l.indexOf(': '))),
-    [`${root}/arch/arm/mm/dma-mapping.c:16:2`], // the IS_ENABLED(CONFIG_MTK_IOMMU_V1) one at :60 is gone too
+    [`${root}/arch/arm/mm/dma-mapping.c:18:2`], // the IS_ENABLED(CONFIG_MTK_IOMMU_V1) one at :66 is gone too
   );
   // KCONFIG_CONFIG names another file of the object tree: the source tree's configuration again.
   mkdirSync(path.join(objtree, 'configs'));
@@ -258,6 +258,6 @@ test('with O=: absolute source paths from the object tree, whose .config (or $KC
   assert.equal(full.code, 0, full.stderr);
   assert.match(
     full.stderr,
-    new RegExp(`^${root}/drivers/iommu/mtk_iommu_v1\\.c:10:2: error: .*\\[attach-before-setup\\]$`, 'm'),
+    new RegExp(`^${root}/drivers/iommu/mtk_iommu_v1\\.c:12:2: error: .*\\[attach-before-setup\\]$`, 'm'),
   );
 });

@@ -43,11 +43,11 @@ test('two .config files with different drivers: each finding once, with the conf
   assert.deepEqual(
     results.map((x) => [where(x), x.properties?.configurations]),
     [
-      ['set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:16', [mtk, ipmmu]],
-      ['set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:60', [mtk]], // IS_ENABLED(CONFIG_MTK_IOMMU_V1)
-      ['set-dma-ops-outside-setup-teardown drivers/iommu/foo-core.c:12', [mtk, ipmmu]],
-      ['attach-before-setup drivers/iommu/ipmmu-vmsa.c:10', [ipmmu]], // obj-$(CONFIG_IPMMU_VMSA)
-      ['attach-before-setup drivers/iommu/mtk_iommu_v1.c:10', [mtk]], // obj-$(CONFIG_MTK_IOMMU_V1)
+      ['set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:18', [mtk, ipmmu]],
+      ['set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:66', [mtk]], // IS_ENABLED(CONFIG_MTK_IOMMU_V1)
+      ['set-dma-ops-outside-setup-teardown drivers/iommu/foo-core.c:14', [mtk, ipmmu]],
+      ['attach-before-setup drivers/iommu/ipmmu-vmsa.c:12', [ipmmu]], // obj-$(CONFIG_IPMMU_VMSA)
+      ['attach-before-setup drivers/iommu/mtk_iommu_v1.c:12', [mtk]], // obj-$(CONFIG_MTK_IOMMU_V1)
     ],
   );
 });
@@ -59,11 +59,11 @@ test('the text report says in how many of the configurations; a directory of .co
   assert.equal(byFlags.code, 1, byFlags.stderr);
   const notes = byFlags.stdout.split('\n').filter((l) => l.includes(' configurations'));
   assert.deepEqual(notes, [
-    'arch/arm/mm/dma-mapping.c:16:2: note: in all 2 configurations',
-    `arch/arm/mm/dma-mapping.c:60:3: note: in 1 of 2 configurations: ${mtk}`,
-    'drivers/iommu/foo-core.c:12:2: note: in all 2 configurations',
-    `drivers/iommu/ipmmu-vmsa.c:10:2: note: in 1 of 2 configurations: ${ipmmu}`,
-    `drivers/iommu/mtk_iommu_v1.c:10:2: note: in 1 of 2 configurations: ${mtk}`,
+    'arch/arm/mm/dma-mapping.c:18:2: note: in all 2 configurations',
+    `arch/arm/mm/dma-mapping.c:66:3: note: in 1 of 2 configurations: ${mtk}`,
+    'drivers/iommu/foo-core.c:14:2: note: in all 2 configurations',
+    `drivers/iommu/ipmmu-vmsa.c:12:2: note: in 1 of 2 configurations: ${ipmmu}`,
+    `drivers/iommu/mtk_iommu_v1.c:12:2: note: in 1 of 2 configurations: ${mtk}`,
   ]);
   // The directory's files in name order: ipmmu.config before mtk.config.
   const byDir = dmalint(['--kconfig', dir, ROOT]);

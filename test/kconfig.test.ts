@@ -25,16 +25,16 @@ const where = (r: { findings: { ruleId: string; location: { file: string; line: 
 test('with the fixture .config: unbuilt files, =m and numeric branches leave the result', async () => {
   const r = await scan({ root: ROOT, config, workers: 0, cacheDir: false, kconfig: DOTCONFIG });
   assert.deepEqual(where(r), [
-    'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:16', // CONFIG_ARM_DMA_USE_IOMMU=y
-    'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:60', // IS_ENABLED() of an =m symbol
-    'set-dma-ops-outside-setup-teardown drivers/iommu/foo-core.c:12', // under MODULE: undecided, kept
-    'attach-before-setup drivers/iommu/mtk_iommu_v1.c:10', // obj-m
+    'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:18', // CONFIG_ARM_DMA_USE_IOMMU=y
+    'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:66', // IS_ENABLED() of an =m symbol
+    'set-dma-ops-outside-setup-teardown drivers/iommu/foo-core.c:14', // under MODULE: undecided, kept
+    'attach-before-setup drivers/iommu/mtk_iommu_v1.c:12', // obj-m
   ]);
   // Gone: CONFIG_NR_DMA_DOMAINS=4 > 8, #ifdef of an =m symbol, IPMMU_VMSA not set, the
   // composite part under ifdef CONFIG_FOO_IOMMU_NOTIFY, and the other-arch drivers.
   assert.equal(r.filesNotBuilt, 6);
   assert.ok(r.deadSites > 0);
-  const attach = r.findings.find((f) => f.location.line === 16)!;
+  const attach = r.findings.find((f) => f.location.line === 18)!;
   assert.deepEqual(attach.conditions, ['defined(CONFIG_ARM_DMA_USE_IOMMU)']);
   assert.match(attach.message, /\(only with CONFIG_ARM_DMA_USE_IOMMU\)$/);
   const module = r.findings.find((f) => f.location.file === 'drivers/iommu/foo-core.c')!;
@@ -50,14 +50,14 @@ test(
     const all = await scan({ root: ROOT, config, workers: 0, cacheDir: false, configAware: false });
     const extra = where(all).filter((f) => !where(arm).includes(f));
     assert.deepEqual(extra, [
-      'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:37', // #ifdef CONFIG_X86
-      'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:55', // IS_ENABLED(CONFIG_X86_64)
+      'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:41', // #ifdef CONFIG_X86
+      'set-dma-ops-outside-setup-teardown arch/arm/mm/dma-mapping.c:59', // IS_ENABLED(CONFIG_X86_64)
       'set-dma-ops-outside-setup-teardown drivers/acpi/scan.c:10',
       'set-dma-ops-outside-setup-teardown drivers/iommu/amd/iommu.c:10',
       'set-dma-ops-outside-setup-teardown drivers/iommu/dma-iommu.c:10',
       'set-dma-ops-outside-setup-teardown drivers/iommu/virtio-iommu.c:10',
     ]);
-    assert.ok(!where(all).some((f) => f.endsWith('dma-mapping.c:46')), '#if 0 is dead without any configuration');
+    assert.ok(!where(all).some((f) => f.endsWith('dma-mapping.c:50')), '#if 0 is dead without any configuration');
   },
 );
 

@@ -84,7 +84,7 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
       'work-done progress',
     );
     const ipmmu = client.diagnostics.get(uri(path.join(root, IPMMU)))!.find((d) => d.code === 'attach-before-setup')!;
-    assert.deepEqual(ipmmu.range, { start: { line: 35, character: 7 }, end: { line: 35, character: 49 } });
+    assert.deepEqual(ipmmu.range, { start: { line: 36, character: 7 }, end: { line: 36, character: 49 } });
     assert.equal(ipmmu.source, 'dmalint');
     assert.equal(ipmmu.severity, 1);
     assert.match(ipmmu.codeDescription!.href, /README\.md#attach-before-setup$/);
@@ -97,11 +97,11 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
       [
         [
           IPMMU,
-          77,
+          78,
           'ipmmu_add_device() is the iommu_ops.add_device callback (ipmmu_ops): called from the bus notifier ' +
             'when the device is added, before arch_setup_dma_ops()',
         ],
-        [IPMMU, 58, 'ipmmu_add_device() calls ipmmu_init_arm_mapping()'],
+        [IPMMU, 59, 'ipmmu_add_device() calls ipmmu_init_arm_mapping()'],
       ],
     );
     const exynos = uri(path.join(root, EXYNOS));
@@ -113,7 +113,7 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
     // Hover on the finding shows the rule's help.
     const hover = await client.conn.sendRequest<Hover>('textDocument/hover', {
       textDocument: { uri: uri(path.join(root, IPMMU)) },
-      position: { line: 35, character: 12 },
+      position: { line: 36, character: 12 },
     });
     assert.match(JSON.stringify(hover.contents), /attach-before-setup.*EPROBE_DEFER/);
 

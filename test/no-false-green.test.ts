@@ -44,15 +44,15 @@ function teardownRepo(): string {
 const DMA_MAPPING = 'arch/arm/mm/dma-mapping.c';
 const GUARD =
   '\t/* only undo what arch_setup_dma_ops() itself set up */\n\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n\n';
-const UNGUARDED = [`${DMA_MAPPING}:113 asymmetric-teardown`];
+const UNGUARDED = [`${DMA_MAPPING}:117 asymmetric-teardown`];
 
 test('a patch that only deletes the ownership guard introduces what a whole-tree scan finds', () => {
   const root = teardownRepo();
   // The exported attach and detach helpers set the ops: findings before and after the patch.
   const before = brief(dmalint([], { cwd: root }).stdout);
   assert.deepEqual(before, [
-    `${DMA_MAPPING}:34 set-dma-ops-outside-setup-teardown`,
-    `${DMA_MAPPING}:54 set-dma-ops-outside-setup-teardown`,
+    `${DMA_MAPPING}:36 set-dma-ops-outside-setup-teardown`,
+    `${DMA_MAPPING}:58 set-dma-ops-outside-setup-teardown`,
   ]);
   edit(root, DMA_MAPPING, GUARD, '');
   const whole = dmalint([root]);
@@ -159,14 +159,14 @@ static struct notifier_block foo_nb = {
   edit(root, DMA_MAPPING, '\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n', '\t/* every device is ours */\n');
   const comment = dmalint(['--since', 'HEAD'], { cwd: root });
   assert.equal(comment.code, 1, comment.stderr);
-  assert.deepEqual(brief(comment.stdout), [`${DMA_MAPPING}:116 asymmetric-teardown`]);
+  assert.deepEqual(brief(comment.stdout), [`${DMA_MAPPING}:120 asymmetric-teardown`]);
 
   // Undone, the same check reports it fixed and passes.
   commitAll(root, 'drop the guard');
   edit(root, DMA_MAPPING, '\t/* every device is ours */\n', '\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n');
   const fixed = dmalint(['--since', 'HEAD'], { cwd: root });
   assert.equal(fixed.code, 0, fixed.stderr);
-  assert.deepEqual(brief(fixed.stdout), [`${DMA_MAPPING}:117 fixed asymmetric-teardown`]);
+  assert.deepEqual(brief(fixed.stdout), [`${DMA_MAPPING}:121 fixed asymmetric-teardown`]);
 });
 
 test('paths are relative to the current directory; the root is where MAINTAINERS is', () => {

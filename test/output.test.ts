@@ -46,6 +46,7 @@ const notifierWrite: Finding = {
   level: 'warning',
   messageId: 'notifier',
   message: 'dev->dma_ops written in highbank_set_coherent, reached from the notifier at line 98',
+  messageData: { fn: 'highbank_set_coherent' },
   location: { file: HB, line: 85, col: 2, endLine: 85, endCol: 30 },
   function: 'highbank_set_coherent',
   kind: 'outside-pair',
@@ -86,6 +87,7 @@ const addDeviceAttach: Finding = {
   level: 'error',
   messageId: 'addDevice',
   message: 'arm_iommu_attach_device() called from msm_iommu_add_device before DMA setup',
+  messageData: { fn: 'msm_iommu_add_device' },
   location: { file: 'drivers/iommu/msm_iommu.c', line: 400, col: 9 },
   function: 'msm_iommu_add_device',
   kind: 'before-setup',
@@ -116,6 +118,7 @@ const exportedDetach: Finding = {
   level: 'note',
   messageId: 'exported',
   message: 'dev->dma_ops written in exported arm_iommu_detach_device',
+  messageData: { fn: 'arm_iommu_detach_device' },
   location: { file: 'arch/arm/mm/dma-mapping.c', line: 2210, col: 2 },
   function: 'arm_iommu_detach_device',
   kind: 'outside-pair',
@@ -289,6 +292,39 @@ test('SARIF code flow, related locations, conditions', () => {
   assert.deepEqual(results[2]!.properties, { conditions: ['CONFIG_ARM_DMA_USE_IOMMU', '!CONFIG_IOMMU_DMA'] });
 });
 
+test("SARIF messages: the text, and the rule's message string id with the data as its arguments", () => {
+  const results = run(renderSarif(input())).results!;
+  assert.deepEqual(
+    results.map((x) => x.message),
+    [
+      {
+        text: 'dev->dma_ops written in highbank_set_coherent, reached from the notifier at line 98',
+        id: 'notifier',
+        arguments: ['highbank_set_coherent'],
+      },
+      {
+        text: 'dev->dma_ops written in exported arm_iommu_detach_device',
+        id: 'exported',
+        arguments: ['arm_iommu_detach_device'],
+      },
+      {
+        text: 'arm_iommu_attach_device() called from msm_iommu_add_device before DMA setup',
+        id: 'addDevice',
+        arguments: ['msm_iommu_add_device'],
+      },
+    ],
+  );
+  // Arguments follow the placeholders' numbering, whatever the order of the data's keys.
+  const twice: RuleMeta = { ...setOpsRule, messages: { both: '{{b}} then {{a}}, {{b}} again' } };
+  const both = { ...exportedDetach, messageId: 'both', message: 'B then A, B again', messageData: { a: 'A', b: 'B' } };
+  const [r] = run(renderSarif(input({ findings: [both], rules: [twice] }))).results!;
+  assert.deepEqual(r!.message, { text: 'B then A, B again', id: 'both', arguments: ['B', 'A'] });
+  // A result read back from a baseline log knows its text, not its data: the text alone, never an
+  // id whose placeholders have no arguments.
+  const [old] = run(renderSarif(input({ findings: [{ ...exportedDetach, messageData: {} }] }))).results!;
+  assert.deepEqual(old!.message, { text: 'dev->dma_ops written in exported arm_iommu_detach_device' });
+});
+
 test('SARIF invocation and notifications', () => {
   const r = run(renderSarif(input()));
   assert.deepEqual(r.invocations, [
@@ -340,6 +376,7 @@ test('fingerprints survive line moves and another explanation, not a change of f
   const otherFunction: Finding = { ...notifierWrite, function: 'highbank_set_noncoherent' };
   assert.notEqual(fingerprint({ ...notifierWrite, site: 'set_dma_ops(dev, NULL)' }), fingerprint(notifierWrite));
   assert.notEqual(fingerprint({ ...notifierWrite, kind: 'left-behind' }), fingerprint(notifierWrite));
+  assert.equal(fingerprint({ ...notifierWrite, messageData: { fn: 'elsewhere' } }), fingerprint(notifierWrite));
   const prints = run(renderSarif(input({ findings: [notifierWrite, moved, otherFunction] }))).results!.map(
     (x) => x.partialFingerprints?.[FINGERPRINT_KEY],
   );

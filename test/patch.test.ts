@@ -28,7 +28,10 @@ function makeThePatch(root: string): void {
   };
   edit(
     'arch/arm/mach-highbank/highbank.c',
-    '\t\t/* ruleid: set-dma-ops-outside-setup-teardown */\n\t\tset_dma_ops(dev, &arm_coherent_dma_ops);\n',
+    '\t\t/* ruleid: set-dma-ops-outside-setup-teardown direct what="set_dma_ops()"\n' +
+      '\t\t * pair="arch_setup_dma_ops()/arch_teardown_dma_ops()" fn="highbank_platform_notifier"\n' +
+      '\t\t * how="is the bus notifier callback, for BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops()" */\n' +
+      '\t\tset_dma_ops(dev, &arm_coherent_dma_ops);\n',
     '\t\tdev->dma_coherent = true;\n',
   );
   edit(

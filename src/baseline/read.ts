@@ -65,6 +65,8 @@ function finding(r: Sarif.Result, where: Where): ReportedFinding {
     level: (r.level ?? 'warning') as Level,
     messageId: r.message?.id ?? '',
     message: need(r.message?.text, `${where}.message`, 'no text'),
+    // Compared by fingerprint and shown by its text: the data is not read back.
+    messageData: {},
     location: location(primary, `${where}.locations[0]`),
     function: primary?.logicalLocations?.[0]?.name ?? '',
     path,

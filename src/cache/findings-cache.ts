@@ -13,7 +13,8 @@ import { extractorModules } from './salt.js';
 import { writeCacheFile } from './write-cache-file.js';
 import type { Finding, Notification } from '../model.js';
 
-const VERSION = 1;
+// 2: findings keep their message data.
+const VERSION = 2;
 
 export interface TreeFindings {
   findings: Finding[];

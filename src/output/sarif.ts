@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { Location, Notification, PathStep, RelatedLocation } from '../model.js';
-import type { RuleMeta } from '../rules/rule.js';
+import { type RuleMeta, placeholderNames } from '../rules/rule.js';
 import { compareFindings, compareNotifications, compareText as cmpStr } from '../order.js';
 import { type ReportedFinding, fingerprintKeyOf, fingerprintOf } from './reported.js';
 
@@ -105,14 +105,12 @@ function functionLocation(name: string): Sarif.LogicalLocation[] {
  * complete sentences).
  */
 export function sarifMessageString(template: string): string {
-  const names: string[] = [];
+  const names = placeholderNames(template);
   const text = template
     .split(/(\{\{\s*\w+\s*\}\})/)
     .map((part, i) => {
       if (i % 2 === 0) return part.replace(/[{}]/g, (brace) => brace + brace);
-      const name = part.slice(2, -2).trim();
-      if (!names.includes(name)) names.push(name);
-      return `{${names.indexOf(name)}}`;
+      return `{${names.indexOf(part.slice(2, -2).trim())}}`;
     })
     .join('');
   return /[.!?]$/.test(text) ? text : `${text}.`;
@@ -149,13 +147,33 @@ function nestingLevels(path: PathStep[]): number[] {
   });
 }
 
-function result(f: ReportedFinding, ruleIndex: Map<string, number>, artifacts: Artifacts): Sarif.Result {
+/**
+ * The result's message: its text, which consumers show (§3.11.7: text first), and beside it the
+ * id of the rule's message string with the data as `arguments`, numbered as sarifMessageString
+ * numbers the placeholders (§3.11.10-11). Both only when every placeholder has a value: a result
+ * carried over from a baseline log knows its text alone. The text keeps what the template does
+ * not say (the "(only with CONFIG_…)" note).
+ */
+function resultMessage(f: ReportedFinding, meta: RuleMeta | undefined): Sarif.Message {
+  const template = meta?.messages[f.messageId];
+  if (template === undefined) return { text: f.message };
+  const args = placeholderNames(template).map((name) => f.messageData[name]);
+  if (args.some((a) => a === undefined)) return { text: f.message };
+  return { text: f.message, id: f.messageId, ...(args.length ? { arguments: args as string[] } : {}) };
+}
+
+function result(
+  f: ReportedFinding,
+  rules: RuleMeta[],
+  ruleIndex: Map<string, number>,
+  artifacts: Artifacts,
+): Sarif.Result {
   const index = ruleIndex.get(f.ruleId);
   const r: Sarif.Result = {
     ruleId: f.ruleId,
     ...(index === undefined ? {} : { ruleIndex: index }),
     level: f.level,
-    message: { text: f.message },
+    message: resultMessage(f, index === undefined ? undefined : rules[index]),
     locations: [{ physicalLocation: physical(artifacts, f.location), logicalLocations: functionLocation(f.function) }],
   };
 
@@ -286,7 +304,7 @@ export function renderSarif(input: SarifInput): Sarif.Log {
         // The model counts columns in characters, not UTF-16 code units.
         // Columns are JavaScript string offsets, as tree-sitter reports them for a JS string.
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => result(f, ruleIndex, artifacts)),
+        results: findings.map((f) => result(f, rules, ruleIndex, artifacts)),
       },
     ],
   };

@@ -6,7 +6,7 @@
 import type { FnNode } from '../callgraph/graph.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
-import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
 import { type Effect, EffectAnalysis } from './effects.js';
 import {
   definitionStep,
@@ -172,8 +172,7 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     findings.push({
       ruleId: meta.id,
       level,
-      messageId,
-      message: formatMessage(meta, messageId, {
+      ...findingMessage(meta, messageId, {
         ...data,
         // The function whose statement this is, by name: a pair can have two setups.
         [role]: `${top.name}()`,

@@ -10,7 +10,7 @@ import { type Config, activePairs } from '../config/types.js';
 import { EffectAnalysis } from './effects.js';
 import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
-import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
 import { compareText } from '../order.js';
 import {
   compareLocations,
@@ -167,8 +167,7 @@ function check({ graph, config, options, level }: RuleContext<Options>): Finding
     return {
       ruleId: meta.id,
       level,
-      messageId: result.messageId,
-      message: formatMessage(meta, result.messageId, {
+      ...findingMessage(meta, result.messageId, {
         call: hit.site.callee,
         entry: `the ${hit.inst.entry.name} callback ${hit.inst.fn.name}()`,
         branch,

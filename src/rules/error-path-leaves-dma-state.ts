@@ -7,7 +7,7 @@ import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import { identifiers } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
-import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule, findingMessage, formatMessage } from './rule.js';
 import { compareLocations, edgeSteps, opsWriteWords, pairWords } from './support.js';
 
 const ID = 'error-path-leaves-dma-state';
@@ -201,8 +201,7 @@ function check({ graph, config, options: settings, level, notify }: RuleContext<
     findings.push({
       ruleId: ID,
       level,
-      messageId: 'leaks',
-      message: formatMessage(meta, 'leaks', {
+      ...findingMessage(meta, 'leaks', {
         fn: entry.fn.name,
         returns: first.returns || 'an error',
         state: stateOf(config, first.leaked),

@@ -53,6 +53,13 @@ export function defineRule<O extends object = object>(rule: RuleModule<O>): Rule
   return rule;
 }
 
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
+/** The `{{name}}`s of a message template, each once, in order of first use (SARIF numbers them so). */
+export function placeholderNames(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
 export function formatMessage(
   meta: Pick<RuleMeta, 'id' | 'messages'>,
   messageId: string,
@@ -60,9 +67,24 @@ export function formatMessage(
 ): string {
   const template = meta.messages[messageId];
   if (template === undefined) throw new Error(`rule ${meta.id} has no message '${messageId}'`);
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
+  return template.replace(PLACEHOLDER, (_, key: string) => {
     const value = data[key];
     if (value === undefined) throw new Error(`rule ${meta.id} message '${messageId}' lacks '${key}'`);
     return value;
   });
+}
+
+/**
+ * A finding's message: its id, its text, and the data the text was made from, kept to the
+ * names the template uses (a rule may hand every template the same data), so that a test or a
+ * SARIF consumer sees exactly what the message says.
+ */
+export function findingMessage(
+  meta: Pick<RuleMeta, 'id' | 'messages'>,
+  messageId: string,
+  data: Record<string, string>,
+): Pick<Finding, 'messageId' | 'message' | 'messageData'> {
+  const message = formatMessage(meta, messageId, data);
+  const names = placeholderNames(meta.messages[messageId]!);
+  return { messageId, message, messageData: Object.fromEntries(names.map((n) => [n, data[n]!])) };
 }

@@ -5,7 +5,7 @@ import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../call
 import type { FnNode } from '../callgraph/graph.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Finding, PathStep } from '../model.js';
-import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
 import {
   type OpsWrite,
   compareLocations,
@@ -207,7 +207,7 @@ function check({ graph, config, level }: RuleContext): Finding[] {
           branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
       }
       const messageId = undone.length ? 'override' : direct ? 'direct' : 'viaPath';
-      const message = formatMessage(meta, messageId, {
+      const message = findingMessage(meta, messageId, {
         what: w.what,
         pair: pairNames(config),
         fn: fn.name,
@@ -220,8 +220,7 @@ function check({ graph, config, level }: RuleContext): Finding[] {
         ruleId: meta.id,
         // Reported for review, not as a hazard: a driver may override its own ops if it undoes them.
         level: undone.length ? 'note' : level,
-        messageId,
-        message,
+        ...message,
         location,
         function: fn.name,
         kind: 'outside-pair',
