@@ -64,12 +64,13 @@ const PATTERN_BYTES = 240;
 
 /**
  * The patterns of the ripgrep passes that find every file containing one of `words`: each
- * word's start, as few as cover them all (substringCover), in passes of PATTERN_BYTES at most.
+ * word's start, as few as cover them all (substringCover, before the words are cut too: a cut
+ * `arch_teardown_dma_op` no longer holds `dma_ops`), in passes of PATTERN_BYTES at most.
  */
 export function patternBatches(words: readonly string[]): string[][] {
   const batches: string[][] = [];
   let bytes = Infinity;
-  for (const p of substringCover(words.map((w) => w.slice(0, PATTERN_LENGTH)))) {
+  for (const p of substringCover(substringCover(words).map((w) => w.slice(0, PATTERN_LENGTH)))) {
     if (bytes + p.length > PATTERN_BYTES) {
       batches.push([]);
       bytes = 0;
