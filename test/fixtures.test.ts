@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { RULES, ruleIds } from '../src/rules/index.js';
+import { compareFindings } from '../src/order.js';
+import { renderSarif } from '../src/output/sarif.js';
 import { scan } from '../src/scan.js';
 import { type RuleFacts, expectationLine, readExpectations } from './helpers/expectations.js';
 
@@ -50,6 +52,26 @@ for (const tree of trees) {
       .map((f) => expectationLine({ ...f, ...f.location }, messagesOf(f.ruleId)?.[f.messageId]))
       .sort();
     assert.deepEqual(actual, expected.findings, `findings of fixtures/${tree} differ from its annotations`);
+    // SARIF's id and arguments say what the text says (but the condition note, which is no template's).
+    const log = renderSarif({
+      findings: result.findings,
+      notifications: [],
+      rules: RULES.map((r) => r.meta),
+      rootDir: root,
+      toolVersion: '0',
+    });
+    const descriptors = log.runs[0]!.tool.driver.rules!;
+    [...result.findings].sort(compareFindings).forEach((f, i) => {
+      const { message, ruleIndex } = log.runs[0]!.results![i]!;
+      const template = descriptors[ruleIndex!]!.messageStrings![message.id!]!.text;
+      const rebuilt = template.replace(/\{(\d+)\}/g, (_, n: string) => message.arguments![Number(n)]!);
+      const text = f.conditions.length ? f.message.slice(0, f.message.lastIndexOf(' (only with ')) : f.message;
+      assert.equal(
+        rebuilt.replace(/\.$/, ''),
+        text.replace(/\.$/, ''),
+        `SARIF message of ${f.ruleId} ${f.location.line}`,
+      );
+    });
     const reported = new Set(result.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`));
     for (const ok of expected.ok) assert.ok(!reported.has(ok), `${ok} is marked ok but was reported`);
     assert.deepEqual(result.notifications, [], 'fixture trees scan without notifications');

@@ -150,7 +150,7 @@ export function readExpectations(root: string, facts: (rule: string) => RuleFact
   const findings: string[] = [];
   const ok: string[] = [];
   for (const file of sourceFiles(root, root)) {
-    const lines = readFileSync(path.join(root, file), 'latin1').split('\n');
+    const lines = readFileSync(path.join(root, file), 'latin1').replace(/\n$/, '').split('\n');
     let pending: { at: number; ruleid?: Expected; ok?: string[] }[] = [];
     for (let i = 0; i < lines.length; i++) {
       const start = START.exec(lines[i]!);
@@ -194,7 +194,7 @@ export function readExpectations(root: string, facts: (rule: string) => RuleFact
     }
     if (pending.length) {
       const last = pending[pending.length - 1]!;
-      throw new BadAnnotation(`${shown(root, file)}:${last.at + 1}: annotation with no line after it`);
+      throw new BadAnnotation(`${shown(root, file)}:${last.at + 1}: malformed annotation: no line follows it`);
     }
   }
   return { findings: findings.sort(), ok: ok.sort() };
