@@ -11,24 +11,33 @@ import { textMentions } from './parser/search.js';
 const RIPGREP_THRESHOLD = 500;
 
 export class Prefilter {
-  private readonly onDisk: string[];
-  private readonly changed: string[];
+  private readonly onDisk: readonly string[];
+  private changedOnDisk_: readonly string[] | undefined;
 
   constructor(
     private readonly root: string,
-    files: readonly string[],
-    changed: readonly string[],
+    private readonly files: readonly string[],
+    private readonly changed: readonly string[],
     private readonly index: TreeIndex,
     private readonly workers: Workers,
     private readonly rg: string | undefined,
     private readonly overlay: ReadonlyMap<string, string | null>,
   ) {
-    this.onDisk = files.filter((f) => !overlay.has(f));
-    const changedSet = new Set(changed);
-    this.changed = this.onDisk.filter((f) => changedSet.has(f));
+    // A run of many configurations makes a Prefilter per configuration over the same ~45,000
+    // files: nothing here may cost a pass over them that a scan does not need.
+    this.onDisk = overlay.size ? files.filter((f) => !overlay.has(f)) : files;
   }
 
-  private async search(files: string[], words: string[]): Promise<void> {
+  /** The changed files on disk; asked only for words already searched (a cold scan has none). */
+  private changedOnDisk(): readonly string[] {
+    if (!this.changedOnDisk_) {
+      const changed = new Set(this.changed);
+      this.changedOnDisk_ = changed.size ? this.onDisk.filter((f) => changed.has(f)) : [];
+    }
+    return this.changedOnDisk_;
+  }
+
+  private async search(files: readonly string[], words: string[]): Promise<void> {
     if (words.length === 0) return;
     // ripgrep narrows a large set to the files containing a word at all; the workers then
     // tell exactly which words each of those mentions.
@@ -40,15 +49,29 @@ export class Prefilter {
     for (const [w, hits] of byWord) this.index.record(w, hits);
   }
 
-  /** The files among `among` that mention one of `words`. */
-  async mentioning(words: readonly string[], among: readonly string[]): Promise<string[]> {
+  /** The listed files, except those in `skip`, that mention one of `words`, in the listing's order. */
+  async mentioning(words: readonly string[], skip: ReadonlySet<string> = new Set()): Promise<string[]> {
     const unknown = words.filter((w) => !this.index.knows(w));
     const stale = words.filter((w) => this.index.knows(w) && !this.index.isCurrent(w));
-    if (stale.length && this.changed.length) await this.search(this.changed, stale);
+    const changed = stale.length ? this.changedOnDisk() : [];
+    if (stale.length && changed.length) await this.search(changed, stale);
     else for (const w of stale) this.index.record(w, []);
     await this.search(this.onDisk, unknown);
-    const hits = new Set<string>();
-    for (const w of words) for (const f of this.index.hits(w)) hits.add(f);
-    return among.filter((f) => (this.overlay.has(f) ? textMentions(this.overlay.get(f) ?? '', words) : hits.has(f)));
+    const listed = listedSet(this.files);
+    const found = new Set<string>();
+    for (const w of words)
+      for (const f of this.index.hits(w)) if (!this.overlay.has(f) && !skip.has(f) && listed.has(f)) found.add(f);
+    for (const [f, text] of this.overlay)
+      if (text !== null && !skip.has(f) && listed.has(f) && textMentions(text, words)) found.add(f);
+    // The listing is sorted by code unit, as sort() sorts: the same order as filtering it.
+    return [...found].sort();
   }
+}
+
+const listedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+/** A set of the listed files, made once per listing (the scans of a share list the tree once). */
+function listedSet(files: readonly string[]): ReadonlySet<string> {
+  let set = listedSets.get(files);
+  if (!set) listedSets.set(files, (set = new Set(files)));
+  return set;
 }

@@ -9,7 +9,7 @@ import { fingerprint } from './output/fingerprint.js';
 import { compareFindings } from './order.js';
 import { type ScanOptions, type ScanResult, ScanShare, scan } from './scan.js';
 import { Configuration } from './kconfig/configuration.js';
-import { mergeDotConfigs, readDotConfig } from './kconfig/dotconfig.js';
+import { type DotConfig, mergeDotConfigs, readDotConfig } from './kconfig/dotconfig.js';
 
 export interface ConfiguredFinding extends Finding {
   /** The configurations (.config files, as given) in which the finding occurs. */
@@ -44,31 +44,28 @@ export async function scanConfigurations(
   const notifications = new Map<string, Notification>();
   const scans: ScanResult[] = [];
   const cacheDir = options.cacheDir;
+  const { config } = options;
+  // Each .config is read once, for its own scan and for the merge.
+  const read = dotconfigs.map(readDotConfig);
+  const configuration = (dotconfig: DotConfig) =>
+    new Configuration(options.root, config.arch, config.parser.configTests, dotconfig, cacheDir ?? false);
   // Before the first configuration that is not replayed grows, the merge of them all grows
   // (what they all set alike is known, what they disagree on unknown, so it builds whatever any
   // of them builds): its searches and parses are shared, so that each configuration finds its
   // words searched and its files parsed rather than starting a ripgrep pass of its own.
   let merged: Promise<void> | undefined;
   const growMerged = async () => {
-    const { config } = options;
-    const dotconfig = mergeDotConfigs(dotconfigs.map(readDotConfig));
     const own = share.configuration;
-    share.configuration = new Configuration(
-      options.root,
-      config.arch,
-      config.parser.configTests,
-      dotconfig,
-      cacheDir ?? false,
-    );
+    share.configuration = configuration(mergeDotConfigs(read));
     const all = await scan({ ...options, share, reuse: false, growOnly: true });
     for (const n of all.notifications) notifications.set(notificationKey(n), n);
     share.configuration = own;
   };
   const beforeGrowth = dotconfigs.length > 1 ? () => (merged ??= growMerged()) : undefined;
   try {
-    for (const dotconfig of dotconfigs) {
+    for (const [i, dotconfig] of dotconfigs.entries()) {
       // A configuration of its own; everything else in the share serves every configuration.
-      share.configuration = Configuration.open(options.root, options.config, dotconfig, cacheDir ?? false);
+      share.configuration = configuration(read[i]!);
       const r = await scan({ ...options, kconfig: dotconfig, share, ...(beforeGrowth ? { beforeGrowth } : {}) });
       scans.push(r);
       for (const f of r.findings) {

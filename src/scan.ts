@@ -160,8 +160,9 @@ function summarizeLocally(text: string, file: string, options: ParseOptions): Pr
 }
 
 /** The listed files with the overlay's deletions left out and its new files added, sorted. */
-function withOverlay(listed: readonly string[], overlay: ReadonlyMap<string, string | null>): string[] {
-  if (overlay.size === 0) return [...listed];
+function withOverlay(listed: readonly string[], overlay: ReadonlyMap<string, string | null>): readonly string[] {
+  // Not copied: the scans of a share keep the listing's own array (and the prefilter's set of it).
+  if (overlay.size === 0) return listed;
   const present = new Set(listed);
   const added = [...overlay].filter(([f, t]) => t !== null && !present.has(f)).map(([f]) => f);
   const kept = listed.filter((f) => overlay.get(f) !== null);
@@ -242,10 +243,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
   let rounds = 0;
-  const search = (among: string[], words: string[]) => timed('search', () => prefilter.mentioning(words, among));
+  const search = (words: string[], skip?: ReadonlySet<string>) =>
+    timed('search', () => prefilter.mentioning(words, skip));
   try {
     const parsed = new Set<string>();
-    const parse = (batch: string[]) =>
+    const parse = (batch: readonly string[]) =>
       timed('parse', async () => {
         for (const f of batch) parsed.add(f);
         if (configuration) batch = batch.filter((f) => configuration.built(f));
@@ -283,11 +285,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     } else {
       // One tree-wide search for the seed words; later lists are answered from the index for
       // these (a ripgrep pass over a kernel tree costs half a second).
-      const firstSearch = search([], needs.seeds);
+      const firstSearch = search(needs.seeds);
       // ripgrep is a process of its own: read the Kconfig files meanwhile (0.5-1 s uncached).
       if (configuration) await timed('parse', () => configuration.prepare());
       await firstSearch;
-      await parse(await search(files, needs.seeds));
+      await parse(await search(needs.seeds));
       // Grown until a round finds nothing new (growth.ts: the words are finite, each searched once).
       const searched = new Set<string>();
       for (;;) {
@@ -295,10 +297,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         if (words.length === 0) break;
         rounds++;
         for (const w of words) searched.add(w);
-        const more = await search(
-          files.filter((f) => !parsed.has(f)),
-          words,
-        );
+        const more = await search(words, parsed);
         if (more.length) await parse(more);
       }
     }
