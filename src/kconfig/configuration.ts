@@ -1,7 +1,8 @@
 // What a configuration decides about a tree: which .c files are compiled (Kbuild) and which
 // preprocessor and IS_ENABLED() branches are live. With a .config (--kconfig) the .config
 // decides; without one, the architecture does, through the symbols only other architectures
-// define or can turn on (see kconfig.ts). Either way, whatever is not decided stays in.
+// define or can turn on (see kconfig.ts); a fragment (a defconfig) decides what it lists and
+// the architecture the rest. Either way, whatever is not decided stays in.
 import type { Config } from '../config/types.js';
 import type {
   CallSite,
@@ -76,10 +77,10 @@ export class Configuration {
 
   /** Reads what every question will need now, e.g. while ripgrep runs in its own process. */
   prepare(): void {
-    if (!this.dotconfig) this.kconfig();
+    if (!this.dotconfig?.complete) this.kconfig();
   }
 
-  /** The Kconfig files, read on first need (only without a .config). */
+  /** The Kconfig files, read on first need (only without a complete .config). */
   private kconfig(): KconfigDb {
     this.db ??= KconfigDb.load(this.root, this.arch, this.cacheDir);
     return this.db;
@@ -90,9 +91,11 @@ export class Configuration {
     if (this.dotconfig) {
       if (this.dotconfig.unknown?.has(name)) return undefined;
       const v = this.dotconfig.values.get(name);
-      if (v === undefined) return this.dotconfig.complete ? '' : undefined;
-      return v === 'n' ? '' : v.replace(/^"(.*)"$/, '$1');
+      if (v !== undefined) return v === 'n' ? '' : v.replace(/^"(.*)"$/, '$1');
+      if (this.dotconfig.complete) return '';
     }
+    // No .config, or a fragment (a defconfig) that does not list the symbol: the architecture
+    // still rules out what only other architectures define or can turn on.
     return this.kconfig().possible(name) === false ? '' : undefined;
   }
 
@@ -109,13 +112,15 @@ export class Configuration {
       if (v === undefined) {
         const b = base === undefined ? undefined : values.get(base);
         if (b === 'm') return { defined: true, value: 1 };
-        return complete || b !== undefined ? UNDEFINED_MACRO : UNKNOWN_MACRO;
+        if (complete || b !== undefined) return UNDEFINED_MACRO;
+      } else {
+        if (v === 'y') return { defined: true, value: 1 };
+        if (v === 'm' || v === 'n') return UNDEFINED_MACRO;
+        const n = /^-?(?:0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? Number(v) : undefined;
+        return { defined: true, value: n };
       }
-      if (v === 'y') return { defined: true, value: 1 };
-      if (v === 'm' || v === 'n') return UNDEFINED_MACRO;
-      const n = /^-?(?:0[xX][0-9a-fA-F]+|\d+)$/.test(v) ? Number(v) : undefined;
-      return { defined: true, value: n };
     }
+    // As in makeValue: what the fragment leaves out, the architecture may still decide.
     const db = this.kconfig();
     if (base === undefined && db.surelyOn(sym)) return { defined: true, value: 1 };
     if (db.possible(sym) === false || (base !== undefined && db.possible(base) === false)) return UNDEFINED_MACRO;
