@@ -7,7 +7,7 @@
 import { componentsUpTo } from '../callgraph/components.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { isAnotherObject, isDeviceObject, setterCall } from '../callgraph/device.js';
-import type { Config } from '../config/types.js';
+import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import type { CallSite, FlowSite, ObjectRef, Pos } from '../parser/summary.js';
 import { EMPTY, FunctionRun, MAX_VISITS_PER_BLOCK, estKey } from './function-run.js';
@@ -68,6 +68,7 @@ export class ErrorPathAnalysis {
   private effects: Map<string, { establishes: StateKind[]; undoes: StateKind[] }>;
   private devm: Map<string, number>;
   private getters: Set<string>;
+  private pairFunctions: Set<string>;
   /** Functions whose analysis reached a bound, in the order it happened. */
   readonly gaveUp: GaveUp[] = [];
 
@@ -81,6 +82,7 @@ export class ErrorPathAnalysis {
     // devres runs the callback when probe fails: an undo on the error paths after it.
     this.devm = new Map(config.undo.devmActions.map((d) => [d.name, d.callbackArg]));
     this.getters = new Set(config.undo.opsGetters);
+    this.pairFunctions = new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
   }
 
   /** The function's error paths; empty for functions without flow. */
@@ -184,9 +186,17 @@ export class ErrorPathAnalysis {
   }
 
   /** Helpers a call site reaches directly (not through a pointer, not a configured API). */
+  /**
+   * The helpers a call may run. The architecture's pair is the driver core's, run for the device
+   * being bound (really_probe(), device_unbind_cleanup()): a driver reaches it only for another
+   * device (drm_dev_register() → device_add() → … → arch_teardown_dma_ops() of a DRM minor's
+   * device), which neither establishes nor undoes the bound device's state. Followed, it would
+   * hide leaks, and make them depend on whether the driver core's files were parsed (growth
+   * follows the callers of effects up to the pair, never above it).
+   */
   helpersAt(fn: FnNode, call: number): Edge[] {
     const site = fn.summary.calls[call];
-    return fn.callees.filter((e) => e.site === site);
+    return fn.callees.filter((e) => e.site === site && !this.pairFunctions.has(e.to.name));
   }
 
   resolve(fn: FnNode, name: string): FnNode[] {
