@@ -36,8 +36,9 @@ for (const fragment of [undefined, 'CONFIG_IOMMU_SUPPORT=y\n# CONFIG_COMPILE_TES
     );
     assert.equal(
       results[0]!.message.text,
-      'vpu_drm_bind() returns an error (ret) with the IOMMU attach still established by iommu_attach_device() in ' +
-        'vpu_drm_attach() at line 39: a failed or deferred component_ops.bind leaves it for the next probe of the device',
+      'vpu_drm_bind() returns an error (ret) with the IOMMU attach still established by iommu_attach_device() ' +
+        'in vpu_drm_attach() at line 39: a failed or deferred component_ops.bind leaves it for the next probe ' +
+        'of the device',
     );
   });
 }
