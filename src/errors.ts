@@ -5,3 +5,26 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EEXIST: 'already exists',
+  EIO: 'input/output error',
+};
+
+/** A file system error in words a user reads ("no such file or directory"), not an errno code. */
+export function fsErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
+  if (code) return code;
+  return err instanceof Error ? err.message.split('\n')[0]! : String(err);
+}

@@ -98,7 +98,7 @@ test('a bad or unreadable baseline is a one-line error naming the file, exit 2',
     return path.join(dir, name);
   };
   const cases: Array<[string, RegExp]> = [
-    [path.join(dir, 'missing.sarif'), /: cannot read the baseline: ENOENT$/],
+    [path.join(dir, 'missing.sarif'), /: cannot read the baseline: no such file or directory$/],
     [
       write('syntax.sarif', '{\n  "version": "2.1.0",\n  "runs": [,]\n}\n'),
       /syntax\.sarif:3: the baseline is not JSON: /,

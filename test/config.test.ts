@@ -125,7 +125,8 @@ test('a pair naming a function twice, and an arch that is not configured', () =>
 test('a missing file is a configuration error, not a crash', () => {
   assert.throws(
     () => loadConfig(path.join(dir, 'nope.yaml')),
-    (err: unknown) => err instanceof ConfigError && /cannot read configuration: ENOENT/.test(err.message),
+    (err: unknown) =>
+      err instanceof ConfigError && /cannot read configuration: no such file or directory/.test(err.message),
   );
 });
 

@@ -207,6 +207,13 @@ test('CF=--dmalint-fail makes a file with findings fail the build; a file withou
   const bad = check(root, ['--dmalint-bogus', ...armCommandLine('drivers/iommu/ipmmu-vmsa.c')], env);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^dmalint: --dmalint-bogus: unknown option; .*\n$/);
+  // Kbuild's --arch=$(SRCARCH) for an architecture rules.yaml has no pair for names that option.
+  const sparc = armCommandLine('drivers/iommu/ipmmu-vmsa.c').map((a) => (a === '--arch=arm' ? '--arch=sparc' : a));
+  assert.deepEqual(check(root, sparc, env), {
+    code: 2,
+    stdout: '',
+    stderr: 'dmalint: --arch=sparc: not among the architectures rules.yaml knows (arm, arm64)\n',
+  });
 });
 
 test('a cache directory that cannot serve is one warning; the file is still checked and the build goes on', () => {

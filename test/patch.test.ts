@@ -152,7 +152,7 @@ test('a patch that does not apply names the patch line, the file and the hunk, e
   assert.deepEqual(unreadable, {
     code: 2,
     stdout: '',
-    stderr: `dmalint: ${path.join(moved, 'no.patch')}: cannot read the patch: ENOENT\n`,
+    stderr: `dmalint: ${path.join(moved, 'no.patch')}: cannot read the patch: no such file or directory\n`,
   });
 });
 

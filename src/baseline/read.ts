@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
 import { LineCounter, parseDocument } from 'yaml';
-import { UsageError } from '../errors.js';
+import { fsErrorText, UsageError } from '../errors.js';
 import type { Level, PathStep } from '../model.js';
 import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1 } from '../output/fingerprint.js';
 import type { ReportedFinding } from '../output/reported.js';
@@ -89,7 +89,7 @@ export function readBaseline(file: string): ReportedFinding[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${file}: cannot read the baseline: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UsageError(`${file}: cannot read the baseline: ${fsErrorText(err)}`);
   }
   let log: Sarif.Log;
   try {

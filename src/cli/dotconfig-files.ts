@@ -3,13 +3,13 @@
 // `.config` is one), so that a bot can drop its defconfigs or randconfigs into one place.
 import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { fsErrorText, UsageError } from '../errors.js';
 
 function readable(file: string, shown: string): void {
   try {
     accessSync(file, constants.R_OK);
   } catch (err) {
-    throw new UsageError(`--kconfig ${shown}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new UsageError(`--kconfig ${shown}: cannot read it (${fsErrorText(err)})`);
   }
 }
 

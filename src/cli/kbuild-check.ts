@@ -88,7 +88,10 @@ export async function kbuildCheck(args: readonly string[], cwd = process.cwd()):
     if (!root)
       throw new UsageError(`${call.source}: cannot find the kernel tree root above it (no MAINTAINERS or Kbuild)`);
     const file = toTreePath(root, source);
-    const config = loadConfig(call.config && path.resolve(cwd, call.config), call.arch ? { arch: call.arch } : {});
+    const config = loadConfig(
+      call.config && path.resolve(cwd, call.config),
+      call.arch ? { arch: call.arch, archFrom: `--arch=${call.arch}` } : {},
+    );
     const wanted = call.cacheDir === undefined ? defaultCacheDir() : call.cacheDir && path.resolve(cwd, call.cacheDir);
     // One that cannot serve costs a warning, never the build.
     const cacheDir = wanted && usableCacheDir(wanted, (line) => process.stderr.write(`dmalint: ${line}\n`));

@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { fsErrorText, UsageError } from '../errors.js';
 import type { Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { type ArtifactRole, renderSarif } from '../output/sarif.js';
@@ -53,8 +53,6 @@ export function writeOutput(text: string, file?: string): void {
     renameSync(temp, target);
   } catch (err) {
     rmSync(temp, { force: true });
-    throw new UsageError(
-      `--output ${file}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    );
+    throw new UsageError(`--output ${file}: cannot write the report (${fsErrorText(err)})`);
   }
 }

@@ -270,7 +270,7 @@ function cacheDirOf(opts: Options): string | false {
 }
 
 /** --arch, else the architecture the .config headers name; they must all agree. */
-function archOf(opts: Options, kconfigs: readonly string[]): string | undefined {
+function archOf(opts: Options, kconfigs: readonly string[]): { arch: string; archFrom: string } | undefined {
   let arch = opts.arch;
   let from: string | undefined;
   for (const file of kconfigs) {
@@ -285,7 +285,8 @@ function archOf(opts: Options, kconfigs: readonly string[]): string | undefined 
     arch = written;
     from = file;
   }
-  return arch;
+  if (arch === undefined) return undefined;
+  return { arch, archFrom: from === undefined ? `--arch ${arch}` : `--kconfig ${from} (written for ${arch})` };
 }
 
 type Signal = keyof typeof EXIT_ON_SIGNAL;
@@ -339,7 +340,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const kconfigs = dotconfigFiles(opts.kconfig);
     const arch = archOf(opts, kconfigs);
-    const config = loadConfig(opts.config, { ...(arch ? { arch } : {}), ...(opts.rule ? { rules: opts.rule } : {}) });
+    const config = loadConfig(opts.config, { ...arch, ...(opts.rule ? { rules: opts.rule } : {}) });
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const mode = modeOf(opts);
     const root = rootOf(opts, paths, mode);

@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { LineCounter, type Node, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
+import { fsErrorText } from '../errors.js';
 import type { Level } from '../model.js';
 import { defaultSettings, RULES, ruleIds } from '../rules/index.js';
 import { configSchema } from './schema.js';
 import type { Config, RuleSettings, Suppression } from './types.js';
+import { yamlErrorLine } from './yaml-error-line.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../rules.yaml', import.meta.url));
 
@@ -51,15 +53,15 @@ function parseFile(file: string): Parsed {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([
-      `${file}: cannot read configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    ]);
+    throw new ConfigError([`${file}: cannot read configuration: ${fsErrorText(err)}`]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     throw new ConfigError(
-      doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? 1}: YAML syntax error: ${e.message.split('\n')[0]}`),
+      doc.errors.map(
+        (e) => `${file}:${yamlErrorLine(doc, text, lines, e)}: YAML syntax error: ${e.message.split('\n')[0]}`,
+      ),
     );
   }
   const value = doc.toJS() as unknown;
@@ -157,14 +159,24 @@ export function globProblem(glob: string): string | undefined {
   }
 }
 
+/** The bundled file by its name alone (its install path says nothing to a user), a user's as given. */
+function rulesFileName(file: string): string {
+  return file === DEFAULT_CONFIG_PATH ? 'rules.yaml' : file;
+}
+
 /** Checks the schema cannot express: references between keys, duplicated names, glob syntax. */
-function checkMeaning(config: Config, parsed: Parsed[]): string[] {
+function checkMeaning(config: Config, parsed: Parsed[], archFrom: string | undefined): string[] {
   const problems: string[] = [];
   const where = (pointer: string): string => {
     const owner = ownerOf(parsed, pointer.split('/')[1]!);
     return `${owner.file}:${locate(owner, pointer)}`;
   };
-  if (!config.architectures[config.arch]) {
+  if (!config.architectures[config.arch] && archFrom !== undefined) {
+    problems.push(
+      `${archFrom}: not among the architectures ${rulesFileName(ownerOf(parsed, 'architectures').file)} knows ` +
+        `(${Object.keys(config.architectures).join(', ')})`,
+    );
+  } else if (!config.architectures[config.arch]) {
     problems.push(
       `${where('/arch')}: arch: '${config.arch}' is not among architectures ` +
         `(${Object.keys(config.architectures).join(', ')})`,
@@ -237,6 +249,11 @@ function checkMeaning(config: Config, parsed: Parsed[]): string[] {
 /** What the command line (or an editor's settings) says over the files. */
 export interface ConfigOverrides {
   arch?: string;
+  /**
+   * Where `arch` came from, as the user wrote it (`--arch sparc`), so an architecture the
+   * files do not know is blamed on that, not on the `arch:` line it replaced.
+   */
+  archFrom?: string;
   /** Rule id → its level, or off (`--rule ID=off`); ids are checked by the caller. */
   rules?: Record<string, Level | 'off'>;
 }
@@ -283,7 +300,8 @@ export function loadConfig(
     ...s,
     at: { file: suppressionsOwner.file, line: locate(suppressionsOwner, `/suppressions/${i}`) },
   }));
-  const meaning = checkMeaning(config, parsed);
+  const archFrom = overrides.arch ? (overrides.archFrom ?? `--arch ${overrides.arch}`) : undefined;
+  const meaning = checkMeaning(config, parsed, archFrom);
   if (meaning.length) throw new ConfigError(meaning);
   return config;
 }

@@ -82,7 +82,10 @@ export class TreeSession {
     private readonly host: SessionHost,
     private readonly parser: OverlayParser,
   ) {
-    this.config = loadConfig(settings.config, settings.arch ? { arch: settings.arch } : {});
+    this.config = loadConfig(
+      settings.config,
+      settings.arch ? { arch: settings.arch, archFrom: `settings: arch '${settings.arch}'` } : {},
+    );
     this.share = this.newShare();
   }
 

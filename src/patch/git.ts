@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { fsErrorText, UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import type { Change, FileChange } from './apply.js';
 
@@ -12,8 +12,11 @@ const MAX_OUTPUT = 1 << 30;
 
 function git(root: string, args: string[], what: string): Buffer {
   const r = spawnSync('git', args, { cwd: root, maxBuffer: MAX_OUTPUT });
-  if (r.error)
-    throw new UsageError(`${what}: cannot run git: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`);
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'git is not installed (not found on PATH)' : fsErrorText(r.error);
+    throw new UsageError(`${what}: cannot run git: ${reason}`);
+  }
   if (r.status !== 0) {
     const reason = r.stderr.toString('utf8').trim().split('\n')[0] || `git exited with status ${r.status}`;
     throw new UsageError(`${what}: ${reason}`);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type StructuredPatch, type StructuredPatchHunk, parsePatch } from 'diff';
-import { UsageError } from '../errors.js';
+import { fsErrorText, UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import { decodeMails } from './mail.js';
 
@@ -181,7 +181,12 @@ export async function readPatches(files: readonly string[], root: string): Promi
     try {
       bytes = file === '-' ? await readStdin() : readFileSync(file);
     } catch (err) {
-      throw new UsageError(`${name}: cannot read the patch: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      // `dmalint --diff p.patch drivers/iommu` makes the path a second patch: say where paths go.
+      const hint =
+        (err as NodeJS.ErrnoException).code === 'EISDIR'
+          ? ' (--diff takes patch files; put the paths to check before --diff)'
+          : '';
+      throw new UsageError(`${name}: cannot read the patch: ${fsErrorText(err)}${hint}`);
     }
     if (file === '-' && bytes.toString('latin1').trim() === '') continue;
     patches.push(parsePatchText(decodeSource(decodeMails(bytes)), name, root, base));
