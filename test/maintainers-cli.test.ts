@@ -85,6 +85,20 @@ test('a malformed MAINTAINERS entry is a warning naming its line; the findings a
   assert.ok(r.stdout.includes('note: to: Joerg Roedel'));
 });
 
+test('--maintainers on a tree without MAINTAINERS entries says once that no one is named', () => {
+  // The bundled sample's MAINTAINERS is empty: it only marks the tree's root.
+  const r = dmalint(['--maintainers', path.join(FIXTURES, 'sample')]);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(
+    lines[0],
+    'dmalint: note: --maintainers: the tree has no MAINTAINERS entries to route findings by; no one is named',
+  );
+  assert.equal(lines.filter((l) => l.includes('MAINTAINERS')).length, 1);
+  assert.doesNotMatch(r.stdout, /note: to:/);
+  assert.match(r.stdout, /: (error|warning): /);
+});
+
 test('a text report without --maintainers neither routes nor reads MAINTAINERS', () => {
   const root = tree();
   cpSync(path.join(FIXTURES, 'maintainers', 'MAINTAINERS'), path.join(root, 'MAINTAINERS'));

@@ -68,6 +68,10 @@ test('--diff with a git format-patch mail reports what the patch introduces, and
   const r = dmalint(['--root', SAMPLE, '--diff', MAIL]);
   assert.equal(r.stderr, '');
   assert.deepEqual(brief(r.stdout), INTRODUCED_AND_FIXED);
+  assert.match(
+    r.stdout,
+    /\ndmalint: note: not shown: 5 findings also before the change \(--format sarif lists them\)\n$/,
+  );
   assert.equal(r.code, 1);
   // Its path crosses the changed ops-table line, but the finding was there before the patch.
   assert.doesNotMatch(r.stdout, /ipmmu-vmsa\.c:\d+:\d+: (error|warning)/);
@@ -91,10 +95,15 @@ test('a patch that touches no finding exits 0; one that only fixes exits 0 with 
   const comment =
     '--- a/drivers/of/device.c\n+++ b/drivers/of/device.c\n@@ -1 +1,2 @@\n' +
     ` ${readFileSync(path.join(SAMPLE, 'drivers/of/device.c'), 'utf8').split('\n')[0]}\n+/* nothing */\n`;
-  assert.deepEqual(dmalint(['--root', SAMPLE, '--diff', '-'], { input: comment }), { code: 0, stdout: '', stderr: '' });
+  // The findings the tree had before are only counted, as a baseline's unchanged ones are.
+  assert.deepEqual(dmalint(['--root', SAMPLE, '--diff', '-'], { input: comment }), {
+    code: 0,
+    stdout: 'dmalint: note: not shown: 6 findings also before the change (--format sarif lists them)\n',
+    stderr: '',
+  });
 });
 
-test('--diff SARIF: introduced results are new, fixed ones absent, and the patched files carry their roles', () => {
+test('--diff SARIF: introduced results are new, those from before unchanged, fixed ones absent, with file roles', () => {
   const r = dmalint(['--root', SAMPLE, '--diff', MAIL, '--format', 'sarif']);
   const log = JSON.parse(r.stdout);
   assert.deepEqual(validateSarif(log), []);
@@ -109,7 +118,12 @@ test('--diff SARIF: introduced results are new, fixed ones absent, and the patch
     ),
     [
       ['arch/arm/mach-highbank/highbank.c', 'set-dma-ops-outside-setup-teardown', 'absent'],
+      ['arch/arm/mm/dma-mapping.c', 'set-dma-ops-outside-setup-teardown', 'unchanged'],
+      ['arch/arm/mm/dma-mapping.c', 'set-dma-ops-outside-setup-teardown', 'unchanged'],
+      ['arch/arm/mm/dma-mapping.c', 'asymmetric-teardown', 'unchanged'],
+      ['arch/arm/mm/dma-mapping.c', 'asymmetric-teardown', 'unchanged'],
       ['drivers/iommu/foo-iommu.c', 'attach-before-setup', 'new'],
+      ['drivers/iommu/ipmmu-vmsa.c', 'attach-before-setup', 'unchanged'],
     ],
   );
   const roles = Object.fromEntries(

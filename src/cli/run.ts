@@ -115,7 +115,7 @@ function program(): Command {
         [] as string[],
       )
       .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
-      .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint)')
+      .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint, else ~/.cache/dmalint)')
       .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
       .option(
         '--max-file-size <size>',
@@ -398,6 +398,13 @@ export async function main(argv: string[]): Promise<number> {
         ? routeFindings(root, reported)
         : { results: reported, notifications: [] };
     const results = routed.results;
+    // Without it a --maintainers report that names no one would not say why.
+    if (opts.maintainers === true && results.length > 0 && results.every((f) => f.routing === undefined)) {
+      routed.notifications.push({
+        level: 'note',
+        message: '--maintainers: the tree has no MAINTAINERS entries to route findings by; no one is named',
+      });
+    }
     const exitCode = suppressed.results.some(counts) ? 1 : incomplete(collected.notifications) ? EXIT_INCOMPLETE : 0;
     const notifications = [...collected.notifications, ...suppressed.stale, ...routed.notifications];
     // A text report on stdout carries them; otherwise CI logs must still say what was skipped.
@@ -408,7 +415,11 @@ export async function main(argv: string[]): Promise<number> {
       root,
       ['dmalint', ...argv.slice(2)].join(' '),
       exitCode,
-      { maintainers: opts.maintainers === true, ...(kconfigs.length > 1 ? { configurations: kconfigs.length } : {}) },
+      {
+        maintainers: opts.maintainers === true,
+        ...(kconfigs.length > 1 ? { configurations: kconfigs.length } : {}),
+        ...(mode.kind === 'diff' || mode.kind === 'since' ? { comparedWith: 'change' as const } : {}),
+      },
     );
     writeOutput(report, opts.output);
     return exitCode;

@@ -22,6 +22,8 @@ export interface TextOptions {
   maintainers?: boolean;
   /** How many configurations the run checked, when several (findings then say which they occur in). */
   configurations?: number;
+  /** What unchanged findings were compared with, for the count of those not shown. */
+  comparedWith?: 'baseline' | 'change';
 }
 
 function configurationLine(f: ReportedFinding, total: number): string {
@@ -60,11 +62,15 @@ function plural(n: number, what: string): string {
 }
 
 /** Findings that need no action are counted in one closing note instead of listed. */
-function notShown(findings: ReportedFinding[]): string[] {
+function notShown(findings: ReportedFinding[], comparedWith: TextOptions['comparedWith']): string[] {
   const suppressed = findings.filter((f) => f.suppression).length;
   const unchanged = findings.filter((f) => !f.suppression && f.baselineState === 'unchanged').length;
   const parts = [
-    ...(unchanged ? [`${plural(unchanged, 'finding')} also in the baseline`] : []),
+    ...(unchanged
+      ? [
+          `${plural(unchanged, 'finding')} ${comparedWith === 'change' ? 'also before the change' : 'also in the baseline'}`,
+        ]
+      : []),
     ...(suppressed ? [plural(suppressed, 'suppressed finding')] : []),
   ];
   return parts.length ? [`dmalint: note: not shown: ${parts.join(', ')} (--format sarif lists them)`] : [];
@@ -83,7 +89,7 @@ export function renderText(
   const lines = [
     ...[...notifications].sort(compareNotifications).map(notificationLine),
     ...[...listed].sort(compareFindings).flatMap((f) => findingLines(f, options)),
-    ...notShown(findings),
+    ...notShown(findings, options.comparedWith),
   ];
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

@@ -11,7 +11,10 @@ import type { Change, FileChange } from './apply.js';
 import { type LineChanges, lineChanges } from './lines.js';
 
 export interface PatchOutcome {
-  /** Introduced findings (baselineState new) and fixed ones (absent, at their new-side lines). */
+  /**
+   * Introduced findings (baselineState new), those the tree had before too (unchanged: counted
+   * in text, listed in SARIF, as a baseline's are) and fixed ones (absent, at their new-side lines).
+   */
   results: ReportedFinding[];
   /** The scan of the old side, as the tree was before the change. */
   before: ScanResult;
@@ -79,10 +82,11 @@ export async function compareSides(change: Change, options: Omit<ScanOptions, 'o
   }
   const changes = new Map(change.files.map((f) => [f.path, lineChanges(f.old ?? '', f.new ?? '')]));
   const deleted = new Set(change.files.filter((f) => f.new === null).map((f) => f.path));
-  const { added, gone } = matchFingerprints(after.findings, before.findings);
+  const { added, kept, gone } = matchFingerprints(after.findings, before.findings);
   return {
     results: [
       ...added.map((f) => ({ ...f, baselineState: 'new' as const })),
+      ...kept.map((f) => ({ ...f, baselineState: 'unchanged' as const })),
       ...gone.map((f) => ({ ...onNewSide(f, changes, deleted), baselineState: 'absent' as const })),
     ],
     before,
