@@ -103,7 +103,7 @@ test('a patch that touches no finding exits 0; one that only fixes exits 0 with 
   });
 });
 
-test('--diff SARIF: introduced results are new, those from before unchanged, fixed ones absent, with file roles', () => {
+test('--diff SARIF: introduced results are new, earlier ones unchanged, fixed ones absent, with file roles', () => {
   const r = dmalint(['--root', SAMPLE, '--diff', MAIL, '--format', 'sarif']);
   const log = JSON.parse(r.stdout);
   assert.deepEqual(validateSarif(log), []);

@@ -115,7 +115,10 @@ function program(): Command {
         [] as string[],
       )
       .option('-j, --jobs <n>', 'worker threads for parsing (0: main thread only; default: one per core)', jobCount)
-      .option('--cache-dir <dir>', 'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint, else ~/.cache/dmalint)')
+      .option(
+        '--cache-dir <dir>',
+        'where parsed summaries are cached by content (default: $XDG_CACHE_HOME/dmalint, else ~/.cache/dmalint)',
+      )
       .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
       .option(
         '--max-file-size <size>',

@@ -57,6 +57,8 @@ function findingLines(f: ReportedFinding, options: TextOptions): string[] {
   return lines;
 }
 
+const UNCHANGED_FROM = { baseline: 'in the baseline', change: 'before the change' } as const;
+
 function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
@@ -66,11 +68,7 @@ function notShown(findings: ReportedFinding[], comparedWith: TextOptions['compar
   const suppressed = findings.filter((f) => f.suppression).length;
   const unchanged = findings.filter((f) => !f.suppression && f.baselineState === 'unchanged').length;
   const parts = [
-    ...(unchanged
-      ? [
-          `${plural(unchanged, 'finding')} ${comparedWith === 'change' ? 'also before the change' : 'also in the baseline'}`,
-        ]
-      : []),
+    ...(unchanged ? [`${plural(unchanged, 'finding')} also ${UNCHANGED_FROM[comparedWith ?? 'baseline']}`] : []),
     ...(suppressed ? [plural(suppressed, 'suppressed finding')] : []),
   ];
   return parts.length ? [`dmalint: note: not shown: ${parts.join(', ')} (--format sarif lists them)`] : [];
