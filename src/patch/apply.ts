@@ -1,12 +1,13 @@
-// Applies a patch in memory to the tree on disk, which may hold either side of it: like
-// `git apply --check` and then `git apply --reverse --check`, the side that applies cleanly
-// tells whether the tree is the pre-patch tree or already patched. The user's tree is never
-// written to.
+// Applies a patch in memory to the tree on disk, which may hold either side of it: as with
+// `git apply --check` and `git apply --reverse --check`, the side that applies tells whether the
+// tree is the pre-patch tree or already patched; a patch that applies both ways is an error, not
+// a guess. The user's tree is never written to.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type StructuredPatchHunk, applyPatch, reversePatch } from 'diff';
+import type { StructuredPatchHunk } from 'diff';
 import { UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
+import { applyHunks, hunkOf, lineEndOf, reversed } from './hunks.js';
 import type { FilePatch, Patch } from './read.js';
 
 /** One file's contents on both sides of a change (null: the file does not exist there). */
@@ -51,6 +52,7 @@ interface Step {
   from: string | null;
   to: string | null;
   hunks: StructuredPatchHunk[];
+  reverse: boolean;
   keepFrom: boolean;
   patch: FilePatch;
 }
@@ -63,36 +65,13 @@ interface Failure {
   applied: number;
 }
 
-const asPatch = (hunks: StructuredPatchHunk[]) => ({
-  oldFileName: '',
-  newFileName: '',
-  oldHeader: '',
-  newHeader: '',
-  hunks,
-});
-
-/** The text with the hunks applied, or the index of the first hunk that does not apply. */
-function applyHunks(text: string, hunks: StructuredPatchHunk[]): string | { failed: number } {
-  const whole = applyPatch(text, asPatch(hunks));
-  if (whole !== false) return whole;
-  // One at a time, each moved by what the earlier ones added, to name the one that fails.
-  let out = text;
-  let shift = 0;
-  for (const [i, h] of hunks.entries()) {
-    const next = applyPatch(out, asPatch([{ ...h, oldStart: h.oldStart + shift }]));
-    if (next === false) return { failed: i };
-    out = next;
-    shift += h.newLines - h.oldLines;
-  }
-  return { failed: hunks.length - 1 };
-}
-
 function steps(patch: Patch, reverse: boolean): Step[] {
   if (!reverse) {
     return patch.files.map((p) => ({
       from: p.oldPath,
       to: p.newPath,
       hunks: p.hunks,
+      reverse: false,
       keepFrom: p.copy,
       patch: p,
     }));
@@ -100,7 +79,8 @@ function steps(patch: Patch, reverse: boolean): Step[] {
   return [...patch.files].reverse().map((p) => ({
     from: p.newPath,
     to: p.oldPath,
-    hunks: reversePatch(asPatch(p.hunks)).hunks,
+    hunks: p.hunks,
+    reverse: true,
     keepFrom: false,
     patch: p,
   }));
@@ -115,8 +95,11 @@ function run(root: string, patch: Patch, reverse: boolean): Files | Failure {
     if (source === null) return fail('no such file in the tree');
     if (step.from === null && step.to !== null && files.get(step.to) !== null)
       return fail('the patch creates it, but the tree already has it');
-    const result = applyHunks(source, step.hunks);
-    // reversePatch keeps the hunks in order, so the index names the same hunk either way.
+    const eol = lineEndOf(source);
+    const result = applyHunks(
+      source,
+      step.hunks.map((h) => (step.reverse ? reversed(h, eol) : hunkOf(h, eol))),
+    );
     if (typeof result !== 'string') return fail(`hunk #${result.failed + 1} does not apply`, result.failed);
     applied += step.hunks.length;
     if (step.to === null) {
@@ -138,15 +121,41 @@ function describe(f: Failure, reverse: boolean): string {
   return `${f.patch.source}${line ? `:${line}` : ''}: ${file}: ${f.problem}${why}`;
 }
 
+/** The first file the patch leaves different from the tree on disk, if any. */
+function firstChanged(patch: Patch, files: Files): FilePatch | undefined {
+  return patch.files.find((p) =>
+    [p.oldPath, p.newPath].some(
+      (file) => file !== null && files.touched.has(file) && files.touched.get(file) !== files.onDisk(file),
+    ),
+  );
+}
+
 /**
  * Both sides of every file the patch touches. A patch that applies neither forwards nor
- * backwards is a UsageError naming the patch line, the file and the hunk.
+ * backwards is a UsageError naming the patch line, the file and the hunk; so is one that
+ * applies both ways (each hunk also matches elsewhere in the file, say in code repeated there):
+ * git would apply it forwards, but which side the tree holds decides what is introduced and
+ * what is fixed, so dmalint does not guess.
  */
 export function applyToTree(root: string, patch: Patch): Change {
   const forward = run(root, patch, false);
-  const outcome = forward instanceof Files ? { files: forward, disk: 'old' as const } : undefined;
-  const backward = outcome ? undefined : run(root, patch, true);
-  const result = outcome ?? (backward instanceof Files ? { files: backward, disk: 'new' as const } : undefined);
+  const backward = run(root, patch, true);
+  if (forward instanceof Files && backward instanceof Files) {
+    const changed = firstChanged(patch, forward);
+    if (changed) {
+      const file = changed.oldPath ?? changed.newPath;
+      throw new UsageError(
+        `${changed.source}:${changed.hunkLines[0] ?? 1}: ${file}: the patch applies both to the tree and in reverse, ` +
+          'so whether the tree already has it cannot be told; check it on a tree without it, or use --since REV',
+      );
+    }
+  }
+  const result =
+    forward instanceof Files
+      ? { files: forward, disk: 'old' as const }
+      : backward instanceof Files
+        ? { files: backward, disk: 'new' as const }
+        : undefined;
   if (!result) {
     const f = forward as Failure;
     const b = backward as Failure;
