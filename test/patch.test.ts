@@ -92,9 +92,10 @@ test('a patch that touches no finding exits 0; one that only fixes exits 0 with 
   const r = dmalint(['--root', SAMPLE, '--diff', '-'], { input: onlyFix });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(brief(r.stdout), [INTRODUCED_AND_FIXED[0]]);
+  // A comment before the first line: a hunk from line 1 with no context before its change.
   const comment =
-    '--- a/drivers/of/device.c\n+++ b/drivers/of/device.c\n@@ -1 +1,2 @@\n' +
-    ` ${readFileSync(path.join(SAMPLE, 'drivers/of/device.c'), 'utf8').split('\n')[0]}\n+/* nothing */\n`;
+    '--- a/drivers/of/device.c\n+++ b/drivers/of/device.c\n@@ -1 +1,2 @@\n+/* nothing */\n' +
+    ` ${readFileSync(path.join(SAMPLE, 'drivers/of/device.c'), 'utf8').split('\n')[0]}\n`;
   // The findings the tree had before are only counted, as a baseline's unchanged ones are.
   assert.deepEqual(dmalint(['--root', SAMPLE, '--diff', '-'], { input: comment }), {
     code: 0,
