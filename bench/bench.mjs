@@ -59,7 +59,11 @@ function repeat(n, argv, { before, env } = {}) {
   const samples = [];
   for (let i = 0; i < n; i++) {
     before?.();
-    samples.push(timed(argv, env));
+    const sample = timed(argv, env);
+    // 0 and 1 are answers (1: findings); anything else is a failed run, never a figure.
+    if (sample.status !== 0 && sample.status !== 1)
+      throw new Error(`bench: ${argv.join(' ')} exited ${sample.status}\n${sample.stderr}`);
+    samples.push(sample);
   }
   return {
     seconds: median(samples.map((s) => s.seconds)),
@@ -208,14 +212,18 @@ function onePatch(root) {
   const file = 'drivers/iommu/ipmmu-vmsa.c';
   const lines = readFileSync(path.join(root, file), 'latin1').split('\n');
   const at = lines.findIndex((l) => l.startsWith('static int ipmmu_init_arm_mapping'));
-  const ctx = lines.slice(at - 3, at);
+  const before = lines.slice(at - 3, at);
+  const after = lines.slice(at, at + 3);
+  // Three lines of context on both sides, as git diff writes them: a hunk without the lines
+  // after it applies only at the end of a file (src/patch/hunks.ts, as git apply).
   return [
     `diff --git a/${file} b/${file}`,
     `--- a/${file}`,
     `+++ b/${file}`,
-    `@@ -${at - 2},3 +${at - 2},4 @@`,
-    ...ctx.map((l) => ` ${l}`),
+    `@@ -${at - 2},6 +${at - 2},7 @@`,
+    ...before.map((l) => ` ${l}`),
     '+/* Attach from probe_finalize: see the May 2017 thread. */',
+    ...after.map((l) => ` ${l}`),
     '',
   ].join('\n');
 }
