@@ -229,7 +229,7 @@ function onePatch(root) {
 }
 
 async function parseRecovery(root) {
-  const { loadConfig } = await import(path.join(repo, 'dist/src/config/load.js'));
+  const { loadConfig } = await import(path.join(repo, 'dist/src/rules/load-config.js'));
   const { scan } = await import(path.join(repo, 'dist/src/scan.js'));
   const config = loadConfig();
   const r = await scan({ root, config, cacheDir: false, keepSummaries: true });

@@ -2,7 +2,7 @@
 import { defaultCacheDir } from './cache/summary-cache.js';
 import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
-import { growthWords } from './callgraph/growth.js';
+import { growthWords } from './scan/growth.js';
 import type { Config } from './config/types.js';
 import { type Listing, listSourceFiles } from './discover.js';
 import type { Finding, Notification } from './model.js';

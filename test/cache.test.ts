@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { NOTIFIER_SETTING_OPS, tempDir } from './helpers/cli.js';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { scan } from '../src/scan.js';
 
 const SAMPLE = fileURLToPath(new URL('../../fixtures/sample', import.meta.url));

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from './helpers/cli.js';
-import { ConfigError, loadConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { activePairs } from '../src/config/types.js';
 
 const dir = tempDir('config');

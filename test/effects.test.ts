@@ -2,7 +2,7 @@
 // analyzed) first: they are computed per strongly connected component.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { scan } from '../src/scan.js';
 import { tree } from './helpers/cli.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ErrorPathAnalysis } from '../src/analysis/error-paths.js';
 import { CallGraph } from '../src/callgraph/graph.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 
 const config = loadConfig();

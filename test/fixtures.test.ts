@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { RULES, ruleIds } from '../src/rules/index.js';
 import { compareFindings } from '../src/order.js';
 import { renderSarif } from '../src/output/sarif.js';

@@ -3,7 +3,7 @@
 // error handling uses, and assignments of call results.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import type { FlowBlock, FunctionFlow, FunctionSummary } from '../src/parser/summary.js';
 

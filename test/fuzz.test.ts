@@ -14,7 +14,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { renderReport } from '../src/cli/report.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import type { Finding, Location } from '../src/model.js';
 import { decodeSource } from '../src/parser/parse-file.js';
 import { scan } from '../src/scan.js';

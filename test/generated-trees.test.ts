@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { renderReport } from '../src/cli/report.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { fingerprint } from '../src/output/fingerprint.js';
 import { type ScanResult, scan } from '../src/scan.js';
 import { tree } from './helpers/cli.js';

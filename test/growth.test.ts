@@ -2,7 +2,7 @@
 // end, through as many files as they cross, and the prefiltered scan equals parsing everything.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { scan } from '../src/scan.js';
 import { dmalint, tree } from './helpers/cli.js';
 

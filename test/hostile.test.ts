@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../src/cli/run.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import type { Notification } from '../src/model.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import { findRipgrep } from '../src/parser/ripgrep.js';

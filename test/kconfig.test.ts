@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { Configuration, liveSummary } from '../src/kconfig/configuration.js';
 import { mergeDotConfigs, parseDotConfig } from '../src/kconfig/dotconfig.js';
 import { type MacroOracle, UNDEFINED_MACRO, UNKNOWN_MACRO, evaluateCondition } from '../src/kconfig/expr.js';

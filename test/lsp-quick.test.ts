@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { type Baseline, baselineOf, overlayParseOptions, quickAnalysis } from '../src/lsp/quick-analysis.js';
 import { type ParseOptions, summarizeText } from '../src/parser/parse-file.js';
 import { ScanShare, scan } from '../src/scan.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { applyInsertion, suppressionInsertion } from '../src/lsp/suppression-edit.js';
 import type { Finding } from '../src/model.js';
 import { tempDir } from './helpers/cli.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { blankAnnotations } from '../src/parser/blank.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 
 const config = loadConfig();
 const options = parserSettings(config.parser);

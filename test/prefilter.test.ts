@@ -2,7 +2,7 @@
 // paths.include/exclude and choose the same files: the findings are the same either way.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/rules/load-config.js';
 import { findRipgrep, patternBatches, ripgrepCandidates } from '../src/parser/ripgrep.js';
 import { scan } from '../src/scan.js';
 import { NOTIFIER } from './helpers/snippets.js';

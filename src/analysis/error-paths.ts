@@ -9,41 +9,11 @@ import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { isAnotherObject, isDeviceObject, setterCall } from '../callgraph/device.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
-import type { CallSite, FlowSite, ObjectRef, Pos } from '../parser/summary.js';
+import type { CallSite, ObjectRef } from '../parser/summary.js';
+import type { FunctionErrorPaths, RunFacts } from './error-path-facts.js';
 import { EMPTY, FunctionRun, MAX_VISITS_PER_BLOCK, estKey } from './function-run.js';
 import { compareText } from '../order.js';
-
-/** Where state was established: a call or write in `fn`, reached from the analysed function through `edges`. */
-export interface Establishment {
-  kind: StateKind;
-  /** `arm_iommu_attach_device()`, `set_dma_ops()`, `the assignment to dma_ops of dev->dma_ops`. */
-  what: string;
-  fn: FnNode;
-  site: FlowSite;
-  edges: Edge[];
-}
-
-export type WitnessStep =
-  { k: 'establish'; est: Establishment } | { k: 'branch'; at: Pos; text: string; taken: boolean };
-
-export interface LeakingReturn {
-  at: FlowSite;
-  /** What it returns, as written when it is a constant (`-EPROBE_DEFER`); else the variable. */
-  returns: string;
-  leaked: Establishment[];
-  /** From the first leaked establishment to the return: establishments and branches taken. */
-  witness: WitnessStep[];
-}
-
-export interface FunctionErrorPaths {
-  leaks: LeakingReturn[];
-  /** Left established when the function returns success. */
-  onSuccess: Establishment[];
-  /** Left established when it returns an error. */
-  onError: Establishment[];
-  /** State kinds it may undo on some path. */
-  undoes: Set<StateKind>;
-}
+import { countBuild } from './builds.js';
 
 /** A function whose dataflow hit FunctionRun's bound: its error paths are not known. */
 export interface GaveUp {
@@ -63,12 +33,13 @@ const MAX_ROUNDS = 64;
  * leaves established settles (a least fixpoint). A bound that is reached is recorded
  * (`gaveUp`), never silent: the rule reports it.
  */
-export class ErrorPathAnalysis {
+export class ErrorPathAnalysis implements RunFacts {
   private memo = new Map<FnNode, FunctionErrorPaths>();
   private effects: Map<string, { establishes: StateKind[]; undoes: StateKind[] }>;
   private devm: Map<string, number>;
   private getters: Set<string>;
   private pairFunctions: Set<string>;
+  readonly opsMember: string;
   /** Functions whose analysis reached a bound, in the order it happened. */
   readonly gaveUp: GaveUp[] = [];
 
@@ -83,6 +54,8 @@ export class ErrorPathAnalysis {
     this.devm = new Map(config.undo.devmActions.map((d) => [d.name, d.callbackArg]));
     this.getters = new Set(config.undo.opsGetters);
     this.pairFunctions = new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
+    this.opsMember = config.device.opsMember;
+    countBuild('errorPaths');
   }
 
   /** The function's error paths; empty for functions without flow. */
@@ -180,12 +153,9 @@ export class ErrorPathAnalysis {
   /** Is a member write one of the device's ops? */
   writesOps(fn: FnNode, write: number): boolean {
     const w = fn.summary.writes[write];
-    return (
-      w !== undefined && w.member === this.config.device.opsMember && isDeviceObject(this.graph, this.config, w.object)
-    );
+    return w !== undefined && w.member === this.opsMember && isDeviceObject(this.graph, this.config, w.object);
   }
 
-  /** Helpers a call site reaches directly (not through a pointer, not a configured API). */
   /**
    * The helpers a call may run. The architecture's pair is the driver core's, run for the device
    * being bound (really_probe(), device_unbind_cleanup()): a driver reaches it only for another

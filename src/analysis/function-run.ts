@@ -4,13 +4,7 @@ import type { FnNode } from '../callgraph/graph.js';
 import { compareText } from '../order.js';
 import type { StateKind } from '../model.js';
 import type { CallSite, FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow } from '../parser/summary.js';
-import type {
-  ErrorPathAnalysis,
-  Establishment,
-  FunctionErrorPaths,
-  LeakingReturn,
-  WitnessStep,
-} from './error-paths.js';
+import type { Establishment, FunctionErrorPaths, LeakingReturn, RunFacts, WitnessStep } from './error-path-facts.js';
 import {
   ERRPTR,
   NEG,
@@ -97,7 +91,7 @@ export class FunctionRun {
   gaveUp: string | undefined;
 
   constructor(
-    private analysis: ErrorPathAnalysis,
+    private analysis: RunFacts,
     private fn: FnNode,
     private flow: FunctionFlow,
     private maxVisits = MAX_VISITS_PER_BLOCK,
@@ -387,15 +381,13 @@ export class FunctionRun {
       case 'var': {
         const known = path.env.get(value.name);
         if (known) return known;
-        return value.member === undefined || value.member !== this.opsMember() ? UNKNOWN : { ...UNKNOWN, oldOps: true };
+        return value.member === undefined || value.member !== this.analysis.opsMember
+          ? UNKNOWN
+          : { ...UNKNOWN, oldOps: true };
       }
       default:
         return UNKNOWN;
     }
-  }
-
-  private opsMember(): string {
-    return this.analysis['config'].device.opsMember;
   }
 
   /** Is the value an error on this path: a negative errno, an ERR_PTR, a variable that can hold one. */

@@ -12,14 +12,20 @@ let extractorHash: string | undefined;
 /** Relative module specifiers of a compiled ES module: static imports, re-exports, dynamic imports. */
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\1/g;
 
+/** The summarizer, and the cache that stores what it makes (which parse-file.ts is handed). */
+const SUMMARIZER = ['../parser/parse-file.js', './summary-cache.js'].map((m) =>
+  fileURLToPath(new URL(m, import.meta.url)),
+);
+
 /**
  * Every module of ours that summarizing a file loads, following imports from the summarizer
- * itself: a helper moved to another folder is still part of the salt, and a module the
- * extractor does not load (a rule, the CLI) does not invalidate summaries.
+ * itself (or from `entries`): a helper moved to another folder is still part of the salt, and a
+ * module the extractor does not load (a rule, the CLI) does not invalidate summaries.
  */
-export function extractorModules(entry = fileURLToPath(new URL('../parser/parse-file.js', import.meta.url))): string[] {
-  const seen = new Set<string>([entry]);
-  const queue = [entry];
+export function extractorModules(...entries: string[]): string[] {
+  const starts = entries.length ? entries : SUMMARIZER;
+  const seen = new Set<string>(starts);
+  const queue = [...starts];
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i]!;
     for (const m of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {

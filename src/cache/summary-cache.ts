@@ -42,3 +42,11 @@ export class SummaryCache {
     writeCacheFile(this.pathOf(key), summary);
   }
 }
+
+let openCache: SummaryCache | null = null;
+/** The cache a thread reads and writes summaries through: one open at a time, by directory. */
+export function summaryCacheFor(spec: { dir: string; salt: string } | undefined): SummaryCache | undefined {
+  if (!spec) return undefined;
+  if (openCache?.dir !== spec.dir) openCache = new SummaryCache(spec.dir, spec.salt);
+  return openCache;
+}

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../rules/load-config.js';
 import type { Config } from '../config/types.js';
 import { FindingsCache, type TreeFindings, inputStats, treeState } from '../cache/findings-cache.js';
 import { defaultCacheDir } from '../cache/summary-cache.js';

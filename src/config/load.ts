@@ -10,9 +10,8 @@ import picomatch from 'picomatch';
 import { LineCounter, type Node, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import { fsErrorText } from '../errors.js';
 import type { Level } from '../model.js';
-import { defaultSettings, RULES, ruleIds } from '../rules/index.js';
 import { configSchema } from './schema.js';
-import type { Config, RuleSettings, Suppression } from './types.js';
+import { type Config, type RuleSettings, type RuleSpec, type Suppression, defaultSettings } from './types.js';
 import { yamlErrorLine } from './yaml-error-line.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../rules.yaml', import.meta.url));
@@ -24,17 +23,21 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_LEVEL_KEYS = Object.keys(configSchema.properties);
+const TOP_LEVEL_KEYS = Object.keys(configSchema([]).properties);
 
 // Compiling the schema costs a fifth of a second; the bundled rules.yaml is checked by the
 // test suite, so only a user's file pays for it.
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (!compiled) {
+const compiled = new WeakMap<readonly RuleSpec[], ValidateFunction>();
+function validator(rules: readonly RuleSpec[]): ValidateFunction {
+  let validate = compiled.get(rules);
+  if (!validate) {
     const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
-    compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(configSchema);
+    validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(
+      configSchema(rules),
+    );
+    compiled.set(rules, validate);
   }
-  return compiled;
+  return validate;
 }
 
 interface Parsed {
@@ -92,7 +95,7 @@ function locate(parsed: Parsed, pointer: string, key?: string): number {
   return lineOf(parsed, (node as { range?: [number, number, number] } | undefined)?.range?.[0]);
 }
 
-function describe(parsed: Parsed, error: ErrorObject): string {
+function describe(parsed: Parsed, error: ErrorObject, rules: readonly RuleSpec[]): string {
   const path = error.instancePath.split('/').slice(1).join('.') || '(top level)';
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -100,7 +103,7 @@ function describe(parsed: Parsed, error: ErrorObject): string {
       if (error.instancePath === '/rules') {
         return (
           `${parsed.file}:${locate(parsed, error.instancePath, key)}: rules: unknown rule '${key}'; ` +
-          `expected one of: ${ruleIds().join(', ')}`
+          `expected one of: ${rules.map((r) => r.id).join(', ')}`
         );
       }
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
@@ -122,10 +125,10 @@ function describe(parsed: Parsed, error: ErrorObject): string {
   }
 }
 
-function checkSchema(parsed: Parsed): string[] {
-  const validate = validator();
+function checkSchema(parsed: Parsed, rules: readonly RuleSpec[]): string[] {
+  const validate = validator(rules);
   if (validate(parsed.value)) return [];
-  const problems = [...new Set((validate.errors ?? []).map((e) => describe(parsed, e)))];
+  const problems = [...new Set((validate.errors ?? []).map((e) => describe(parsed, e, rules)))];
   const lineOfProblem = (p: string) => Number(p.slice(parsed.file.length + 1).split(':')[0]);
   return problems.sort((a, b) => lineOfProblem(a) - lineOfProblem(b));
 }
@@ -259,10 +262,14 @@ export interface ConfigOverrides {
 }
 
 /** Every rule's settings: its defaults, then each file's settings for it, key by key. */
-function mergedRules(parsed: Parsed[], overrides: ConfigOverrides['rules'] = {}): Record<string, RuleSettings> {
+function mergedRules(
+  rules: readonly RuleSpec[],
+  parsed: Parsed[],
+  overrides: ConfigOverrides['rules'] = {},
+): Record<string, RuleSettings> {
   const out: Record<string, RuleSettings> = {};
-  for (const rule of RULES) {
-    const id = rule.meta.id;
+  for (const rule of rules) {
+    const id = rule.id;
     const fromFiles = parsed.map((p) => (p.value.rules as Record<string, object> | undefined)?.[id]);
     const settings = defaultSettings(rule);
     for (const set of fromFiles) Object.assign(settings, set);
@@ -274,15 +281,19 @@ function mergedRules(parsed: Parsed[], overrides: ConfigOverrides['rules'] = {})
   return out;
 }
 
-/** Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own (`rules` merged per rule). */
-export function loadConfig(
+/**
+ * Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own (`rules` merged
+ * per rule), for `rules` (rules/load-config.ts hands in the registry's).
+ */
+export function loadConfigFor(
+  rules: readonly RuleSpec[],
   userFile?: string,
   overrides: ConfigOverrides = {},
   options: { validateDefault?: boolean } = {},
 ): Config {
   const parsed = [parseFile(DEFAULT_CONFIG_PATH)];
   if (userFile) parsed.push(parseFile(userFile));
-  const problems = (options.validateDefault ? parsed : parsed.slice(1)).flatMap(checkSchema);
+  const problems = (options.validateDefault ? parsed : parsed.slice(1)).flatMap((p) => checkSchema(p, rules));
   if (problems.length) throw new ConfigError(problems);
   const merged: Record<string, unknown> = {};
   for (const p of parsed) Object.assign(merged, p.value);
@@ -291,7 +302,7 @@ export function loadConfig(
   const config: Config = {
     ...(merged as unknown as Omit<Config, 'source'>),
     ...(overrides.arch ? { arch: overrides.arch } : {}),
-    rules: mergedRules(parsed, overrides.rules),
+    rules: mergedRules(rules, parsed, overrides.rules),
     source: userFile ?? DEFAULT_CONFIG_PATH,
   };
   // A stale suppression is reported at its line, so each one remembers where it is written.

@@ -1,5 +1,5 @@
-import { RULES, ruleIds } from '../rules/index.js';
 import { identifier, identifiers, level } from './schema-parts.js';
+import type { RuleSpec } from './types.js';
 
 // JSON schema of rules.yaml. Every object is closed (additionalProperties: false) so that a
 // misspelt key is an error with its line instead of a setting silently ignored.
@@ -19,178 +19,180 @@ const globs = { type: 'array', items: { type: 'string', minLength: 1 } } as cons
 
 // Each rule's settings: enabled and level, and the options its module declares (meta.options).
 // Nothing is required: a rules file sets what it changes, the rest keeps the rule's defaults.
-const rulesSchema = {
+const rulesSchema = (rules: readonly RuleSpec[]) => ({
   type: 'object',
   additionalProperties: false,
   properties: Object.fromEntries(
-    RULES.map(({ meta }) => [
-      meta.id,
+    rules.map((rule) => [
+      rule.id,
       {
         type: 'object',
         additionalProperties: false,
-        properties: { enabled: { type: 'boolean' }, level, ...meta.options?.schema },
+        properties: { enabled: { type: 'boolean' }, level, ...rule.options?.schema },
       },
     ]),
   ),
-};
+});
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    arch: identifier,
-    architectures: {
-      type: 'object',
-      additionalProperties: {
+/** The schema of a rules file for these rules. */
+export const configSchema = (rules: readonly RuleSpec[]) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      arch: identifier,
+      architectures: {
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['pairs'],
+          properties: {
+            pairs: {
+              type: 'array',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['setup', 'teardown'],
+                properties: { setup: identifier, teardown: identifier },
+              },
+            },
+          },
+        },
+      },
+      paths: {
         type: 'object',
         additionalProperties: false,
-        required: ['pairs'],
+        required: ['include', 'exclude'],
+        properties: { include: globs, exclude: globs, archDir: { type: 'string', pattern: '^[^/]+(/[^/]+)*$' } },
+      },
+      parser: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['exportMacros', 'blank', 'blankWithArgs', 'configTests'],
         properties: {
-          pairs: {
+          exportMacros: identifiers,
+          blank: identifiers,
+          blankWithArgs: identifiers,
+          configTests: {
+            type: 'object',
+            propertyNames: identifier,
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['y', 'm'],
+              properties: { y: { enum: [true, false, 'unknown'] }, m: { enum: [true, false, 'unknown'] } },
+            },
+          },
+        },
+      },
+      device: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['structs', 'opsMember', 'containers'],
+        properties: {
+          structs: { ...identifiers, minItems: 1 },
+          opsMember: identifier,
+          containers: { type: 'object', additionalProperties: identifier },
+        },
+      },
+      apis: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['setters', 'effects'],
+        properties: {
+          setters: {
             type: 'array',
             items: {
               type: 'object',
               additionalProperties: false,
-              required: ['setup', 'teardown'],
-              properties: { setup: identifier, teardown: identifier },
+              required: ['name', 'deviceArg', 'opsArg'],
+              properties: {
+                name: identifier,
+                deviceArg: { type: 'integer', minimum: 0 },
+                opsArg: { type: 'integer', minimum: 0 },
+              },
+            },
+          },
+          effects: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'establishes', 'undoes'],
+              properties: { name: identifier, establishes: stateKinds, undoes: stateKinds },
             },
           },
         },
       },
-    },
-    paths: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['include', 'exclude'],
-      properties: { include: globs, exclude: globs, archDir: { type: 'string', pattern: '^[^/]+(/[^/]+)*$' } },
-    },
-    parser: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['exportMacros', 'blank', 'blankWithArgs', 'configTests'],
-      properties: {
-        exportMacros: identifiers,
-        blank: identifiers,
-        blankWithArgs: identifiers,
-        configTests: {
+      undo: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['devmActions', 'opsGetters'],
+        properties: {
+          devmActions: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'callbackArg'],
+              properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
+            },
+          },
+          opsGetters: identifiers,
+        },
+      },
+      states: {
+        type: 'object',
+        propertyNames: identifier,
+        required: ['ops'],
+        properties: { ops: stateWords },
+        additionalProperties: stateWords,
+      },
+      opsPairs: {
+        type: 'array',
+        items: {
           type: 'object',
-          propertyNames: identifier,
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['y', 'm'],
-            properties: { y: { enum: [true, false, 'unknown'] }, m: { enum: [true, false, 'unknown'] } },
+          additionalProperties: false,
+          required: ['setup', 'teardown'],
+          properties: {
+            struct: identifier,
+            setup: { ...identifiers, minItems: 1 },
+            teardown: { ...identifiers, minItems: 1 },
+          },
+        },
+      },
+      entryPoints: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'field', 'phase', 'when'],
+          properties: {
+            name: { type: 'string', minLength: 1 },
+            struct: identifier,
+            field: identifier,
+            phase,
+            when: { type: 'string', minLength: 1 },
+            eventParam: { type: 'integer', minimum: 0 },
+            events: { type: 'object', additionalProperties: phase },
+          },
+        },
+      },
+      rules: rulesSchema(rules),
+      suppressions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rule', 'path', 'reason'],
+          properties: {
+            rule: { enum: rules.map((r) => r.id) },
+            path: { type: 'string', minLength: 1 },
+            function: identifier,
+            reason: { type: 'string', minLength: 1 },
           },
         },
       },
     },
-    device: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['structs', 'opsMember', 'containers'],
-      properties: {
-        structs: { ...identifiers, minItems: 1 },
-        opsMember: identifier,
-        containers: { type: 'object', additionalProperties: identifier },
-      },
-    },
-    apis: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['setters', 'effects'],
-      properties: {
-        setters: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name', 'deviceArg', 'opsArg'],
-            properties: {
-              name: identifier,
-              deviceArg: { type: 'integer', minimum: 0 },
-              opsArg: { type: 'integer', minimum: 0 },
-            },
-          },
-        },
-        effects: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name', 'establishes', 'undoes'],
-            properties: { name: identifier, establishes: stateKinds, undoes: stateKinds },
-          },
-        },
-      },
-    },
-    undo: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['devmActions', 'opsGetters'],
-      properties: {
-        devmActions: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name', 'callbackArg'],
-            properties: { name: identifier, callbackArg: { type: 'integer', minimum: 0 } },
-          },
-        },
-        opsGetters: identifiers,
-      },
-    },
-    states: {
-      type: 'object',
-      propertyNames: identifier,
-      required: ['ops'],
-      properties: { ops: stateWords },
-      additionalProperties: stateWords,
-    },
-    opsPairs: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['setup', 'teardown'],
-        properties: {
-          struct: identifier,
-          setup: { ...identifiers, minItems: 1 },
-          teardown: { ...identifiers, minItems: 1 },
-        },
-      },
-    },
-    entryPoints: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'field', 'phase', 'when'],
-        properties: {
-          name: { type: 'string', minLength: 1 },
-          struct: identifier,
-          field: identifier,
-          phase,
-          when: { type: 'string', minLength: 1 },
-          eventParam: { type: 'integer', minimum: 0 },
-          events: { type: 'object', additionalProperties: phase },
-        },
-      },
-    },
-    rules: rulesSchema,
-    suppressions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['rule', 'path', 'reason'],
-        properties: {
-          rule: { enum: ruleIds() },
-          path: { type: 'string', minLength: 1 },
-          function: identifier,
-          reason: { type: 'string', minLength: 1 },
-        },
-      },
-    },
-  },
-} as const;
+  }) as const;

@@ -66,6 +66,22 @@ export interface RuleSettings {
   [option: string]: unknown;
 }
 
+/**
+ * What the configuration knows of a rule, from its module's `meta`: the loader is handed these
+ * (rules/load-config.ts) rather than reaching up to the registry.
+ */
+export interface RuleSpec {
+  id: string;
+  defaultLevel: Level;
+  /** The JSON schema of each of its options, and their defaults. */
+  options?: { schema: object; defaults: object };
+}
+
+/** A rule's settings when rules.yaml says nothing about it: on, at its default level, default options. */
+export function defaultSettings(rule: RuleSpec): RuleSettings {
+  return { enabled: true, level: rule.defaultLevel, ...rule.options?.defaults };
+}
+
 /** A finding silenced on purpose (rules.yaml `suppressions`), with the reason a reviewer reads. */
 export interface Suppression {
   rule: string;

@@ -6,7 +6,7 @@
 // the new text mentions one of the words), the rules run once over the set, and nothing is
 // listed, searched or grown. Anything else (a new or deleted file, a new name to follow, a
 // buffer given back to the disk) is left to a full scan.
-import { growthWords } from '../callgraph/growth.js';
+import { growthWords } from '../scan/growth.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
 import {

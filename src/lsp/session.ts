@@ -8,7 +8,8 @@
 // answers them from the last analysis's summaries when the edit leaves growth nothing new.
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { loadConfig } from '../rules/load-config.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
 import type { FileSummary } from '../parser/summary.js';

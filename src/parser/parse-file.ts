@@ -9,7 +9,6 @@ import type { Notification } from '../model.js';
 import { type BlankSets, blankAnnotations } from './blank.js';
 import { extractSummary } from './extract.js';
 import type { FileSummary } from './summary.js';
-import { SummaryCache } from '../cache/summary-cache.js';
 
 /** Bounds on the work one file may cost. */
 export interface ParseLimits {
@@ -61,10 +60,11 @@ export interface FileOutcome {
   parsedBytes?: number;
 }
 
-let openCache: SummaryCache | null = null;
-function cacheFor(spec: { dir: string; salt: string }): SummaryCache {
-  if (openCache?.dir !== spec.dir) openCache = new SummaryCache(spec.dir, spec.salt);
-  return openCache;
+/** Where summaries are kept by content (cache/summary-cache.ts), handed in by the caller. */
+export interface SummaryStore {
+  key(bytes: Uint8Array): string;
+  get(key: string, file: string): FileSummary | undefined;
+  put(key: string, summary: FileSummary): void;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -177,9 +177,14 @@ export function summarizeText(text: string, file: string, options: ParseOptions)
   return parseText(text, file, options);
 }
 
-export function summarizeFile(root: string, file: string, options: ParseOptions, knownKey?: string): FileOutcome {
+export function summarizeFile(
+  root: string,
+  file: string,
+  options: ParseOptions,
+  knownKey?: string,
+  cache?: SummaryStore,
+): FileOutcome {
   const full = path.join(root, file);
-  const cache = options.cache ? cacheFor(options.cache) : undefined;
   let bytes: Buffer;
   try {
     // Checked before the cache too, so that what is analyzed does not depend on the cache.

@@ -13,6 +13,7 @@ import type { Piscina } from 'piscina';
 import type { Notification } from '../model.js';
 import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
 import { wordsInFiles } from './search.js';
+import { summaryCacheFor } from '../cache/summary-cache.js';
 import type { FileSummary } from './summary.js';
 import type { ParseTask, SearchTask } from './worker.js';
 
@@ -149,7 +150,7 @@ export class Workers {
     let since = performance.now();
     for (const [i, f] of files.entries()) {
       checkStop();
-      outcomes.push(summarizeFile(root, f, options, knownKey(f)));
+      outcomes.push(summarizeFile(root, f, options, knownKey(f), summaryCacheFor(options.cache)));
       onProgress?.(i + 1, files.length);
       if (performance.now() - since > INLINE_YIELD_MS) {
         await new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,7 @@
 // Worker-thread entry points, run under piscina: parsing and text search in batches.
 import { type FileOutcome, type ParseOptions, loadParser, summarizeFile } from './parse-file.js';
 import { wordsInFiles } from './search.js';
+import { summaryCacheFor } from '../cache/summary-cache.js';
 
 export interface ParseTask {
   root: string;
@@ -22,7 +23,7 @@ export function parseBatch(task: ParseTask): FileOutcome[] {
   const outcomes: FileOutcome[] = [];
   for (const file of task.files) {
     if (task.stop && Atomics.load(task.stop, 0)) break;
-    outcomes.push(summarizeFile(task.root, file, task.options, task.keys?.[file]));
+    outcomes.push(summarizeFile(task.root, file, task.options, task.keys?.[file], summaryCacheFor(task.options.cache)));
   }
   return outcomes;
 }

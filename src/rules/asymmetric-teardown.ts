@@ -7,17 +7,10 @@ import type { FnNode } from '../callgraph/graph.js';
 import type { Config } from '../config/types.js';
 import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
-import { type Effect, EffectAnalysis } from './effects.js';
-import {
-  definitionStep,
-  edgeSteps,
-  isDeviceObject,
-  opsWriteWords,
-  pairWords,
-  siteLocation,
-  siteText,
-} from './support.js';
-import { functionPairs, opsPairs, runsAfterSetup, undoneBy } from './pairs.js';
+import type { Effect } from '../analysis/effects.js';
+import { siteText } from '../analysis/ops-writes.js';
+import { definitionStep, edgeSteps, isDeviceObject, opsWriteWords, pairWords, siteLocation } from './support.js';
+import { runsAfterSetup } from '../analysis/pairs.js';
 
 const meta: RuleMeta = {
   id: 'asymmetric-teardown',
@@ -149,8 +142,8 @@ function alsoHere(config: Config, top: FnNode, statements: Effect[][]): RelatedL
   });
 }
 
-function check({ graph, config, level }: RuleContext): Finding[] {
-  const analysis = new EffectAnalysis(graph, config);
+function check({ graph, config, level, effects, pairs }: RuleContext): Finding[] {
+  const analysis = effects();
   // Members released anywhere: a mapping kept in a long-lived object and released by that
   // object's own teardown (one mapping per IOMMU instance) is not the pair's to undo.
   const releasedMembers = new Set<string>();
@@ -193,12 +186,12 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     });
   };
 
-  for (const pair of [...functionPairs(graph, config), ...opsPairs(graph, config)]) {
+  for (const pair of [...pairs().functions(), ...pairs().tables()]) {
     const setupEffects = pair.setups.flatMap((fn) => analysis.of(fn).map((e) => ({ e, top: fn })));
     const teardownEffects = pair.teardowns.flatMap((fn) => analysis.of(fn).map((e) => ({ e, top: fn })));
     const established = new Set(setupEffects.filter((x) => x.e.op === 'establish').map((x) => x.e.kind));
     // A devres callback the setup registers undoes at unbind, with the teardown.
-    const undone = undoneBy(graph, config, analysis, pair);
+    const undone = pairs().undoneBy(pair);
     const data = { setup: pair.setupName, teardown: pair.teardownName };
     const relatedTeardown: RelatedLocation[] = pair.teardowns.map((t) => ({
       ...definitionStep(t, `${t.name}() is the matching teardown`),

@@ -7,7 +7,8 @@ import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { reachableFrom } from '../callgraph/paths.js';
 import { identifiers } from '../config/schema-parts.js';
 import { type Config, activePairs } from '../config/types.js';
-import { EffectAnalysis } from './effects.js';
+import type { EffectAnalysis } from '../analysis/effects.js';
+import { siteText } from '../analysis/ops-writes.js';
 import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
 import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
@@ -21,7 +22,6 @@ import {
   pairFunctions,
   pairWords,
   siteLocation,
-  siteText,
 } from './support.js';
 
 interface Options {
@@ -106,7 +106,11 @@ function explainsBetter(a: Hit, b: Hit): boolean {
  * flag the setup sets (Linux 6.1's dma_ops_setup), so that it leaves a device it never set up
  * alone. Without the pair in the tree, only that the attach runs before setup.
  */
-function consequence(graph: CallGraph, config: Config): { messageId: string; setup: string; teardown: string } {
+function consequence(
+  graph: CallGraph,
+  config: Config,
+  effects: () => EffectAnalysis,
+): { messageId: string; setup: string; teardown: string } {
   const [pair] = activePairs(config);
   const setups = pair ? graph.named(pair.setup) : [];
   if (!pair || setups.length === 0)
@@ -116,14 +120,14 @@ function consequence(graph: CallGraph, config: Config): { messageId: string; set
     s.summary.bails.some((b) => b.member === config.device.opsMember && isDeviceObject(graph, config, b.object)),
   );
   if (!bails) return { messageId: 'opsReplaced', ...names };
-  const analysis = new EffectAnalysis(graph, config);
+  const analysis = effects();
   const flags = new Set(setups.flatMap((s) => [...analysis.flagsSetBy(s)]));
   const undos = graph.named(pair.teardown).flatMap((t) => analysis.of(t).filter((e) => e.op === 'undo'));
   const guarded = undos.every((e) => e.guards.some((g) => flags.has(g)));
   return { messageId: guarded ? 'setupSkipped' : 'opsLost', ...names };
 }
 
-function check({ graph, config, options, level }: RuleContext<Options>): Finding[] {
+function check({ graph, config, options, level, effects }: RuleContext<Options>): Finding[] {
   const targets = new Set(options.calls);
   // API implementations and the pair itself are not walked into: their effects are known.
   const opaque = new Set<FnNode>(pairFunctions(graph, config));
@@ -159,7 +163,7 @@ function check({ graph, config, options, level }: RuleContext<Options>): Finding
     }
   }
 
-  const result = consequence(graph, config);
+  const result = consequence(graph, config, effects);
   return [...hits.values()].map((hit) => {
     const events = eventsFor(hit.inst.entry, 'before-setup');
     const branch = hit.inst.entry.events ? ` (its ${events.join('/')} branch)` : '';

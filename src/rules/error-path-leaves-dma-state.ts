@@ -2,7 +2,7 @@
 // The driver core retries a probe that returned -EPROBE_DEFER, and gives a failed one's device
 // to the next driver: whatever the failed attempt attached, installed or mapped is found there.
 import { compareText } from '../order.js';
-import { ErrorPathAnalysis, type Establishment, type LeakingReturn } from '../analysis/error-paths.js';
+import type { Establishment, LeakingReturn } from '../analysis/error-path-facts.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import { identifiers } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
@@ -186,8 +186,8 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
   return out;
 }
 
-function check({ graph, config, options: settings, level, notify }: RuleContext<Options>): Finding[] {
-  const analysis = new ErrorPathAnalysis(graph, config);
+function check({ graph, config, options: settings, level, notify, errorPaths }: RuleContext<Options>): Finding[] {
+  const analysis = errorPaths();
   const findings: Finding[] = [];
   for (const entry of entriesOf(graph, settings)) {
     const [first, ...others] = analysis.of(entry.fn).leaks;

@@ -1,8 +1,9 @@
 // The registry: every rule, and what the rest of the tool asks of them (ids, settings, needs,
 // findings). Nothing outside src/rules names a rule; adding one is its module and a line here.
+import { analysesOf } from '../analysis/analyses.js';
 import type { CallGraph } from '../callgraph/graph.js';
 import { type Needs, mergeNeeds } from '../callgraph/needs.js';
-import type { Config, RuleSettings } from '../config/types.js';
+import { type Config, type RuleSettings, type RuleSpec, defaultSettings } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
 import type { RuleModule } from './rule.js';
 import { asymmetricTeardown } from './asymmetric-teardown.js';
@@ -28,13 +29,11 @@ export function ruleIds(): string[] {
   return RULES.map((r) => r.meta.id);
 }
 
-/** A rule's settings when rules.yaml says nothing about it: on, at its default level, default options. */
-export function defaultSettings(rule: RuleModule): RuleSettings {
-  return { enabled: true, level: rule.meta.defaultLevel, ...rule.meta.options?.defaults };
-}
+/** What the configuration knows of each rule (config/types.ts RuleSpec): its meta. */
+export const RULE_SPECS: readonly RuleSpec[] = RULES.map((r) => r.meta);
 
 function settingsOf(config: Config, rule: RuleModule): RuleSettings {
-  return config.rules[rule.meta.id] ?? defaultSettings(rule);
+  return config.rules[rule.meta.id] ?? defaultSettings(rule.meta);
 }
 
 /** The options a rule's check and needs see: its settings without `enabled` and `level`. */
@@ -62,9 +61,15 @@ export function runRules(
 ): { findings: Finding[]; notifications: Notification[] } {
   const notifications: Notification[] = [];
   const notify = (n: Notification) => notifications.push(n);
+  const analyses = analysesOf(graph, config);
+  const shared = {
+    effects: () => analyses.effects(),
+    pairs: () => analyses.pairs(),
+    errorPaths: () => analyses.errorPaths(),
+  };
   const findings = enabled(config).flatMap((rule) => {
     const settings = settingsOf(config, rule);
-    return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level, notify }));
+    return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level, notify, ...shared }));
   });
   return { findings, notifications };
 }

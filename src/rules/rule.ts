@@ -1,6 +1,7 @@
 // The shape of a rule: one module whose `meta` says everything about it (docs, messages, its
 // options with their schema and defaults), whose `needs` tells the scan what to parse for it,
 // and whose `check` turns the call graph into findings. README "Adding a rule" walks through one.
+import type { Analyses } from '../analysis/analyses.js';
 import type { CallGraph } from '../callgraph/graph.js';
 import type { Needs } from '../callgraph/needs.js';
 import type { Config } from '../config/types.js';
@@ -30,7 +31,8 @@ export interface RuleMeta<O extends object = object> {
   options?: { schema: { [K in keyof O]: OptionSchema }; defaults: O };
 }
 
-export interface RuleContext<O extends object = object> {
+/** The shared analyses (analysis/analyses.ts): built once per call graph, whichever rules ask. */
+export interface RuleContext<O extends object = object> extends Analyses {
   graph: CallGraph;
   /** The shared kernel knowledge of rules.yaml (architectures, APIs, entry points, …). */
   config: Config;

@@ -7,24 +7,21 @@ import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { Finding, PathStep } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
 import {
-  type OpsWrite,
   compareLocations,
   definitionStep,
   edgeSteps,
   entryFields,
   entryStep,
   opsWriteWords,
-  opsWritesIn,
   pairFunctions,
   pairNames,
   pairSetup,
   pairWords,
   siteLocation,
-  siteText,
 } from './support.js';
 import { compareText } from '../order.js';
-import { EffectAnalysis } from './effects.js';
-import { type PairInstance, undoneOverrides } from './pairs.js';
+import type { PairInstance } from '../analysis/pairs.js';
+import { type OpsWrite, opsWritesIn, siteText } from '../analysis/ops-writes.js';
 import type { ParamConstraint } from '../parser/summary.js';
 
 const meta: RuleMeta = {
@@ -172,7 +169,7 @@ function undoerOf(pair: PairInstance): string {
   return pair.teardowns.length ? pair.teardownName : 'a devres callback its setup registers';
 }
 
-function check({ graph, config, level }: RuleContext): Finding[] {
+function check({ graph, config, level, pairs }: RuleContext): Finding[] {
   const sanctioned = pairFunctions(graph, config);
   const setters = new Set(config.apis.setters.map((s) => s.name));
   const entries = new Map<FnNode, EntryInstance[]>();
@@ -181,7 +178,7 @@ function check({ graph, config, level }: RuleContext): Finding[] {
     list.push(inst);
     entries.set(inst.fn, list);
   }
-  const overrides = undoneOverrides(graph, config, new EffectAnalysis(graph, config));
+  const overrides = pairs().undoneOverrides();
   const findings: Finding[] = [];
   for (const fn of graph.functions) {
     if (setters.has(fn.name) || sanctioned.has(fn)) continue;

@@ -1,65 +1,13 @@
-// Vocabulary the rules share: which sites write a device's dma_ops, the sanctioned pair, and
-// how graph paths become the steps a finding shows.
+// Vocabulary the rules share: the sanctioned pair, and how graph paths become the steps a
+// finding shows.
 import type { EntryInstance } from '../callgraph/entries.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { Location, PathStep } from '../model.js';
-import type { CallSite, MemberWrite } from '../parser/summary.js';
-import { isDeviceObject, setterCall } from '../callgraph/device.js';
+import { isDeviceObject } from '../callgraph/device.js';
 import { compareText } from '../order.js';
 
 export { isDeviceObject };
-
-/** A write of `dev->dma_ops`, by a setter call or by assignment. */
-export interface OpsWrite {
-  fn: FnNode;
-  line: number;
-  col: number;
-  endLine: number;
-  endCol: number;
-  clears: boolean;
-  /** `set_dma_ops()` or `dev->dma_ops =`. */
-  what: string;
-  cond: string[];
-  guards: string[];
-  site: CallSite | MemberWrite;
-}
-
-export function opsWritesIn(graph: CallGraph, config: Config, fn: FnNode): OpsWrite[] {
-  const out: OpsWrite[] = [];
-  for (const site of fn.summary.calls) {
-    const setter = setterCall(graph, config, site);
-    if (!setter) continue;
-    out.push({
-      fn,
-      line: site.line,
-      col: site.col,
-      endLine: site.endLine,
-      endCol: site.endCol,
-      clears: site.args[setter.opsArg]?.isNull ?? false,
-      what: `${setter.name}()`,
-      cond: site.cond,
-      guards: site.guards,
-      site,
-    });
-  }
-  for (const w of fn.summary.writes) {
-    if (w.member !== config.device.opsMember || !isDeviceObject(graph, config, w.object)) continue;
-    out.push({
-      fn,
-      line: w.line,
-      col: w.col,
-      endLine: w.endLine,
-      endCol: w.endCol,
-      clears: w.isNull,
-      what: `the assignment to ${w.member} of ${w.object.text}`,
-      cond: w.cond,
-      guards: w.guards,
-      site: w,
-    });
-  }
-  return out.sort((a, b) => a.line - b.line || a.col - b.col);
-}
 
 /** Every definition of the configured architecture's setup/teardown functions. */
 export function pairFunctions(graph: CallGraph, config: Config): Set<FnNode> {
@@ -120,11 +68,6 @@ export function edgeSteps(edges: readonly Edge[]): PathStep[] {
     function: e.from.name,
     message: `${e.from.name}() calls ${e.to.name}()`,
   }));
-}
-
-/** A site's own text: the call as written (arguments whitespace folded), or the assignment. */
-export function siteText(site: CallSite | MemberWrite): string {
-  return 'text' in site ? site.text : `${site.callee}(${site.args.map((a) => a.text).join(', ')})`;
 }
 
 export function siteLocation(

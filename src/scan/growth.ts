@@ -20,11 +20,11 @@
 // finite and a name is searched once, so this ends, and no round limit is needed.
 import { type Config, activePairs } from '../config/types.js';
 import type { FileSummary } from '../parser/summary.js';
-import { isDeviceObject } from './device.js';
-import { CallGraph, type FnNode } from './graph.js';
+import { isDeviceObject } from '../callgraph/device.js';
+import { CallGraph, type FnNode } from '../callgraph/graph.js';
+import type { Needs } from '../callgraph/needs.js';
 // The effects of the pair's teardown tell which ownership flags matter.
-import { EffectAnalysis } from '../rules/effects.js';
-import type { Needs } from './needs.js';
+import { analysesOf } from '../analysis/analyses.js';
 
 /** APIs whose behaviour rules.yaml or a rule states: never searched for, never walked into. */
 function apiNames(config: Config, needs: Needs): Set<string> {
@@ -91,7 +91,7 @@ function ownershipFlags(graph: CallGraph, config: Config): Set<string> {
     }
   }
   const flags = new Set<string>();
-  const analysis = new EffectAnalysis(graph, config);
+  const analysis = analysesOf(graph, config).effects();
   for (const { setups, teardowns } of pairs) {
     if (!setups.some(bails)) continue;
     for (const fn of teardowns)

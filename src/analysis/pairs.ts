@@ -6,6 +6,7 @@ import { type Config, activePairs } from '../config/types.js';
 import type { Location, StateKind } from '../model.js';
 import { conditionsCompatible } from '../parser/preproc.js';
 import type { EffectAnalysis } from './effects.js';
+import { countBuild } from './builds.js';
 
 export interface PairInstance {
   setups: FnNode[];
@@ -26,7 +27,7 @@ const fnLabel = (fns: FnNode[], fallback: string) =>
  * file's definition (dma-mapping-nommu.c, a header's static inline fallback) belongs to
  * another build.
  */
-export function functionPairs(graph: CallGraph, config: Config): PairInstance[] {
+function functionPairs(graph: CallGraph, config: Config): PairInstance[] {
   const out: PairInstance[] = [];
   for (const pair of activePairs(config)) {
     for (const setup of graph.named(pair.setup)) {
@@ -45,7 +46,7 @@ export function functionPairs(graph: CallGraph, config: Config): PairInstance[] 
  * struct tree-sitter could not tell matches by fields, once: the driver pairs of platform, PCI,
  * I2C … drivers all name probe and remove, and one table is one driver.
  */
-export function opsPairs(graph: CallGraph, config: Config): PairInstance[] {
+function opsPairs(graph: CallGraph, config: Config): PairInstance[] {
   const out: PairInstance[] = [];
   const tables = new Map<object, { file: string; bindings: typeof graph.bindings }>();
   for (const b of graph.bindings) {
@@ -88,7 +89,7 @@ export function opsPairs(graph: CallGraph, config: Config): PairInstance[] {
  * `undo.devmActions`): devres runs them when probe fails and when the driver unbinds, so what
  * they undo the driver's teardown need not.
  */
-export function devmCallbacks(graph: CallGraph, config: Config, setup: FnNode): FnNode[] {
+function devmCallbacks(graph: CallGraph, config: Config, setup: FnNode): FnNode[] {
   const actions = new Map(config.undo.devmActions.map((d) => [d.name, d.callbackArg]));
   const out = new Set<FnNode>();
   const seen = new Set<FnNode>([setup]);
@@ -109,24 +110,6 @@ export function devmCallbacks(graph: CallGraph, config: Config, setup: FnNode): 
   return [...out];
 }
 
-/** Kinds of state the teardowns of `pair`, or the devres callbacks its setups register, undo. */
-export function undoneBy(
-  graph: CallGraph,
-  config: Config,
-  analysis: EffectAnalysis,
-  pair: PairInstance,
-): Set<StateKind> {
-  const undoers = [...pair.teardowns, ...pair.setups.flatMap((s) => devmCallbacks(graph, config, s))];
-  return new Set(
-    undoers.flatMap((fn) =>
-      analysis
-        .of(fn)
-        .filter((e) => e.op === 'undo')
-        .map((e) => e.kind),
-    ),
-  );
-}
-
 /**
  * A driver-level pair: its setup callbacks are entry points that run after the arch setup
  * (rules.yaml `entryPoints`, phase after-setup), such as a driver's probe or a component's bind.
@@ -142,17 +125,61 @@ export function runsAfterSetup(config: Config, pair: PairInstance): boolean {
 }
 
 /**
- * The callbacks of driver-level pairs whose setup installs the DMA ops and whose teardown (or a
- * devres callback of the setup) undoes them: an override in the driver's own probe after setup
- * that its remove undoes, the pattern the kernel sanctions. Each maps to its pair.
+ * The pairs of one call graph and configuration, each list made once: several rules
+ * ask the same questions of them.
  */
-export function undoneOverrides(graph: CallGraph, config: Config, analysis: EffectAnalysis): Map<FnNode, PairInstance> {
-  const out = new Map<FnNode, PairInstance>();
-  for (const pair of opsPairs(graph, config)) {
-    if (!runsAfterSetup(config, pair)) continue;
-    const installs = pair.setups.some((s) => analysis.of(s).some((e) => e.kind === 'ops' && e.op === 'establish'));
-    if (!installs || !undoneBy(graph, config, analysis, pair).has('ops')) continue;
-    for (const fn of [...pair.setups, ...pair.teardowns]) if (!out.has(fn)) out.set(fn, pair);
+export class PairAnalysis {
+  private functionPairs?: PairInstance[];
+  private opsPairs?: PairInstance[];
+  private overrides?: Map<FnNode, PairInstance>;
+
+  constructor(
+    private graph: CallGraph,
+    private config: Config,
+    private effects: EffectAnalysis,
+  ) {
+    countBuild('pairs');
   }
-  return out;
+
+  /** The architecture's setup/teardown functions, each setup with the teardowns beside it. */
+  functions(): PairInstance[] {
+    return (this.functionPairs ??= functionPairs(this.graph, this.config));
+  }
+
+  /** The callbacks ops tables bind to configured pairs of fields. */
+  tables(): PairInstance[] {
+    return (this.opsPairs ??= opsPairs(this.graph, this.config));
+  }
+
+  /** Kinds of state the teardowns of `pair`, or the devres callbacks its setups register, undo. */
+  undoneBy(pair: PairInstance): Set<StateKind> {
+    const undoers = [...pair.teardowns, ...pair.setups.flatMap((s) => devmCallbacks(this.graph, this.config, s))];
+    return new Set(
+      undoers.flatMap((fn) =>
+        this.effects
+          .of(fn)
+          .filter((e) => e.op === 'undo')
+          .map((e) => e.kind),
+      ),
+    );
+  }
+
+  /**
+   * The callbacks of driver-level pairs whose setup installs the DMA ops and whose teardown (or a
+   * devres callback of the setup) undoes them: an override in the driver's own probe after setup
+   * that its remove undoes, the pattern the kernel sanctions. Each maps to its pair.
+   */
+  undoneOverrides(): Map<FnNode, PairInstance> {
+    if (this.overrides) return this.overrides;
+    const out = new Map<FnNode, PairInstance>();
+    for (const pair of this.tables()) {
+      if (!runsAfterSetup(this.config, pair)) continue;
+      const installs = pair.setups.some((s) =>
+        this.effects.of(s).some((e) => e.kind === 'ops' && e.op === 'establish'),
+      );
+      if (!installs || !this.undoneBy(pair).has('ops')) continue;
+      for (const fn of [...pair.setups, ...pair.teardowns]) if (!out.has(fn)) out.set(fn, pair);
+    }
+    return (this.overrides = out);
+  }
 }

@@ -5,7 +5,8 @@ import { componentsUpTo } from '../callgraph/components.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
-import { opsWritesIn, siteText } from './support.js';
+import { opsWritesIn, siteText } from './ops-writes.js';
+import { countBuild } from './builds.js';
 import { keptByAnotherObject } from '../callgraph/device.js';
 
 export interface Effect {
@@ -68,6 +69,7 @@ export class EffectAnalysis {
   ) {
     this.apis = new Map(config.apis.effects.map((e) => [e.name, e]));
     this.pairs = new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
+    countBuild('effects');
   }
 
   private direct(fn: FnNode): Effect[] {
