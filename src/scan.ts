@@ -15,11 +15,11 @@ import {
   parserSettings,
   summarizeText,
 } from './parser/parse-file.js';
-import { findRipgrep } from './parser/ripgrep.js';
-import { Prefilter } from './prefilter.js';
+import { findRipgrep } from './search/ripgrep.js';
+import { Prefilter } from './scan/prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
 import { ScanReuse } from './cache/scan-reuse.js';
-import { Workers } from './parser/parse-files.js';
+import { Workers } from './session/workers.js';
 import type { FileSummary } from './parser/summary.js';
 import { neededByRules, runRules } from './rules/index.js';
 import { Configuration } from './kconfig/configuration.js';

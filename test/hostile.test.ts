@@ -9,7 +9,7 @@ import { main } from '../src/cli/run.js';
 import { loadConfig } from '../src/rules/load-config.js';
 import type { Notification } from '../src/model.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
-import { findRipgrep } from '../src/parser/ripgrep.js';
+import { findRipgrep } from '../src/search/ripgrep.js';
 import { type ScanOptions, scan } from '../src/scan.js';
 import { CLI, type Run, tree, writeFiles } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif-schema.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../src/rules/load-config.js';
-import { findRipgrep, patternBatches, ripgrepCandidates } from '../src/parser/ripgrep.js';
+import { findRipgrep, patternBatches, ripgrepCandidates } from '../src/search/ripgrep.js';
 import { scan } from '../src/scan.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { tree } from './helpers/cli.js';

@@ -19,7 +19,7 @@ import type { Config } from '../config/types.js';
 import { type Suppressions, applySuppressions } from '../suppress/apply.js';
 import { type Collected, type Mode, collect } from './collect.js';
 import { dotconfigFiles } from './dotconfig-files.js';
-import { Interrupted, requestStop } from '../parser/parse-files.js';
+import { Interrupted, requestStop } from '../session/workers.js';
 import { renderReport, writeOutput } from './report.js';
 import { formatStats, progressReporter } from './progress.js';
 import { TOOL_VERSION } from '../version.js';
@@ -303,7 +303,7 @@ const STOP_GRACE_MS = 15_000;
 
 /**
  * On SIGHUP, SIGINT or SIGTERM the scan stops at its next batch (a parser thread cannot be stopped in
- * the middle of a parse: parse-files.ts), no report is written and the exit status is 130 or
+ * the middle of a parse: session/workers.ts), no report is written and the exit status is 130 or
  * 143 (129 for SIGHUP). A second signal ends the process at once. The report is only ever written whole and
  * synchronously (report.ts), so a signal is handled before it starts or after it is done.
  */

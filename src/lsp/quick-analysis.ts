@@ -16,7 +16,7 @@ import {
   type ParseOptions,
   parserSettings,
 } from '../parser/parse-file.js';
-import { textMentions } from '../parser/search.js';
+import { textMentions } from '../search/mentions.js';
 import type { FileSummary } from '../parser/summary.js';
 import { neededByRules } from '../rules/index.js';
 import { type ScanShare, analyze } from '../scan.js';

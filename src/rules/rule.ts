@@ -1,6 +1,6 @@
 // The shape of a rule: one module whose `meta` says everything about it (docs, messages, its
 // options with their schema and defaults), whose `needs` tells the scan what to parse for it,
-// and whose `check` turns the call graph into findings. README "Adding a rule" walks through one.
+// and whose `check` turns the call graph into findings. CONTRIBUTING.md "Adding a rule" walks through one.
 import type { Analyses } from '../analysis/analyses.js';
 import type { CallGraph } from '../callgraph/graph.js';
 import type { Needs } from '../callgraph/needs.js';

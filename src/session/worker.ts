@@ -1,6 +1,6 @@
 // Worker-thread entry points, run under piscina: parsing and text search in batches.
-import { type FileOutcome, type ParseOptions, loadParser, summarizeFile } from './parse-file.js';
-import { wordsInFiles } from './search.js';
+import { type FileOutcome, type ParseOptions, loadParser, summarizeFile } from '../parser/parse-file.js';
+import { wordsInFiles } from '../search/mentions.js';
 import { summaryCacheFor } from '../cache/summary-cache.js';
 
 export interface ParseTask {

@@ -2,10 +2,10 @@
 // scan is looked up, and only the files changed since are searched again. Unknown words are
 // searched in every file, by ripgrep when it is installed and the set is large, else by the
 // worker threads.
-import type { TreeIndex } from './cache/tree-index.js';
-import type { Workers } from './parser/parse-files.js';
-import { ripgrepCandidates } from './parser/ripgrep.js';
-import { textMentions } from './parser/search.js';
+import type { TreeIndex } from '../cache/tree-index.js';
+import type { Workers } from '../session/workers.js';
+import { ripgrepCandidates } from '../search/ripgrep.js';
+import { textMentions } from '../search/mentions.js';
 
 /** Below this many files Node searches faster than starting ripgrep. */
 const RIPGREP_THRESHOLD = 500;

@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Piscina } from 'piscina';
 import type { Notification } from '../model.js';
-import { type FileOutcome, type ParseOptions, summarizeFile } from './parse-file.js';
-import { wordsInFiles } from './search.js';
+import { type FileOutcome, type ParseOptions, summarizeFile } from '../parser/parse-file.js';
+import { wordsInFiles } from '../search/mentions.js';
 import { summaryCacheFor } from '../cache/summary-cache.js';
-import type { FileSummary } from './summary.js';
+import type { FileSummary } from '../parser/summary.js';
 import type { ParseTask, SearchTask } from './worker.js';
 
 export interface ParseResult {
