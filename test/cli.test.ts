@@ -39,12 +39,7 @@ test("the sample tree's SARIF validates against the SARIF 2.1.0 schema and carri
   const log = JSON.parse(r.stdout);
   assert.deepEqual(validateSarif(log), []);
   const run = log.runs[0];
-  assert.deepEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id).sort(), [
-    'asymmetric-teardown',
-    'attach-before-setup',
-    'error-path-leaves-dma-state',
-    'set-dma-ops-outside-setup-teardown',
-  ]);
+  assert.deepEqual(run.tool.driver.rules.map((rule: { id: string }) => rule.id).sort(), ruleIds().sort());
   assert.ok(run.results.length >= 6);
   for (const result of run.results) {
     assert.ok(result.codeFlows[0].threadFlows[0].locations.length >= 1);
@@ -182,9 +177,9 @@ test('a rules file that only switches one rule off, and --rule, leave the other 
   );
   const unknown = dmalint(['--rule', 'set-dma-ops=off']);
   assert.equal(unknown.code, 2);
-  assert.match(
+  assert.ok(
+    unknown.stderr.includes(`unknown rule 'set-dma-ops'; expected one of: ${ruleIds().join(', ')}`),
     unknown.stderr,
-    /unknown rule 'set-dma-ops'; expected one of: set-dma-ops-outside-setup-teardown, attach-before-setup, asymmetric-teardown, error-path-leaves-dma-state/,
   );
   assert.equal(dmalint(['--rule', 'attach-before-setup=loud']).code, 2);
 });

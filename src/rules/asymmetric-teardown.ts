@@ -5,8 +5,8 @@
 // setup established it (the dma_ops_setup flag of "Don't tear third-party mappings").
 import type { FnNode } from '../callgraph/graph.js';
 import type { Config } from '../config/types.js';
-import type { Finding, Location, PathStep, RelatedLocation, StateKind } from '../model.js';
-import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
+import type { Location, PathStep, RelatedLocation, StateKind } from '../model.js';
+import { type RuleContext, type RuleMeta, defineRule } from './rule.js';
 import type { Effect } from '../analysis/effects.js';
 import { siteText } from '../analysis/ops-writes.js';
 import { definitionStep, edgeSteps, isDeviceObject, opsWriteWords, pairWords, siteLocation } from './support.js';
@@ -142,7 +142,7 @@ function alsoHere(config: Config, top: FnNode, statements: Effect[][]): RelatedL
   });
 }
 
-function check({ graph, config, level, effects, pairs }: RuleContext): Finding[] {
+function check({ graph, config, effects, pairs, report }: RuleContext): void {
   const analysis = effects();
   // Members released anywhere: a mapping kept in a long-lived object and released by that
   // object's own teardown (one mapping per IOMMU instance) is not the pair's to undo.
@@ -151,7 +151,6 @@ function check({ graph, config, level, effects, pairs }: RuleContext): Finding[]
     for (const e of analysis.of(fn))
       if (e.op === 'undo' && e.releasedFrom && e.edges.length === 0) releasedMembers.add(e.releasedFrom);
   }
-  const findings: Finding[] = [];
   const emit = (
     messageId: string,
     group: Effect[],
@@ -162,10 +161,9 @@ function check({ graph, config, level, effects, pairs }: RuleContext): Finding[]
   ) => {
     const first = group[0]!;
     const location = primaryOf(first);
-    findings.push({
-      ruleId: meta.id,
-      level,
-      ...findingMessage(meta, messageId, {
+    report({
+      messageId,
+      data: {
         ...data,
         // The function whose statement this is, by name: a pair can have two setups.
         [role]: `${top.name}()`,
@@ -175,7 +173,7 @@ function check({ graph, config, level, effects, pairs }: RuleContext): Finding[]
           first.op,
         ),
         nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => config.states[k]!.noun)),
-      }),
+      },
       location,
       function: first.edges[0]?.from.name ?? first.fn.name,
       kind: KIND[messageId]!,
@@ -259,7 +257,6 @@ function check({ graph, config, level, effects, pairs }: RuleContext): Finding[]
       emit('notEstablished', group, top, 'teardown', data, [...alsoHere(config, top, others), ...relatedSetup]);
     }
   }
-  return findings;
 }
 
 export const asymmetricTeardown = defineRule({

@@ -9,9 +9,8 @@ import { identifiers } from '../config/schema-parts.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { EffectAnalysis } from '../analysis/effects.js';
 import { siteText } from '../analysis/ops-writes.js';
-import type { Finding } from '../model.js';
 import type { CallSite } from '../parser/summary.js';
-import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
+import { type RuleContext, type RuleMeta, defineRule } from './rule.js';
 import { compareText } from '../order.js';
 import {
   compareLocations,
@@ -127,7 +126,7 @@ function consequence(
   return { messageId: guarded ? 'setupSkipped' : 'opsLost', ...names };
 }
 
-function check({ graph, config, options, level, effects }: RuleContext<Options>): Finding[] {
+function check({ graph, config, options, effects, report }: RuleContext<Options>): void {
   const targets = new Set(options.calls);
   // API implementations and the pair itself are not walked into: their effects are known.
   const opaque = new Set<FnNode>(pairFunctions(graph, config));
@@ -164,20 +163,19 @@ function check({ graph, config, options, level, effects }: RuleContext<Options>)
   }
 
   const result = consequence(graph, config, effects);
-  return [...hits.values()].map((hit) => {
+  for (const hit of hits.values()) {
     const events = eventsFor(hit.inst.entry, 'before-setup');
     const branch = hit.inst.entry.events ? ` (its ${events.join('/')} branch)` : '';
     const location = siteLocation(hit.fn, hit.site);
-    return {
-      ruleId: meta.id,
-      level,
-      ...findingMessage(meta, result.messageId, {
+    report({
+      messageId: result.messageId,
+      data: {
         call: hit.site.callee,
         entry: `the ${hit.inst.entry.name} callback ${hit.inst.fn.name}()`,
         branch,
         setup: result.setup,
         teardown: result.teardown,
-      }),
+      },
       location,
       function: hit.fn.name,
       kind: 'before-setup',
@@ -191,10 +189,9 @@ function check({ graph, config, options, level, effects }: RuleContext<Options>)
           message: `${hit.site.callee}() attaches the device and installs IOMMU ops here`,
         },
       ],
-      related: [],
       conditions: hit.site.cond,
-    };
-  });
+    });
+  }
 }
 
 export const attachBeforeSetup = defineRule<Options>({

@@ -6,8 +6,8 @@ import type { Establishment, LeakingReturn } from '../analysis/error-path-facts.
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import { identifiers } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
-import type { Finding, Location, PathStep, RelatedLocation } from '../model.js';
-import { type RuleContext, type RuleMeta, defineRule, findingMessage, formatMessage } from './rule.js';
+import type { Location, PathStep, RelatedLocation } from '../model.js';
+import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
 import { compareLocations, edgeSteps, opsWriteWords, pairWords } from './support.js';
 
 const ID = 'error-path-leaves-dma-state';
@@ -186,9 +186,8 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
   return out;
 }
 
-function check({ graph, config, options: settings, level, notify, errorPaths }: RuleContext<Options>): Finding[] {
+function check({ graph, config, options: settings, notify, errorPaths, report }: RuleContext<Options>): void {
   const analysis = errorPaths();
-  const findings: Finding[] = [];
   for (const entry of entriesOf(graph, settings)) {
     const [first, ...others] = analysis.of(entry.fn).leaks;
     if (!first) continue;
@@ -198,16 +197,15 @@ function check({ graph, config, options: settings, level, notify, errorPaths }: 
       ...l.at,
       message: formatMessage(meta, 'alsoLeaks', { returns: l.returns || 'an error', state: stateOf(config, l.leaked) }),
     }));
-    findings.push({
-      ruleId: ID,
-      level,
-      ...findingMessage(meta, 'leaks', {
+    report({
+      messageId: 'leaks',
+      data: {
         fn: entry.fn.name,
         returns: first.returns || 'an error',
         state: stateOf(config, first.leaked),
         what: whatOf(first.leaked),
         entry: entry.what.replace(/ callback$/, ''),
-      }),
+      },
       location,
       function: entry.fn.name,
       // The fingerprint: what is left, at which return (by what it returns), not how it got there.
@@ -230,7 +228,6 @@ function check({ graph, config, options: settings, level, notify, errorPaths }: 
       line: fn.summary.line,
       message: `${ID}: the error paths of ${fn.name}() were not analyzed (${limit}); a leak through it is not reported`,
     });
-  return findings;
 }
 
 export const errorPathLeavesDmaState = defineRule<Options>({

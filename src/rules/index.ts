@@ -5,7 +5,7 @@ import type { CallGraph } from '../callgraph/graph.js';
 import { type Needs, mergeNeeds } from '../callgraph/needs.js';
 import { type Config, type RuleSettings, type RuleSpec, defaultSettings } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
-import type { RuleModule } from './rule.js';
+import { type ReportDescriptor, type RuleModule, findingOf } from './rule.js';
 import { asymmetricTeardown } from './asymmetric-teardown.js';
 import { attachBeforeSetup } from './attach-before-setup.js';
 import { errorPathLeavesDmaState } from './error-path-leaves-dma-state.js';
@@ -69,7 +69,10 @@ export function runRules(
   };
   const findings = enabled(config).flatMap((rule) => {
     const settings = settingsOf(config, rule);
-    return each(rule.check({ graph, config, options: optionsOf(settings), level: settings.level, notify, ...shared }));
+    const found: Finding[] = [];
+    const report = (d: ReportDescriptor) => found.push(findingOf(rule.meta, settings.level, d));
+    rule.check({ graph, config, options: optionsOf(settings), level: settings.level, notify, report, ...shared });
+    return each(found);
   });
   return { findings, notifications };
 }

@@ -1,11 +1,12 @@
 // The shape of a rule: one module whose `meta` says everything about it (docs, messages, its
 // options with their schema and defaults), whose `needs` tells the scan what to parse for it,
-// and whose `check` turns the call graph into findings. CONTRIBUTING.md "Adding a rule" walks through one.
+// and whose `check` decides findings from the call graph and reports each through its context.
+// CONTRIBUTING.md "Adding a rule" walks through one.
 import type { Analyses } from '../analysis/analyses.js';
 import type { CallGraph } from '../callgraph/graph.js';
 import type { Needs } from '../callgraph/needs.js';
 import type { Config } from '../config/types.js';
-import type { Finding, Level, Notification } from '../model.js';
+import type { Finding, Level, Location, Notification, PathStep, RelatedLocation } from '../model.js';
 
 /** A JSON schema fragment (ajv, strict mode): the schema of one option. */
 export type OptionSchema = Record<string, unknown>;
@@ -41,13 +42,41 @@ export interface RuleContext<O extends object = object> extends Analyses {
   level: Level;
   /** What the rule could not check (a bound its analysis reached), reported with the run's notifications. */
   notify: (notification: Notification) => void;
+  /** Reports a finding: the context fills in the rule, the level and the message. */
+  report: (descriptor: ReportDescriptor) => void;
+}
+
+/**
+ * What a rule decides about one finding. The rest of what a finding carries (its rule id, its
+ * level, its message made from the template, and the data kept to the names the template
+ * uses) the context fills in, as ESLint's report translator does.
+ */
+export interface ReportDescriptor {
+  messageId: string;
+  /** The template's `{{name}}`s; more may be passed (a rule may hand every template the same data). */
+  data: Record<string, string>;
+  location: Location;
+  /** Function holding the primary location; part of the fingerprint. */
+  function: string;
+  /** What is wrong (Finding.kind): part of the fingerprint. */
+  kind: string;
+  /** The primary site's own source text: part of the fingerprint. */
+  site: string;
+  /** From the entry point down to the primary location. */
+  path?: PathStep[];
+  related?: RelatedLocation[];
+  /** Preprocessor conditions the primary location lives under. */
+  conditions?: string[];
+  /** Another level than the rule's configured one (a finding reported for review only). */
+  level?: Level;
 }
 
 export interface RuleModule<O extends object = object> {
   meta: RuleMeta<O>;
   /** What the scan must parse for this rule (callgraph/needs.ts). */
   needs(config: Config, options: O): Partial<Needs>;
-  check(context: RuleContext<O>): Finding[];
+  /** Decides the rule's findings, each through `context.report`. */
+  check(context: RuleContext<O>): void;
 }
 
 /** Ties a module's option type to its meta, needs and check (as typescript-eslint's createRule does). */
@@ -81,7 +110,7 @@ export function formatMessage(
  * names the template uses (a rule may hand every template the same data), so that a test or a
  * SARIF consumer sees exactly what the message says.
  */
-export function findingMessage(
+function findingMessage(
   meta: Pick<RuleMeta, 'id' | 'messages'>,
   messageId: string,
   data: Record<string, string>,
@@ -89,4 +118,20 @@ export function findingMessage(
   const message = formatMessage(meta, messageId, data);
   const names = placeholderNames(meta.messages[messageId]!);
   return { messageId, message, messageData: Object.fromEntries(names.map((n) => [n, data[n]!])) };
+}
+
+/** The finding a rule reports through its context (RuleContext.report). */
+export function findingOf(meta: Pick<RuleMeta, 'id' | 'messages'>, level: Level, d: ReportDescriptor): Finding {
+  return {
+    ruleId: meta.id,
+    level: d.level ?? level,
+    ...findingMessage(meta, d.messageId, d.data),
+    location: d.location,
+    function: d.function,
+    kind: d.kind,
+    site: d.site,
+    path: d.path ?? [],
+    related: d.related ?? [],
+    conditions: d.conditions ?? [],
+  };
 }

@@ -4,8 +4,8 @@
 import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
 import type { FnNode } from '../callgraph/graph.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
-import type { Finding, PathStep } from '../model.js';
-import { type RuleContext, type RuleMeta, defineRule, findingMessage } from './rule.js';
+import type { PathStep } from '../model.js';
+import { type RuleContext, type RuleMeta, defineRule } from './rule.js';
 import {
   compareLocations,
   definitionStep,
@@ -169,7 +169,7 @@ function undoerOf(pair: PairInstance): string {
   return pair.teardowns.length ? pair.teardownName : 'a devres callback its setup registers';
 }
 
-function check({ graph, config, level, pairs }: RuleContext): Finding[] {
+function check({ graph, config, pairs, report }: RuleContext): void {
   const sanctioned = pairFunctions(graph, config);
   const setters = new Set(config.apis.setters.map((s) => s.name));
   const entries = new Map<FnNode, EntryInstance[]>();
@@ -179,7 +179,6 @@ function check({ graph, config, level, pairs }: RuleContext): Finding[] {
     entries.set(inst.fn, list);
   }
   const overrides = pairs().undoneOverrides();
-  const findings: Finding[] = [];
   for (const fn of graph.functions) {
     if (setters.has(fn.name) || sanctioned.has(fn)) continue;
     const writes = opsWritesIn(graph, config, fn);
@@ -204,20 +203,19 @@ function check({ graph, config, level, pairs }: RuleContext): Finding[] {
           branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
       }
       const messageId = undone.length ? 'override' : direct ? 'direct' : 'viaPath';
-      const message = findingMessage(meta, messageId, {
-        what: w.what,
-        pair: pairNames(config),
-        fn: fn.name,
-        how: best.root.how + branch,
-        root: best.root.describe + branch,
-        roots: [...new Set(roots.map((r) => r.root.describe))].join(', '),
-        undo: [...new Set(undone.map(undoerOf))].join(', '),
-      });
-      findings.push({
-        ruleId: meta.id,
+      report({
+        messageId,
         // Reported for review, not as a hazard: a driver may override its own ops if it undoes them.
-        level: undone.length ? 'note' : level,
-        ...message,
+        ...(undone.length ? { level: 'note' as const } : {}),
+        data: {
+          what: w.what,
+          pair: pairNames(config),
+          fn: fn.name,
+          how: best.root.how + branch,
+          root: best.root.describe + branch,
+          roots: [...new Set(roots.map((r) => r.root.describe))].join(', '),
+          undo: [...new Set(undone.map(undoerOf))].join(', '),
+        },
         location,
         function: fn.name,
         kind: 'outside-pair',
@@ -231,12 +229,10 @@ function check({ graph, config, level, pairs }: RuleContext): Finding[] {
             message: `${w.what} ${w.clears ? 'clears' : 'installs'} the device's DMA ops here`,
           },
         ],
-        related: [],
         conditions: w.cond,
       });
     }
   }
-  return findings;
 }
 
 export const setDmaOpsOutsideSetupTeardown = defineRule({
