@@ -100,6 +100,8 @@ function placeOf(lines: readonly string[], h: Hunk, from: number, offset: number
 /** The text with the hunks applied in order, or the index of the first one that does not fit. */
 export function applyHunks(text: string, hunks: readonly Hunk[]): string | { failed: number } {
   const lines = linesOf(text);
+  // Pieces of text rather than lines: a spread of a file's lines into push() overflows the stack
+  // past about 120,000 of them, and generated headers have 200,000.
   const out: string[] = [];
   let copied = 0;
   // Later hunks move by as much as the earlier ones did, as in git and patch(1).
@@ -107,10 +109,10 @@ export function applyHunks(text: string, hunks: readonly Hunk[]): string | { fai
   for (const [i, h] of hunks.entries()) {
     const pos = placeOf(lines, h, copied, offset);
     if (pos === undefined) return { failed: i };
-    out.push(...lines.slice(copied, pos), ...h.after);
+    out.push(lines.slice(copied, pos).join(''), h.after.join(''));
     copied = pos + h.before.length;
     offset = pos - h.at;
   }
-  out.push(...lines.slice(copied));
+  out.push(lines.slice(copied).join(''));
   return out.join('');
 }
