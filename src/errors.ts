@@ -19,6 +19,8 @@ const ERRNO_WORDS: Record<string, string> = {
   EROFS: 'read-only file system',
   EEXIST: 'already exists',
   EIO: 'input/output error',
+  ENXIO: 'no such device or address (a FIFO nobody reads)',
+  EPIPE: 'broken pipe',
 };
 
 /** A file system error in words a user reads ("no such file or directory"), not an errno code. */

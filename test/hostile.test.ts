@@ -5,13 +5,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { main } from '../src/cli/run.js';
 import { loadConfig } from '../src/rules/load-config.js';
 import type { Notification } from '../src/model.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import { findRipgrep } from '../src/search/ripgrep.js';
 import { type ScanOptions, scan } from '../src/scan.js';
 import { CLI, type Run, tree, writeFiles } from './helpers/cli.js';
+import { inProcess } from './helpers/in-process.js';
 import { validateSarif } from './helpers/sarif-schema.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { MiB, notificationLines, writeDrivers, writeHostileFiles } from './helpers/trees.js';
@@ -261,23 +261,6 @@ test(
     }
   },
 );
-
-/** main() as the command runs it, with what it writes to stdout and stderr. */
-async function inProcess(args: string[]): Promise<Run> {
-  const out = { stdout: '', stderr: '' };
-  const writes = {
-    stdout: process.stdout.write.bind(process.stdout),
-    stderr: process.stderr.write.bind(process.stderr),
-  };
-  process.stdout.write = (s: string) => ((out.stdout += s), true);
-  process.stderr.write = (s: string) => ((out.stderr += s), true);
-  try {
-    return { code: await main(['node', 'dmalint', ...args]), ...out };
-  } finally {
-    process.stdout.write = writes.stdout;
-    process.stderr.write = writes.stderr;
-  }
-}
 
 test('--output is written whole or not at all: replaced atomically, kept when the run fails', () => {
   const root = tree({ 'drivers/x/x.c': NOTIFIER });

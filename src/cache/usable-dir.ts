@@ -2,8 +2,9 @@
 // (another user's ~/.cache, a path through a file, a directory under /proc) makes the run go on
 // without a cache, after one warning line. Created one level at a time: a recursive mkdir
 // under /proc does not fail but loops (Node 20), and nothing may make a run hang.
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { probeWritable } from '../fs/write.js';
 
 /** Creates `dir` if needed and proves it writable; the reason it cannot serve, or undefined. */
 export function cacheDirProblem(dir: string): string | undefined {
@@ -26,11 +27,9 @@ export function cacheDirProblem(dir: string): string | undefined {
     if (parent === existing) return 'no such directory';
     existing = parent;
   }
-  const probe = path.join(target, `.probe.${process.pid}`);
   try {
     for (const d of missing) mkdirSync(d);
-    writeFileSync(probe, '');
-    rmSync(probe);
+    probeWritable(target);
     return undefined;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

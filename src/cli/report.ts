@@ -1,6 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { fsErrorText, UsageError } from '../errors.js';
+import { replaceFile } from '../fs/write.js';
 import type { Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { type ArtifactRole, renderSarif } from '../output/sarif.js';
@@ -36,23 +35,15 @@ export function renderReport(
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-/**
- * Writes to a temporary file beside the target and renames it, so that a reader never sees half
- * a report and a failed write leaves the old report (or none) in place. Synchronous on purpose:
- * a signal is handled before the temporary file exists or after the rename.
- */
+/** The report on stdout, or replacing `file` whole (fs/write.ts): a failed write leaves the old report. */
 export function writeOutput(text: string, file?: string): void {
   if (!file) {
     process.stdout.write(text);
     return;
   }
-  const target = path.resolve(file);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, target);
+    replaceFile(file, text);
   } catch (err) {
-    rmSync(temp, { force: true });
     throw new UsageError(`--output ${file}: cannot write the report (${fsErrorText(err)})`);
   }
 }
