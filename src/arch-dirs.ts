@@ -3,9 +3,10 @@
 // arch/arm/xen is arm64 code too, and a function registered there (a Xen callback) has its
 // caller there. Read from the Kbuild files under arch/<arch>: every relative path that climbs
 // out of it into another architecture's directory names that directory.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/types.js';
+import { readRegularFile } from './fs/read.js';
 
 const RELATIVE = /(?:\.\.\/)+[\w.-][\w./-]*/g;
 
@@ -31,7 +32,12 @@ export function crossArchDirs(root: string, config: Config): string[] {
   kbuildFiles(root, own, makefiles);
   const dirs = new Set<string>();
   for (const makefile of makefiles.sort()) {
-    const text = readFileSync(path.join(root, makefile), 'latin1');
+    let text: string;
+    try {
+      text = readRegularFile(path.join(root, makefile), { inside: root }).toString('latin1');
+    } catch {
+      continue; // not a file dmalint reads: its directory's Kbuild reading says so
+    }
     for (const m of text.matchAll(RELATIVE)) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(makefile), m[0]));
       // `../../arm/xen/` or `../../arm/xen/enlighten.o`: the directory either way.

@@ -1,3 +1,5 @@
+import { UnreadableFile } from './fs/read.js';
+
 /**
  * A mistake in what the user asked for (an option, a path, a patch, a baseline): reported as
  * one line naming what is wrong, with exit status 2, never as a stack trace.
@@ -25,6 +27,7 @@ const ERRNO_WORDS: Record<string, string> = {
 
 /** A file system error in words a user reads ("no such file or directory"), not an errno code. */
 export function fsErrorText(err: unknown): string {
+  if (err instanceof UnreadableFile) return err.message;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
   if (code) return code;

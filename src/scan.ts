@@ -311,6 +311,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     ? { findings: [], notifications: [] }
     : await timed('analyze', () => analyze(summaries, config));
   notifications.push(...analyzed.notifications);
+  if (configuration) notifications.push(...configuration.problems());
   const findings = analyzed.findings;
   const figures = {
     filesParsed: summaries.length,

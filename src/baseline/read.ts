@@ -1,6 +1,5 @@
 // Reads the findings of an earlier dmalint SARIF log (--baseline), back into the model so
 // that those no longer found can be reported again as absent.
-import { readFileSync } from 'node:fs';
 import type * as Sarif from 'sarif';
 import { LineCounter, parseDocument } from 'yaml';
 import { fsErrorText, UsageError } from '../errors.js';
@@ -8,7 +7,10 @@ import type { Level, PathStep } from '../model.js';
 import { FINGERPRINT_KEY, FINGERPRINT_KEY_V1 } from '../output/fingerprint.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { fileOfUri } from '../output/sarif.js';
+import { readRegularText } from '../fs/read.js';
 
+/** A baseline larger than this is not read: V8's strings end at 512 MiB (100 MB reads in seconds). */
+const MAX_BASELINE_SIZE = 256 * 1024 * 1024;
 /** Where in the log a problem is, as a JSON path: `runs[0].results[3].locations`. */
 type Where = string;
 
@@ -87,7 +89,7 @@ function finding(r: Sarif.Result, where: Where): ReportedFinding {
 export function readBaseline(file: string): ReportedFinding[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file, { limit: MAX_BASELINE_SIZE, limitName: 'the baseline limit' });
   } catch (err) {
     throw new UsageError(`${file}: cannot read the baseline: ${fsErrorText(err)}`);
   }

@@ -12,6 +12,7 @@ import type { FileStat } from './tree-index.js';
 import { extractorModules } from './salt.js';
 import { writeCacheFile } from './write-cache-file.js';
 import type { Finding, Notification } from '../model.js';
+import { readRegularText } from '../fs/read.js';
 
 // 2: findings keep their message data.
 const VERSION = 2;
@@ -84,7 +85,7 @@ export class FindingsCache {
   /** The entry made from this tree state, if there is one and the files it read are unchanged. */
   read(tree: string): TreeFindings | undefined {
     try {
-      const entry = JSON.parse(readFileSync(this.file, 'utf8')) as Entry;
+      const entry = JSON.parse(readRegularText(this.file, { limit: 0 })) as Entry;
       if (entry.version !== VERSION || entry.tree !== tree) return undefined;
       for (const [file, stat] of entry.inputs) {
         const now = statOf(this.root, file);
@@ -135,7 +136,7 @@ function lockIsStale(lock: string, staleMs: number): boolean {
   try {
     const st = statSync(lock);
     if (Date.now() - st.mtimeMs > staleMs) return true;
-    const pid = Number(readFileSync(lock, 'utf8'));
+    const pid = Number(readRegularText(lock));
     if (!Number.isInteger(pid) || pid <= 0) return Date.now() - st.mtimeMs > 1000; // being written
     process.kill(pid, 0);
     return false;

@@ -4,11 +4,11 @@
 // of the Kbuild and Kconfig files the configuration read: findings-cache.ts) and replays them,
 // instead of reading the index and every summary, growing and analyzing again.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 import type { Finding, Notification } from '../model.js';
 import { FindingsCache, inputStats, treeState } from './findings-cache.js';
 import type { FileStat } from './tree-index.js';
+import { readRegularFile } from '../fs/read.js';
 
 /** What a replayed scan says it did: the figures of the scan that made the entry. */
 export interface ReusedStats {
@@ -39,7 +39,11 @@ export class ScanReuse {
     stats: ReadonlyMap<string, FileStat>,
   ) {
     const dotconfig =
-      key.kconfig === undefined ? null : createHash('sha1').update(readFileSync(key.kconfig)).digest('hex');
+      key.kconfig === undefined
+        ? null
+        : createHash('sha1')
+            .update(readRegularFile(key.kconfig, { limitName: 'the .config limit' }))
+            .digest('hex');
     this.cache = new FindingsCache(cacheDir, key.root, {
       scan: { config: key.config, dotconfig, configAware: key.configAware, parser: key.parser },
     });

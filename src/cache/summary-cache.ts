@@ -2,11 +2,11 @@
 // twice, whatever its path or mtime. Entries are plain JSON, one file each, written
 // atomically, so concurrent workers and interrupted runs cannot leave a torn entry.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FileSummary } from '../parser/summary.js';
 import { writeCacheFile } from './write-cache-file.js';
+import { readRegularText } from '../fs/read.js';
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -30,7 +30,7 @@ export class SummaryCache {
 
   get(key: string, file: string): FileSummary | undefined {
     try {
-      const summary = JSON.parse(readFileSync(this.pathOf(key), 'utf8')) as FileSummary;
+      const summary = JSON.parse(readRegularText(this.pathOf(key), { limit: 0 })) as FileSummary;
       summary.file = file;
       return summary;
     } catch {

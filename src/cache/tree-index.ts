@@ -3,9 +3,9 @@
 // every word the prefilter searched, the files that mention it. A file whose size or mtime
 // changed is searched and parsed again; everything else is answered from here.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeCacheFile } from './write-cache-file.js';
+import { readRegularText } from '../fs/read.js';
 
 export type FileStat = [size: number, mtimeMs: number];
 
@@ -50,7 +50,7 @@ export class TreeIndex {
     const name = createHash('sha1').update(root).update('\0').update(settingsKey).digest('hex');
     const index = new TreeIndex(path.join(cacheDir, 'trees', `${name}.json`), root);
     try {
-      const data = JSON.parse(readFileSync(index.file!, 'utf8')) as IndexFile;
+      const data = JSON.parse(readRegularText(index.file!, { limit: 0 })) as IndexFile;
       if (data.version !== VERSION || data.root !== root) return index;
       data.paths.forEach((p, i) =>
         index.files.set(p, { size: data.sizes[i]!, mtime: data.mtimes[i]!, key: data.keys[i] ?? null }),

@@ -1,9 +1,10 @@
 // The .config files a run checks: each --kconfig FILE as given, and for --kconfig DIR every
 // regular file in the directory (sorted by name, dot-files too: a build directory's own
 // `.config` is one), so that a bot can drop its defconfigs or randconfigs into one place.
-import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fsErrorText, UsageError } from '../errors.js';
+import { readRegularText } from '../fs/read.js';
 
 function readable(file: string, shown: string): void {
   try {
@@ -15,7 +16,7 @@ function readable(file: string, shown: string): void {
 
 /** A file in a directory of configurations that is not one (a README, a stray script) is named, not guessed at. */
 function checkLooksLikeConfig(file: string): void {
-  if (!/^(?:CONFIG_\w+=|# CONFIG_\w+ is not set)/m.test(readFileSync(file, 'utf8'))) {
+  if (!/^(?:CONFIG_\w+=|# CONFIG_\w+ is not set)/m.test(readRegularText(file, { limitName: 'the .config limit' }))) {
     throw new UsageError(
       `--kconfig ${file}: not a kernel configuration (no CONFIG_ line); keep only .config files in that directory`,
     );

@@ -8,7 +8,7 @@
 // done once per tree state: the calls of one build find it in the findings cache
 // (src/cache/findings-cache.ts) and only list and stat the tree to know it is still the same.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../rules/load-config.js';
 import type { Config } from '../config/types.js';
@@ -25,6 +25,7 @@ import { renderText } from '../output/text.js';
 import { ScanShare, scan } from '../scan.js';
 import { applySuppressions } from '../suppress/apply.js';
 import { parseKbuildCall } from './kbuild-args.js';
+import { readRegularFile } from '../fs/read.js';
 
 /** The build's .config as Kbuild finds it: $KCONFIG_CONFIG, else .config, in the build directory. */
 export function buildDotConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -52,7 +53,11 @@ async function treeFindings(
     }
   };
   if (cacheDir === false) return (await analyze()).result;
-  const dotconfigHash = dotconfig ? createHash('sha1').update(readFileSync(dotconfig)).digest('hex') : null;
+  const dotconfigHash = dotconfig
+    ? createHash('sha1')
+        .update(readRegularFile(dotconfig, { limitName: 'the .config limit' }))
+        .digest('hex')
+    : null;
   const cache = new FindingsCache(cacheDir, root, { config, dotconfig: dotconfigHash });
   const tree = treeState(listing.stats);
   return (

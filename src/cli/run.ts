@@ -1,7 +1,7 @@
 // dmalint [paths…]: scan a kernel tree and report unsafe handling of dev->dma_ops.
 // Exit status: 0 nothing new, 1 new findings, 2 usage or configuration error, 3 internal error
 // (main.ts), 4 no new findings but some files could not be analyzed, 130/143 interrupted.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { defaultCacheDir } from '../cache/summary-cache.js';
 import { usableCacheDir } from '../cache/usable-dir.js';
 import { dotConfigArch } from '../kconfig/dotconfig.js';
 import { RULE_OPTION_HELP, ruleSwitch } from './rule-option.js';
+import { readRegularFile } from '../fs/read.js';
 
 export const SAMPLE_TREE = fileURLToPath(new URL('../../../fixtures/sample', import.meta.url));
 
@@ -278,7 +279,7 @@ function archOf(opts: Options, kconfigs: readonly string[]): { arch: string; arc
   let arch = opts.arch;
   let from: string | undefined;
   for (const file of kconfigs) {
-    const written = dotConfigArch(readFileSync(file, 'latin1'));
+    const written = dotConfigArch(readRegularFile(file, { limitName: 'the .config limit' }).toString('latin1'));
     if (written === undefined || written === arch) continue;
     if (arch !== undefined) {
       throw new UsageError(

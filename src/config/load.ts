@@ -2,7 +2,6 @@
 // against the schema and reports every problem as `file:line: key: what was expected`. A user's
 // top-level key replaces the bundled one whole, except `rules`, which is merged rule by rule and
 // setting by setting over each rule's defaults (its module's meta, then the bundled file).
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
@@ -13,6 +12,7 @@ import type { Level } from '../model.js';
 import { configSchema } from './schema.js';
 import { type Config, type RuleSettings, type RuleSpec, type Suppression, defaultSettings } from './types.js';
 import { yamlErrorLine } from './yaml-error-line.js';
+import { readRegularText } from '../fs/read.js';
 
 export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../../../rules.yaml', import.meta.url));
 
@@ -54,7 +54,7 @@ function lineOf(parsed: Parsed, offset: number | undefined): number {
 function parseFile(file: string): Parsed {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularText(file, { limitName: 'the configuration file limit' });
   } catch (err) {
     throw new ConfigError([`${file}: cannot read configuration: ${fsErrorText(err)}`]);
   }

@@ -23,6 +23,7 @@ import {
   UNKNOWN_MACRO,
   evaluateCondition,
 } from './expr.js';
+import type { Notification } from '../model.js';
 import { Kbuild } from './kbuild.js';
 import { KconfigDb } from './kconfig.js';
 
@@ -130,6 +131,11 @@ export class Configuration {
   /** The tree's files this configuration has read so far: Kbuild files and (without a .config) Kconfig files. */
   inputs(): string[] {
     return [...this.kbuild.filesRead(), ...(this.db?.filesRead() ?? [])];
+  }
+
+  /** Kbuild and Kconfig files this configuration could not read so far, each an error line. */
+  problems(): Notification[] {
+    return [...this.kbuild.problems, ...(this.db?.problems ?? [])];
   }
 
   /** Whether the configuration may compile the file (false only when it surely does not); not counted. */

@@ -6,7 +6,7 @@
 // a symbol it leaves out may be on or off. A file is taken as complete when it carries Kconfig's
 // header line ("# Automatically generated file; DO NOT EDIT."); otherwise a symbol it does not
 // mention is unknown, and the code under it is kept.
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../fs/read.js';
 
 export interface DotConfig {
   /** Symbol without the CONFIG_ prefix → 'y', 'm', 'n' (not set), or the raw value (`123`, `"text"`). */
@@ -53,7 +53,7 @@ export function parseDotConfig(text: string): DotConfig {
 }
 
 export function readDotConfig(file: string): DotConfig {
-  return parseDotConfig(readFileSync(file, 'utf8'));
+  return parseDotConfig(readRegularText(file, { limitName: 'the .config limit' }));
 }
 
 // Kconfig's header names $(ARCH), which may be a variant of the arch/ directory (SRCARCH).

@@ -9,8 +9,10 @@
 // (a file no Makefile names, a directory only an arch Makefile adds through variables, lines
 // built with make functions) is unknown, and unknown files are analyzed. Makefiles are read
 // lazily, one per directory on the way from a file up to the root, and kept.
-import { readFileSync } from 'node:fs';
 import { type Tristate as K, and, not, or } from '../logic/tristate.js';
+import { readRegularText } from '../fs/read.js';
+import type { Notification } from '../model.js';
+import { unreadable } from './unreadable.js';
 
 /** A symbol's value as make sees it: 'y', 'm', '' (unset) or its text; undefined when unknown. */
 export type SymbolValue = (name: string) => string | undefined;
@@ -29,6 +31,8 @@ const LISTS = new Set(['obj', 'lib', 'extra', 'subdir']);
 export class Kbuild {
   private makefiles = new Map<string, Map<string, Mention[]>>();
   private dirMemo = new Map<string, K>();
+  /** Kbuild files that exist but could not be read, each named once. */
+  readonly problems: Notification[] = [];
 
   constructor(
     private root: string,
@@ -108,9 +112,12 @@ export class Kbuild {
     const base = dir ? `${this.root}/${dir}` : this.root;
     for (const name of ['Kbuild', 'Makefile']) {
       try {
-        return readFileSync(`${base}/${name}`, 'utf8');
-      } catch {
-        // try the next name
+        return readRegularText(`${base}/${name}`, { inside: this.root });
+      } catch (err) {
+        const problems = unreadable(dir ? `${dir}/${name}` : name, err, 'the files it names are taken as built');
+        if (problems.length === 0) continue;
+        this.problems.push(...problems);
+        return '';
       }
     }
     return '';

@@ -21,6 +21,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCacheFile } from '../cache/write-cache-file.js';
 import { type Tristate, and, not, or } from '../logic/tristate.js';
+import { readRegularText } from '../fs/read.js';
+import type { Notification } from '../model.js';
+import { leavesTree, sourceOutside, unreadable } from './unreadable.js';
 
 interface Definition {
   /** Read for another architecture only. */
@@ -69,6 +72,7 @@ export class KconfigDb {
   private onBusy = new Set<string>();
   /** Each file looked at: its size and mtime, or null when it could not be read. */
   private read = new Map<string, [number, number] | null>();
+  readonly problems: Notification[] = []; // files there but unreadable, sources out of the tree
   /** The Kconfig files looked at (tree paths, whether or not each could be read). */
   filesRead(): string[] {
     return [...this.read.keys()];
@@ -104,7 +108,7 @@ export class KconfigDb {
 
   private static fromCache(root: string, file: string): KconfigDb | undefined {
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+      const data = JSON.parse(readRegularText(file, { limit: 0 })) as CacheFile;
       if (data.code !== codeHash()) return undefined;
       for (const [f, stat] of data.read) {
         const st = statSync(`${root}/${f}`, { throwIfNoEntry: false });
@@ -157,10 +161,11 @@ export class KconfigDb {
     try {
       const st = statSync(`${this.root}/${file}`);
       this.read.set(file, [st.size, st.mtimeMs]);
-      text = readFileSync(`${this.root}/${file}`, 'utf8');
-    } catch {
+      text = readRegularText(`${this.root}/${file}`, { inside: this.root });
+    } catch (err) {
       this.read.set(file, null);
-      return; // a missing or unreadable file: its symbols stay unknown
+      this.problems.push(...unreadable(file, err, 'the symbols it defines are unknown'));
+      return;
     }
     if (text.includes('\\\n')) text = text.replace(/\\\r?\n/g, ' ');
     // Enclosing blocks: `if X`, `menu` (with its depends on), `choice` (with its depends on).
@@ -226,7 +231,10 @@ export class KconfigDb {
           finish();
           header = null;
           const target = /^"([^"]*)"/.exec(rest)?.[1]?.replace(/\$\(SRCARCH\)/g, srcarch);
-          if (target && !target.includes('$')) this.source(target, srcarch, other, blocks);
+          const normal = target && !target.includes('$') ? path.posix.normalize(target) : undefined;
+          if (normal !== undefined && leavesTree(normal))
+            this.problems.push(sourceOutside(file, text.slice(0, m.index).split('\n').length, target!));
+          else if (normal !== undefined) this.source(normal, srcarch, other, blocks);
           continue;
         }
         case 'comment':

@@ -3,7 +3,6 @@
 // edit; this module maps the protocol onto sessions: documents, configuration, diagnostics,
 // hover, the suppression quick fix, and the end of the process (shutdown/exit, stdin closed,
 // or the client's process gone, which the library watches through initialize's processId).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -33,6 +32,7 @@ import { OverlayParser } from './overlay-parser.js';
 import { type AnalysisSummary, TreeSession } from './session.js';
 import { type Settings, readSettings } from './settings.js';
 import { suppressionInsertion } from './suppression-edit.js';
+import { readRegularText } from '../fs/read.js';
 
 /** Sent after every analysis: what it took and which files it republished (for scripts and tests). */
 export const AnalyzedNotification = new NotificationType<AnalysisSummary>('dmalint/analyzed');
@@ -299,7 +299,7 @@ class Server {
       const configFile = at.session.configFiles()[0]!;
       const open = this.documents.get(pathToFileURL(configFile).href);
       try {
-        const text = open?.getText() ?? readFileSync(configFile, 'utf8');
+        const text = open?.getText() ?? readRegularText(configFile);
         const ins = suppressionInsertion(text, finding);
         const before = TextDocument.create('file://x', 'yaml', 0, text);
         const range = { start: before.positionAt(ins.offset), end: before.positionAt(ins.end ?? ins.offset) };

@@ -6,7 +6,6 @@
 // after the first scan nothing is listed or searched again except new words, and only an
 // edited buffer is parsed again. Most edits do not even need that scan: quick-analysis.ts
 // answers them from the last analysis's summaries when the edit leaves growth nothing new.
-import { readFileSync } from 'node:fs';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { loadConfig } from '../rules/load-config.js';
@@ -20,6 +19,7 @@ import { contains, diagnosticsByFile, rangeOf, uriOf } from './diagnostics.js';
 import type { OverlayParser } from './overlay-parser.js';
 import { type Baseline, baselineOf, overlayParseOptions, quickAnalysis } from './quick-analysis.js';
 import type { Settings } from './settings.js';
+import { readRegularText } from '../fs/read.js';
 
 export interface ProgressReporter {
   report(percentage: number, message?: string): void;
@@ -50,7 +50,7 @@ export interface AnalysisSummary {
 
 function diskText(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularText(file, { limit: 0 });
   } catch {
     return null;
   }

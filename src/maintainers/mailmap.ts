@@ -1,7 +1,7 @@
 // The tree's .mailmap, applied to MAINTAINERS addresses as get_maintainer.pl applies it: people
 // who changed address are mailed where they read now.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularText } from '../fs/read.js';
 
 export interface Email {
   name: string;
@@ -31,7 +31,7 @@ export class Mailmap {
     const map = new Mailmap();
     let text: string;
     try {
-      text = readFileSync(path.join(root, '.mailmap'), 'utf8');
+      text = readRegularText(path.join(root, '.mailmap'), { inside: root });
     } catch {
       return map; // no .mailmap: addresses stay as written
     }

@@ -14,10 +14,11 @@
 //   left out, as get_maintainer does by default, and so is the chief penguin (the maintainer of
 //   a section whose status is "Buried alive in reporters": THE REST). Git history (its
 //   --git-fallback) is not read.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Notification } from '../model.js';
 import { type Email, Mailmap, formatEmail, parseEmail } from './mailmap.js';
+import { readRegularText } from '../fs/read.js';
 
 export interface Contact {
   /** `Name <address>` for people, the address for lists. */
@@ -141,7 +142,7 @@ export class Maintainers {
   static read(root: string, file = 'MAINTAINERS'): Maintainers | undefined {
     let text: string;
     try {
-      text = readFileSync(path.join(root, file), 'utf8');
+      text = readRegularText(path.join(root, file), { inside: root });
     } catch {
       return undefined;
     }

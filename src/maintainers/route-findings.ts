@@ -1,10 +1,10 @@
 // Adds to each finding who should hear about it. MAINTAINERS is read once per run, and only
 // when there is a finding to route; each file is routed once, whatever its number of findings.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { Maintainers, type Routing } from './maintainers.js';
+import { readRegularFile } from '../fs/read.js';
 
 export interface Routed {
   results: ReportedFinding[];
@@ -41,7 +41,7 @@ export function routeFindings(
 
 function readOrUndefined(file: string): string | undefined {
   try {
-    return readFileSync(file, 'latin1');
+    return readRegularFile(file).toString('latin1');
   } catch {
     return undefined;
   }

@@ -1,10 +1,11 @@
 // One file from disk to summary: check, read, decode, blank annotations, parse, extract.
 // Whatever a file holds, the outcome is a summary or a one-line notification naming the
 // reason it was not analyzed; nothing a file contains may stop the scan.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
+import { DEFAULT_READ_LIMIT, formatSize, readRegularFile, UnreadableFile } from '../fs/read.js';
 import type { Notification } from '../model.js';
 import { type BlankSets, blankAnnotations } from './blank.js';
 import { extractSummary } from './extract.js';
@@ -18,8 +19,7 @@ export interface ParseLimits {
   parseTimeoutMs?: number;
 }
 
-/** A generated 50 MB register header is not worth parsing; the largest kernel .c is ~2 MB. */
-export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_SIZE = DEFAULT_READ_LIMIT;
 /** Kernel files parse at 2-6 MB/s, so a file within the size limit needs a second or two. */
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
 
@@ -77,18 +77,6 @@ export function decodeSource(bytes: Uint8Array): string {
   } catch {
     return latin1.decode(bytes);
   }
-}
-
-/** 4 MiB, 50.0 MiB, 12 KiB, 900 bytes. */
-export function formatSize(bytes: number): string {
-  for (const [unit, size] of [
-    ['GiB', 2 ** 30],
-    ['MiB', 2 ** 20],
-    ['KiB', 2 ** 10],
-  ] as const) {
-    if (bytes >= size) return `${Number.isInteger(bytes / size) ? bytes / size : (bytes / size).toFixed(1)} ${unit}`;
-  }
-  return `${bytes} bytes`;
 }
 
 class ParseTimeout extends Error {}
@@ -197,8 +185,11 @@ export function summarizeFile(
       const hit = cache.get(knownKey, file);
       if (hit) return { summary: hit, cached: true, key: knownKey };
     }
-    bytes = readFileSync(full);
+    bytes = readRegularFile(full, { limit: options.maxFileSize ?? 0 });
   } catch (err) {
+    if (err instanceof UnreadableFile) {
+      return err.size ? tooLarge(file, err.size.bytes, options)! : notAnalyzed(file, err.message);
+    }
     return notAnalyzed(file, `cannot read file (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`);
   }
   // A file that grew since the check is judged by what was read.

@@ -2,13 +2,13 @@
 // `git apply --check` and `git apply --reverse --check`, the side that applies tells whether the
 // tree is the pre-patch tree or already patched; a patch that applies both ways is an error, not
 // a guess. The user's tree is never written to.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { StructuredPatchHunk } from 'diff';
 import { UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import { applyHunks, hunkOf, lineEndOf, reversed } from './hunks.js';
 import type { FilePatch, Patch } from './read.js';
+import { readRegularFile } from '../fs/read.js';
 
 /** One file's contents on both sides of a change (null: the file does not exist there). */
 export interface FileChange {
@@ -34,7 +34,7 @@ class Files {
     if (!this.disk.has(file)) {
       let text: string | null = null;
       try {
-        text = decodeSource(readFileSync(path.join(this.root, file)));
+        text = decodeSource(readRegularFile(path.join(this.root, file), { limit: 0, inside: this.root }));
       } catch {
         // Missing (or a directory): the patch decides whether that is a problem.
       }

@@ -1,17 +1,23 @@
 // --since REV: the working tree is the new side, REV's contents of the files `git diff REV`
 // names are the old side. Untracked files that git does not ignore count as added.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fsErrorText, UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import type { Change, FileChange } from './apply.js';
+import { readRegularFile } from '../fs/read.js';
 
 // Kernel sources run to a few MB a file; git's output is read whole.
 const MAX_OUTPUT = 1 << 30;
 
+/**
+ * A tree cloned from someone else brings its .git/config: nothing a read-only diff does not need
+ * may run from it (an fsmonitor hook, an external diff, a textconv filter).
+ */
+const SAFE = ['-c', 'core.fsmonitor=false', '-c', 'diff.external=', '-c', 'core.untrackedCache=false'];
+
 function git(root: string, args: string[], what: string): Buffer {
-  const r = spawnSync('git', args, { cwd: root, maxBuffer: MAX_OUTPUT });
+  const r = spawnSync('git', [...SAFE, ...args], { cwd: root, maxBuffer: MAX_OUTPUT });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'git is not installed (not found on PATH)' : fsErrorText(r.error);
@@ -33,9 +39,11 @@ export function changeSince(root: string, rev: string, wanted: (file: string) =>
   if (rev.startsWith('-')) throw new UsageError(`${what}: a revision cannot start with '-'`);
   git(root, ['rev-parse', '--git-dir'], what);
   // Renames show as a deletion and an addition: each path then has one content per side.
-  const status = git(root, ['diff', '--no-renames', '--name-status', '-z', '--relative', rev, '--'], what).toString(
-    'utf8',
-  );
+  const status = git(
+    root,
+    ['diff', '--no-ext-diff', '--no-textconv', '--no-renames', '--name-status', '-z', '--relative', rev, '--'],
+    what,
+  ).toString('utf8');
   const fields = status.split('\0').filter(Boolean);
   const listed: Array<[kind: string, file: string]> = [];
   for (let i = 0; i + 1 < fields.length; i += 2) listed.push([fields[i]!, fields[i + 1]!]);
@@ -45,11 +53,13 @@ export function changeSince(root: string, rev: string, wanted: (file: string) =>
   const files: FileChange[] = [];
   for (const [kind, file] of listed) {
     if (!wanted(file)) continue;
-    const old = kind.startsWith('A') ? null : decodeSource(git(root, ['show', `${rev}:./${file}`], what));
+    const old = kind.startsWith('A')
+      ? null
+      : decodeSource(git(root, ['show', '--no-textconv', `${rev}:./${file}`], what));
     let now: string | null = null;
     if (!kind.startsWith('D')) {
       try {
-        now = decodeSource(readFileSync(path.join(root, file)));
+        now = decodeSource(readRegularFile(path.join(root, file), { limit: 0, inside: root }));
       } catch {
         now = null; // gone from the working tree since git listed it
       }

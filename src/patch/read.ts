@@ -1,12 +1,13 @@
 // Reads a patch as checkpatch takes one: a unified diff, `git diff` output or `git format-patch`
 // mails (one or a series, quoted-printable or base64 as git am decodes them), from files (one
 // patch after another) or from stdin ('-').
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type StructuredPatch, type StructuredPatchHunk, parsePatch } from 'diff';
 import { fsErrorText, UsageError } from '../errors.js';
 import { decodeSource } from '../parser/parse-file.js';
 import { decodeMails } from './mail.js';
+import { readRegularFile } from '../fs/read.js';
 
 export interface FilePatch {
   /** Tree path before the patch; null when the patch creates the file. */
@@ -26,6 +27,8 @@ export interface Patch {
   files: FilePatch[];
 }
 
+/** A patch larger than this is not read: V8's strings end at 512 MiB, and a series that large is not one to lint. */
+const MAX_PATCH_SIZE = 256 * 1024 * 1024;
 const MAIL_START = /^From [0-9a-f]{40} /;
 const HUNK_HEADER = /^@@ -\d+(,\d+)? \+\d+(,\d+)? @@/;
 
@@ -179,7 +182,10 @@ export async function readPatches(files: readonly string[], root: string): Promi
     const name = file === '-' ? '<stdin>' : file;
     let bytes: Buffer;
     try {
-      bytes = file === '-' ? await readStdin() : readFileSync(file);
+      bytes =
+        file === '-'
+          ? await readStdin()
+          : readRegularFile(file, { limit: MAX_PATCH_SIZE, limitName: 'the patch limit' });
     } catch (err) {
       // `dmalint --diff p.patch drivers/iommu` makes the path a second patch: say where paths go.
       const hint =

@@ -1,7 +1,7 @@
 // The cheap text prefilter: which files mention any of a set of identifiers. It only decides
 // what to parse; findings are decided on syntax trees.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readRegularFile } from '../fs/read.js';
 
 const cache = new Map<string, RegExp>();
 
@@ -27,7 +27,7 @@ export function wordsInFiles(root: string, files: readonly string[], words: read
   return files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(path.join(root, file), 'latin1');
+      text = readRegularFile(path.join(root, file), { limit: 0 }).toString('latin1');
     } catch {
       return [...words]; // unreadable: let the parser report it
     }

@@ -7,7 +7,7 @@ import { NOTIFIER } from './snippets.js';
 
 export const MiB = 1024 * 1024;
 import { writeFiles } from './cli.js';
-import { formatSize } from '../../src/parser/parse-file.js';
+import { formatSize } from '../../src/fs/read.js';
 
 /**
  * Driver number `i` of `n`: a bus notifier that sets the ops through a helper defined in the
