@@ -2,7 +2,7 @@
 // (created exclusively, never through a link planted at a name it might use), a device node or
 // FIFO named by --output is written where it is, and a report keeps its permissions.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { tempDir, tree } from './helpers/cli.js';
+import { CLI, tempDir, tree } from './helpers/cli.js';
 import { inProcess } from './helpers/in-process.js';
 import { NOTIFIER } from './helpers/snippets.js';
 
@@ -99,4 +99,37 @@ test('--output onto a FIFO nobody reads is one error line at once, and the FIFO 
     },
   );
   assert.ok(lstatSync(fifo).isFIFO());
+});
+
+test('a reader that closes stdout early ends the run quietly; a failed write is one line and exit 2', async () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER });
+  // `dmalint -f sarif | head -c 100`: the pipe is closed before the report is written.
+  const child = spawn(process.execPath, [CLI, '--no-cache', '--root', root, '-f', 'sarif'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: 'true' },
+  });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.deepEqual({ code, stderr }, { code: 1, stderr: '' });
+
+  // `dmalint > /dev/full`
+  const full = openSync('/dev/full', 'w');
+  try {
+    for (const format of ['text', 'sarif']) {
+      const r = spawnSync(process.execPath, [CLI, '--no-cache', '--root', root, '-f', format], {
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, CI: 'true' },
+      });
+      assert.deepEqual(
+        { code: r.status, stderr: r.stderr },
+        { code: 2, stderr: 'dmalint: cannot write the report to stdout (no space left on device)\n' },
+        format,
+      );
+    }
+  } finally {
+    closeSync(full);
+  }
 });
