@@ -208,12 +208,15 @@ test('CF=--dmalint-fail makes a file with findings fail the build; a file withou
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^dmalint: --dmalint-bogus: unknown option; .*\n$/);
   // Kbuild's --arch=$(SRCARCH) for an architecture rules.yaml has no pair for names that option.
-  const sparc = armCommandLine('drivers/iommu/ipmmu-vmsa.c').map((a) => (a === '--arch=arm' ? '--arch=sparc' : a));
-  assert.deepEqual(check(root, sparc, env), {
-    code: 2,
-    stdout: '',
-    stderr: 'dmalint: --arch=sparc: not among the architectures rules.yaml knows (arm, arm64)\n',
-  });
+  // Names are looked up among rules.yaml's own: toString is not an architecture (issue 25).
+  for (const arch of ['sparc', 'toString', 'constructor']) {
+    const other = armCommandLine('drivers/iommu/ipmmu-vmsa.c').map((a) => (a === '--arch=arm' ? `--arch=${arch}` : a));
+    assert.deepEqual(check(root, other, env), {
+      code: 2,
+      stdout: '',
+      stderr: `dmalint: --arch=${arch}: not among the architectures rules.yaml knows (arm, arm64)\n`,
+    });
+  }
 });
 
 test('a cache directory that cannot serve is one warning; the file is still checked and the build goes on', () => {

@@ -174,12 +174,14 @@ function checkMeaning(config: Config, parsed: Parsed[], archFrom: string | undef
     const owner = ownerOf(parsed, pointer.split('/')[1]!);
     return `${owner.file}:${locate(owner, pointer)}`;
   };
-  if (!config.architectures[config.arch] && archFrom !== undefined) {
+  // Own properties only: `--arch toString` must not find Object.prototype.toString.
+  const known = Object.hasOwn(config.architectures, config.arch);
+  if (!known && archFrom !== undefined) {
     problems.push(
       `${archFrom}: not among the architectures ${rulesFileName(ownerOf(parsed, 'architectures').file)} knows ` +
         `(${Object.keys(config.architectures).join(', ')})`,
     );
-  } else if (!config.architectures[config.arch]) {
+  } else if (!known) {
     problems.push(
       `${where('/arch')}: arch: '${config.arch}' is not among architectures ` +
         `(${Object.keys(config.architectures).join(', ')})`,

@@ -136,5 +136,5 @@ export interface Config {
 
 /** The function pairs of the configured architecture. */
 export function activePairs(config: Config): FunctionPair[] {
-  return config.architectures[config.arch]?.pairs ?? [];
+  return Object.hasOwn(config.architectures, config.arch) ? config.architectures[config.arch]!.pairs : [];
 }

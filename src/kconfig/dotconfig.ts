@@ -69,5 +69,6 @@ const SRCARCH: Record<string, string> = {
 /** The architecture a .config was written for, from Kconfig's header (`# Linux/arm64 6.1.0 Kernel Configuration`). */
 export function dotConfigArch(text: string): string | undefined {
   const arch = /^#\s*Linux\/(\S+)(?: \S+)? Kernel Configuration\b/m.exec(text.split('\n', 8).join('\n'))?.[1];
-  return arch === undefined ? undefined : (SRCARCH[arch] ?? arch);
+  if (arch === undefined) return undefined;
+  return Object.hasOwn(SRCARCH, arch) ? SRCARCH[arch] : arch;
 }
