@@ -128,5 +128,6 @@ writeFileSync(
 );
 
 for (const p of [module, index, rulesFile, fixture]) console.log(`wrote ${path.relative(repo, p)}`);
-console.log(`next: fill in src/rules/${id}.ts and the fixture, then npm run test:rules;`);
+console.log(`next: fill in src/rules/${id}.ts and the fixture, then npm run test:rules`);
+console.log("(DMALINT_UPDATE_SNAPSHOTS=1 pins the fixture's text report, once it is the one meant);");
 console.log("npm run docs regenerates the README's rules section");

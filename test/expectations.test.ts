@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { type RuleFacts, readExpectations } from './helpers/expectations.js';
+import { type RuleFacts, mismatches, readExpectations } from './helpers/expectations.js';
 import { tempDir, writeFiles } from './helpers/cli.js';
 
 const RULES: Record<string, RuleFacts> = {
@@ -75,4 +75,42 @@ test('a malformed annotation names its file and line and what is wrong', () => {
   rejects(before('/* ruleid: demo-rule bare */ x = 1;'), 2, /code follows the annotation/);
   rejects('int x;\n/* ruleid: demo-rule direct fn="f"\n * what="w"\n', 2, /never closed/);
   rejects('int x;\n/* ruleid: demo-rule bare */\n', 2, /no line follows it/);
+});
+
+test('a known gap (todoruleid, todook) passes while it stays and fails once it closes', () => {
+  const e = read(
+    [
+      'void f(void)',
+      '{',
+      '\t/* todoruleid: demo-rule direct fn="f" what="ops" */',
+      '\tset_dma_ops(dev, &ops);',
+      '\t/* todook: demo-rule */',
+      '\tset_dma_ops(dev, NULL);',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const missed = 'drivers/x.c:4: ruleid: demo-rule@warning direct fn="f" what="ops"';
+  assert.deepEqual(e, { findings: [], ok: [], todoFindings: [missed], todoOk: ['demo-rule drivers/x.c:6'] });
+  const wrong = { line: 'drivers/x.c:6: ruleid: demo-rule@warning bare', at: 'demo-rule drivers/x.c:6' };
+  // The gaps as they are: the false finding is not compared, the missed one is not expected.
+  assert.deepEqual(mismatches([wrong], e), []);
+  // Both closed: the rule finds the missed one and no longer gives the false one.
+  assert.deepEqual(mismatches([{ line: missed, at: 'demo-rule drivers/x.c:4' }], e), [
+    `reported, not expected: ${missed}`,
+    `now reported, make the todoruleid a ruleid: ${missed}`,
+    'no longer reported, make the todook an ok: demo-rule drivers/x.c:6',
+  ]);
+});
+
+test('mismatches names a missed, an extra and a finding on a line marked ok', () => {
+  const e = read(['/* ruleid: demo-rule bare */', 'a();', '/* ok: demo-rule */', 'b();', ''].join('\n'));
+  const at2 = { line: 'drivers/x.c:2: ruleid: demo-rule@warning bare', at: 'demo-rule drivers/x.c:2' };
+  const at4 = { line: 'drivers/x.c:4: ruleid: demo-rule@warning bare', at: 'demo-rule drivers/x.c:4' };
+  assert.deepEqual(mismatches([at2], e), []);
+  assert.deepEqual(mismatches([at4], e), [
+    `expected, not reported: ${at2.line}`,
+    `reported, not expected: ${at4.line}`,
+    'demo-rule drivers/x.c:4 is marked ok but was reported',
+  ]);
 });

@@ -10,6 +10,10 @@
 // `/* ok: <rule>[, <rule>…] */` marks a line that must stay silent. Annotation comments stack
 // onto the next other line, so several findings on one line are several comments. A finding
 // expected at another level than its rule's says so with `@`.
+// Known gaps are written as Semgrep does: `/* todoruleid: … */` (the same body as ruleid) before
+// a line the rule should report and does not yet, `/* todook: <rule>[, …] */` before a line it
+// reports and should not. Neither fails while the gap stays; each fails once the gap closes, so
+// that it is made a ruleid or an ok.
 // A comment that starts like an annotation and is not a well-formed one is an error naming the
 // file and line, never skipped.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -28,13 +32,17 @@ export interface Expectations {
   findings: string[];
   /** `rule file:line` that must not be reported. */
   ok: string[];
+  /** Findings the rule should give and does not yet (todoruleid), as `findings`. */
+  todoFindings: string[];
+  /** `rule file:line` reported and not meant to be (todook). */
+  todoOk: string[];
 }
 
 export class BadAnnotation extends Error {}
 
 const LEVELS = new Set(['error', 'warning', 'note']);
-/** The start of anything meant as an annotation: `ruleid` or `ok` opening a comment. */
-const START = /^\s*(\/\*|\/\/)\s*(ruleid|ok)\b/;
+/** The start of anything meant as an annotation: `ruleid`, `ok` or their `todo` forms opening a comment. */
+const START = /^\s*(\/\*|\/\/)\s*((?:todo)?(?:ruleid|ok))\b/;
 
 const quote = (value: string) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
@@ -147,11 +155,10 @@ function expectation(body: string, facts: (rule: string) => RuleFacts | undefine
 
 /** Reads every annotation of the tree at `root`; throws BadAnnotation naming `file:line` for a malformed one. */
 export function readExpectations(root: string, facts: (rule: string) => RuleFacts | undefined): Expectations {
-  const findings: string[] = [];
-  const ok: string[] = [];
+  const out: Expectations = { findings: [], ok: [], todoFindings: [], todoOk: [] };
   for (const file of sourceFiles(root, root)) {
     const lines = readFileSync(path.join(root, file), 'latin1').replace(/\n$/, '').split('\n');
-    let pending: { at: number; ruleid?: Expected; ok?: string[] }[] = [];
+    let pending: { at: number; todo: boolean; ruleid?: Expected; ok?: string[] }[] = [];
     for (let i = 0; i < lines.length; i++) {
       const start = START.exec(lines[i]!);
       if (!start) {
@@ -159,9 +166,9 @@ export function readExpectations(root: string, facts: (rule: string) => RuleFact
           const e = p.ruleid;
           if (e) {
             const f = { ruleId: e.rule, level: e.level, messageId: e.messageId, messageData: e.data };
-            findings.push(expectationLine({ ...f, file, line: i + 1 }, e.template));
+            (p.todo ? out.todoFindings : out.findings).push(expectationLine({ ...f, file, line: i + 1 }, e.template));
           }
-          for (const rule of p.ok ?? []) ok.push(`${rule} ${file}:${i + 1}`);
+          for (const rule of p.ok ?? []) (p.todo ? out.todoOk : out.ok).push(`${rule} ${file}:${i + 1}`);
         }
         pending = [];
         continue;
@@ -184,12 +191,13 @@ export function readExpectations(root: string, facts: (rule: string) => RuleFact
       const colon = /^\s*:/.exec(text);
       if (!colon) fail(`expected ':' after ${start[2]}`);
       const body = text.slice(colon[0].length);
-      if (start[2] === 'ok') {
+      const todo = start[2]!.startsWith('todo');
+      if (start[2]!.endsWith('ok')) {
         const rules = body.split(',').map((r) => r.trim());
         for (const rule of rules) if (!facts(rule)) fail(`unknown rule '${rule}'`);
-        pending.push({ at, ok: rules });
+        pending.push({ at, todo, ok: rules });
       } else {
-        pending.push({ at, ruleid: expectation(body, facts, fail) });
+        pending.push({ at, todo, ruleid: expectation(body, facts, fail) });
       }
     }
     if (pending.length) {
@@ -197,5 +205,28 @@ export function readExpectations(root: string, facts: (rule: string) => RuleFact
       throw new BadAnnotation(`${shown(root, file)}:${last.at + 1}: malformed annotation: no line follows it`);
     }
   }
-  return { findings: findings.sort(), ok: ok.sort() };
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+/**
+ * What is wrong with a tree's findings (as `expectationLine` gives them, with `rule file:line`
+ * of each) against its annotations; [] when they match. A todook line's findings are left out
+ * of the comparison, since the annotation does not say what the wrong finding says.
+ */
+export function mismatches(actual: { line: string; at: string }[], expected: Expectations): string[] {
+  const todoOk = new Set(expected.todoOk);
+  const reported = new Set(actual.map((f) => f.at));
+  const lines = actual.filter((f) => !todoOk.has(f.at)).map((f) => f.line);
+  const problems: string[] = [];
+  const missing = expected.findings.filter((l) => !lines.includes(l));
+  const extra = lines.filter((l) => !expected.findings.includes(l));
+  for (const l of missing) problems.push(`expected, not reported: ${l}`);
+  for (const l of extra) problems.push(`reported, not expected: ${l}`);
+  for (const ok of expected.ok) if (reported.has(ok)) problems.push(`${ok} is marked ok but was reported`);
+  for (const t of expected.todoFindings)
+    if (lines.includes(t)) problems.push(`now reported, make the todoruleid a ruleid: ${t}`);
+  for (const t of expected.todoOk)
+    if (!reported.has(t)) problems.push(`no longer reported, make the todook an ok: ${t}`);
+  return problems;
 }
