@@ -2,6 +2,7 @@
 import { defaultCacheDir } from './cache/summary-cache.js';
 import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
+import { graphOptions } from './callgraph/graph-options.js';
 import { growthWords } from './scan/growth.js';
 import type { Config } from './config/types.js';
 import { type Listing, listSourceFiles } from './discover.js';
@@ -150,7 +151,7 @@ export function analyze(
   summaries: readonly FileSummary[],
   config: Config,
 ): { findings: Finding[]; notifications: Notification[] } {
-  const graph = new CallGraph(summaries);
+  const graph = new CallGraph(summaries, graphOptions(config));
   const { findings, notifications } = runRules(graph, config, withConditionNotes);
   return { findings: findings.sort(compareFindings), notifications };
 }
@@ -292,13 +293,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       await parse(await search(needs.seeds));
       // Grown until a round finds nothing new (growth.ts: the words are finite, each searched once).
       const searched = new Set<string>();
+      const probed = new Set<string>();
+      const interfaceHeader = graphOptions(config).interfaceHeader;
       for (;;) {
-        const words = growthWords(summaries, config, needs, searched);
-        if (words.length === 0) break;
+        const { words, probes } = growthWords(summaries, config, needs, searched, probed);
+        if (words.length === 0 && probes.length === 0) break;
         rounds++;
         for (const w of words) searched.add(w);
-        const more = await search(words, parsed);
-        if (more.length) await parse(more);
+        for (const p of probes) probed.add(p);
+        const more = [
+          ...(words.length ? await search(words, parsed) : []),
+          ...(probes.length ? (await search(probes, parsed)).filter(interfaceHeader) : []),
+        ];
+        if (more.length) await parse([...new Set(more)]);
       }
     }
   } finally {

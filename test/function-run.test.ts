@@ -48,6 +48,7 @@ function fakeFacts(helperPaths: (fn: FnNode) => FunctionErrorPaths): RunFacts & 
     opsMember: 'dma_ops',
     effectOf: (callee) => apis[callee],
     devmCallbackArg: () => undefined,
+    returnsNullOnFailure: () => false,
     isOpsGetter: () => false,
     isAnotherObject: () => false,
     setter: () => undefined,

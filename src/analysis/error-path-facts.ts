@@ -49,6 +49,8 @@ export interface RunFacts {
   effectOf(callee: string): { establishes: StateKind[]; undoes: StateKind[] } | undefined;
   /** The argument holding the callback of a devres registration (`devm_add_action()`). */
   devmCallbackArg(callee: string): number | undefined;
+  /** Does the callee return NULL when it fails, never an ERR_PTR (`kzalloc()`)? */
+  returnsNullOnFailure(callee: string): boolean;
   /** Does the callee return the device's current ops (`get_dma_ops()`)? */
   isOpsGetter(callee: string): boolean;
   /** Is a member written in `fn` one of another object than the device? */

@@ -38,6 +38,7 @@ export class ErrorPathAnalysis implements RunFacts {
   private effects: Map<string, { establishes: StateKind[]; undoes: StateKind[] }>;
   private devm: Map<string, number>;
   private getters: Set<string>;
+  private nullOnFailure: Set<string>;
   private pairFunctions: Set<string>;
   readonly opsMember: string;
   /** Functions whose analysis reached a bound, in the order it happened. */
@@ -53,6 +54,7 @@ export class ErrorPathAnalysis implements RunFacts {
     // devres runs the callback when probe fails: an undo on the error paths after it.
     this.devm = new Map(config.undo.devmActions.map((d) => [d.name, d.callbackArg]));
     this.getters = new Set(config.undo.opsGetters);
+    this.nullOnFailure = new Set(config.values.nullOnFailure);
     this.pairFunctions = new Set(activePairs(config).flatMap((p) => [p.setup, p.teardown]));
     this.opsMember = config.device.opsMember;
     countBuild('errorPaths');
@@ -113,8 +115,8 @@ export class ErrorPathAnalysis implements RunFacts {
     if (!fn.summary.flow) return [];
     const out: FnNode[] = [];
     fn.summary.calls.forEach((site, i) => {
-      if (site.viaMember || this.effects.has(site.callee) || this.setter(site)) return;
-      const callbackArg = this.devm.get(site.callee);
+      if (!site.viaMember && (this.effects.has(site.callee) || this.setter(site))) return;
+      const callbackArg = site.viaMember ? undefined : this.devm.get(site.callee);
       if (callbackArg !== undefined) {
         const callback = site.args[callbackArg]?.ident;
         if (callback) out.push(...this.resolve(fn, callback));
@@ -131,6 +133,10 @@ export class ErrorPathAnalysis implements RunFacts {
 
   devmCallbackArg(callee: string): number | undefined {
     return this.devm.get(callee);
+  }
+
+  returnsNullOnFailure(callee: string): boolean {
+    return this.nullOnFailure.has(callee);
   }
 
   isOpsGetter(callee: string): boolean {

@@ -254,7 +254,7 @@ export class FunctionRun {
 
   private call(start: Path, index: number): Path {
     const site = this.fn.summary.calls[index];
-    if (!site || site.viaMember) return start;
+    if (!site) return start;
     let path = start;
     // `foo(&ret)` may write ret.
     for (const a of site.args) {
@@ -265,7 +265,8 @@ export class FunctionRun {
       }
     }
     const a = this.analysis;
-    const api = a.effectOf(site.callee);
+    // Through a member, `callee` is the member's name: what runs are the functions bound to it.
+    const api = site.viaMember ? undefined : a.effectOf(site.callee);
     if (api) {
       path = this.undo(path, api.undoes);
       // `data->mapping = create(…)`: kept by another object (an IOMMU's shared mapping) at once.
@@ -294,16 +295,18 @@ export class FunctionRun {
         edges: [],
       });
     }
-    const callbackArg = a.devmCallbackArg(site.callee);
+    const callbackArg = site.viaMember ? undefined : a.devmCallbackArg(site.callee);
     if (callbackArg !== undefined) {
       const callback = site.args[callbackArg]?.ident;
       if (!callback) return path;
       for (const target of a.resolve(this.fn, callback)) path = this.undo(path, a.of(target).undoes);
       return path;
     }
-    for (const edge of a.helpersAt(this.fn, index)) {
-      const helper = a.of(edge.to);
-      path = this.undo(path, helper.undoes);
+    // A call with several targets (through a member) undoes what any of them undoes, and
+    // establishes what any of them establishes (rules.yaml memberCalls).
+    const helpers = a.helpersAt(this.fn, index).map((edge) => ({ edge, helper: a.of(edge.to) }));
+    for (const { helper } of helpers) path = this.undo(path, helper.undoes);
+    for (const { edge, helper } of helpers) {
       const through = (e: Establishment): Establishment => ({ ...e, edges: [edge, ...e.edges] });
       for (const e of helper.onSuccess)
         path = this.establish(
@@ -371,9 +374,12 @@ export class FunctionRun {
         return of.unknown ? { mask, unknown: true } : { mask };
       }
       case 'call': {
-        const callee = this.fn.summary.calls[value.call]?.callee ?? '';
+        const site = this.fn.summary.calls[value.call];
+        const callee = site?.viaMember ? '' : (site?.callee ?? '');
+        const type = this.varType(name);
+        const nullOnFailure = type === 'pointer' && this.analysis.returnsNullOnFailure(callee);
         return {
-          mask: callResult(this.varType(name)),
+          mask: nullOnFailure ? ZERO | VALID : callResult(type),
           origin: value.call,
           ...(this.analysis.isOpsGetter(callee) ? { oldOps: true } : {}),
         };

@@ -2,13 +2,15 @@
 // binds inside its file first), and which functions are exported, bound in tables or otherwise
 // have their address taken.
 //
-// Calls through a function-pointer member (`ops->add_device(dev)`) are not edges. Where the
-// kernel calls drivers through ops tables, the configured entry points say when (their phase);
-// resolving such a call to every function bound to that member anywhere would make a path
-// depend on which other files happened to be parsed, and the kernel's own dispatchers would
-// connect every driver to every other. A function bound in a table or passed as a value is a
-// root instead: it can be called from anywhere (see rules/set-dma-ops-…).
+// Calls through a function-pointer member (`mmu->funcs->destroy(mmu)`) are resolved by the
+// types they load through, layer by layer (indirect.ts): the object's declared type, the member
+// holding the table, the member called, to the functions bound to that member of that struct
+// type. Where the kernel calls drivers through ops tables that rules.yaml lists as entry points
+// (probe, bind, notifiers), the entry points say when, and such calls stay out of the graph.
+// A function bound in a table or passed as a value is also a root: it can be called from
+// anywhere (see rules/set-dma-ops-…).
 import type { CallSite, FieldBinding, FileSummary, FunctionSummary, OpsTable } from '../parser/summary.js';
+import { holderLayers, holdersIndex } from './holders.js';
 
 export interface FnNode {
   id: number;
@@ -21,12 +23,54 @@ export interface FnNode {
   callers: Edge[];
   callees: Edge[];
   bindings: Binding[];
+  /** Its calls through members, resolved or not, in source order. */
+  indirect: IndirectCall[];
+}
+
+/**
+ * A call through a member: `resolved` when its edges go to the functions bound to the member
+ * of the type it loads through; `dispatched` when it is the kernel calling a driver (an entry
+ * point's or ops pair's member, a configured dispatcher's); `unknown-type` when the
+ * declarations do not tell the type; `unbound` when no function is bound to that member of
+ * that type in the files parsed.
+ */
+export interface IndirectCall {
+  site: CallSite;
+  via?: MemberRef;
+  status: 'resolved' | 'dispatched' | 'unknown-type' | 'unbound';
+}
+
+/** What the graph needs of rules.yaml to resolve calls through members. */
+export interface GraphOptions {
+  /** Callbacks the kernel calls (entry points, ops pairs): calls through these stay out of the graph. */
+  entries: readonly { struct?: string; field: string }[];
+  /** Files whose struct definitions are the kernel's interfaces (rules.yaml memberCalls.interfaces). */
+  interfaceHeader: (file: string) => boolean;
+  /**
+   * While a scan grows: the struct types already looked for in the interface headers. Calls
+   * through another type wait (`unbound`) until a round has told whether it is an interface.
+   */
+  known?: (structType: string) => boolean;
+  /** rules.yaml memberCalls.maxHolders: how many types holding a table growth searches (holders.ts). */
+  maxHolders: number;
+  /** Where a struct's definition was not parsed: the member that embeds a struct device. */
+  containers: Readonly<Record<string, string>>;
+  /** rules.yaml device.structs: the first types `containers` embed; none is climbed through to a table. */
+  deviceStructs: readonly string[];
 }
 
 export interface Edge {
   from: FnNode;
   to: FnNode;
   site: CallSite;
+  /** Set for a call through a member resolved by its type: `msm_mmu_funcs.destroy`. */
+  via?: MemberRef;
+}
+
+/** A member of a struct type, `msm_mmu_funcs.destroy`. */
+export interface MemberRef {
+  structType: string;
+  member: string;
 }
 
 export interface Binding {
@@ -34,6 +78,19 @@ export interface Binding {
   table: OpsTable;
   field: FieldBinding;
   fn: FnNode;
+  /**
+   * The struct type the function is bound in, where the declarations tell: the table's own, a
+   * nested table's from its outer table's struct definition, a run-time assignment's object's.
+   */
+  structType?: string;
+  /**
+   * How a call through `structType.field` finds this binding: bound in a static table, or at
+   * run time to a variable declared with the struct type (`ops->destroy = fn`). A run-time
+   * assignment through other members (`priv->ops.destroy = fn`) names the type nowhere in its
+   * file, so a scan could find it only by parsing every file: it binds a callback (an entry
+   * point), never a call's target.
+   */
+  typed: boolean;
 }
 
 export class CallGraph {
@@ -43,9 +100,24 @@ export class CallGraph {
   private byField = new Map<string, Binding[]>();
   private structMembers = new Map<string, Map<string, string>>();
   private resolved = new Map<string, FnNode[]>();
+  private byMember = new Map<string, FnNode[]>();
+  /** Struct types defined in an interface header: calls through their members are the kernel's dispatch. */
+  readonly interfaces = new Set<string>();
+  private holders = new Map<string, Set<string>>();
+  private depths = new Map<string, number>();
 
-  constructor(readonly files: readonly FileSummary[]) {
+  constructor(
+    readonly files: readonly FileSummary[],
+    private readonly options: GraphOptions = {
+      entries: [],
+      interfaceHeader: () => false,
+      containers: {},
+      deviceStructs: [],
+      maxHolders: 64,
+    },
+  ) {
     for (const file of files) this.addDefinitions(file);
+    this.holders = holdersIndex(files);
     for (const file of files) this.addBindings(file);
     for (const file of files) this.markReferences(file);
     for (const fn of this.functions) this.addEdges(fn);
@@ -64,25 +136,40 @@ export class CallGraph {
         callers: [],
         callees: [],
         bindings: [],
+        indirect: [],
       };
       this.functions.push(node);
       const list = this.byName.get(summary.name);
       if (list) list.push(node);
       else this.byName.set(summary.name, [node]);
     }
+    const isInterface = this.options.interfaceHeader(file.file);
     for (const s of file.structs) {
+      if (isInterface) this.interfaces.add(s.name);
       const members = this.structMembers.get(s.name) ?? new Map<string, string>();
       for (const [m, t] of Object.entries(s.members)) members.set(m, t);
       this.structMembers.set(s.name, members);
     }
   }
 
-  private bind(file: string, table: OpsTable, field: FieldBinding): void {
+  private bind(
+    file: string,
+    table: OpsTable,
+    field: FieldBinding,
+    structType: string | undefined,
+    typed: boolean,
+  ): void {
     for (const fn of this.resolve(file, field.fn)) {
-      const binding: Binding = { file, table, field, fn };
+      const binding: Binding = { file, table, field, fn, ...(structType ? { structType } : {}), typed };
       this.bindings.push(binding);
       fn.bindings.push(binding);
       fn.addressTaken = true;
+      if (typed && structType !== undefined) {
+        const key = `${structType}.${field.field}`;
+        const targets = this.byMember.get(key);
+        if (!targets) this.byMember.set(key, [fn]);
+        else if (!targets.includes(fn)) targets.push(fn);
+      }
       const list = this.byField.get(field.field);
       if (list) list.push(binding);
       else this.byField.set(field.field, [binding]);
@@ -90,7 +177,11 @@ export class CallGraph {
   }
 
   private addBindings(file: FileSummary): void {
-    for (const table of file.tables) for (const field of table.fields) this.bind(file.file, table, field);
+    for (const table of file.tables) {
+      const structType =
+        table.structType ?? (table.within ? this.typeOf(table.within.structType, table.within.members) : undefined);
+      for (const field of table.fields) this.bind(file.file, table, field, structType, true);
+    }
     // Run-time bindings: `nb->notifier_call = fn;`
     for (const summary of file.functions) {
       for (const w of summary.writes) {
@@ -99,7 +190,7 @@ export class CallGraph {
         const table: OpsTable = { name: w.object.text, structType, fields: [], cond: w.cond, line: w.line, col: w.col };
         const field: FieldBinding = { field: w.member, fn: w.valueIdent, line: w.line, col: w.col };
         table.fields.push(field);
-        this.bind(file.file, table, field);
+        this.bind(file.file, table, field, structType, w.object.members.length === 0 && structType !== undefined);
       }
     }
   }
@@ -114,13 +205,65 @@ export class CallGraph {
 
   private addEdges(fn: FnNode): void {
     for (const site of fn.summary.calls) {
-      if (site.viaMember) continue;
-      for (const to of this.resolve(fn.file, site.callee)) {
-        const edge: Edge = { from: fn, to, site };
-        fn.callees.push(edge);
-        to.callers.push(edge);
+      if (site.viaMember) {
+        this.addIndirect(fn, site);
+        continue;
       }
+      for (const to of this.resolve(fn.file, site.callee)) this.link(fn, to, site);
     }
+  }
+
+  private link(from: FnNode, to: FnNode, site: CallSite, via?: MemberRef): void {
+    const edge: Edge = { from, to, site, ...(via ? { via } : {}) };
+    from.callees.push(edge);
+    to.callers.push(edge);
+  }
+
+  /** The type a member call loads through, then the functions bound to that member of it. */
+  private addIndirect(fn: FnNode, site: CallSite): void {
+    const { containers, deviceStructs, entries } = this.options;
+    const structType = site.object
+      ? this.typeOf(site.object.rootType, site.object.members, (t, m) =>
+          containers[t] === m ? deviceStructs[0] : undefined,
+        )
+      : undefined;
+    if (structType === undefined) {
+      fn.indirect.push({ site, status: 'unknown-type' });
+      return;
+    }
+    const via: MemberRef = { structType, member: site.callee };
+    // Deeper than the layers of holders growth searched, a prefiltered scan might not type it.
+    if ((site.object?.members.length ?? 0) > this.depthOf(structType)) {
+      fn.indirect.push({ site, via, status: 'unknown-type' });
+      return;
+    }
+    if (
+      this.interfaces.has(structType) ||
+      entries.some((e) => e.field === site.callee && (e.struct === undefined || e.struct === structType))
+    ) {
+      fn.indirect.push({ site, via, status: 'dispatched' });
+      return;
+    }
+    const known = this.options.known?.(structType) ?? true;
+    const targets = (known && this.byMember.get(`${structType}.${site.callee}`)) || [];
+    fn.indirect.push({ site, via, status: targets.length ? 'resolved' : 'unbound' });
+    for (const to of targets) this.link(fn, to, site, via);
+  }
+
+  /** How many members a call may go through from its root to reach `table` (holders.ts). */
+  private depthOf(table: string): number {
+    let depth = this.depths.get(table);
+    if (depth === undefined) {
+      const stop = (t: string) => this.options.deviceStructs.includes(t) || this.interfaces.has(t);
+      depth = holderLayers(table, this.holders, this.options.maxHolders, stop).length - 1;
+      this.depths.set(table, depth);
+    }
+    return depth;
+  }
+
+  /** Functions bound to `structType.member` (static tables, typed run-time assignments). */
+  boundTo(ref: MemberRef): readonly FnNode[] {
+    return this.byMember.get(`${ref.structType}.${ref.member}`) ?? [];
   }
 
   /**

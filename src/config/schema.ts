@@ -149,6 +149,21 @@ export const configSchema = (rules: readonly RuleSpec[]) =>
         properties: { ops: stateWords },
         additionalProperties: stateWords,
       },
+      values: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['nullOnFailure'],
+        properties: { nullOnFailure: identifiers },
+      },
+      memberCalls: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['interfaces', 'maxHolders'],
+        properties: {
+          interfaces: { type: 'array', items: { type: 'string', minLength: 1 } },
+          maxHolders: { type: 'integer', minimum: 1 },
+        },
+      },
       opsPairs: {
         type: 'array',
         items: {

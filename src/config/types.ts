@@ -127,6 +127,21 @@ export interface Config {
   };
   /** The kinds of DMA state (`ops` always among them), as messages say them. */
   states: Record<StateKind, StateWords>;
+  /** What error paths know of the values calls return. */
+  values: {
+    /** Allocators that return NULL on failure, never an ERR_PTR (`kzalloc()`). */
+    nullOnFailure: string[];
+  };
+  /** Calls through members (`mmu->funcs->destroy(mmu)`): how far they are resolved. */
+  memberCalls: {
+    /**
+     * Globs of the headers that hold the kernel's interfaces between subsystems: calls through
+     * the members of a struct defined there are not followed.
+     */
+    interfaces: string[];
+    /** How many struct types may hold a table's type before calls through it stop being searched for. */
+    maxHolders: number;
+  };
   opsPairs: OpsPair[];
   entryPoints: EntryPoint[];
   /** By rule id, every rule of the registry (rules/index.ts), defaults merged in. */

@@ -54,7 +54,7 @@ export function baselineOf(
   config: Config,
 ): Baseline {
   const needs = neededByRules(config);
-  const words = new Set([...needs.seeds, ...growthWords(summaries, config, needs, new Set())]);
+  const words = new Set([...needs.seeds, ...growthWords(summaries, config, needs, new Set()).words]);
   return { summaries: new Map(summaries.map((s) => [s.file, s])), overlay: new Map(overlay), words: [...words].sort() };
 }
 
@@ -99,7 +99,7 @@ export async function quickAnalysis(
   }
   const summaries = sortedByFile(next.values());
   // A name not followed yet.
-  if (growthWords(summaries, config, neededByRules(config), new Set(baseline.words)).length) return undefined;
+  if (growthWords(summaries, config, neededByRules(config), new Set(baseline.words)).words.length) return undefined;
   const analyzed = analyze(summaries, config);
   return {
     findings: analyzed.findings,

@@ -96,13 +96,16 @@ export abstract class ExpressionWalker {
     const argNodes = argsNode?.namedChildren.filter((a) => kind(a) !== 'comment') ?? [];
     let callee: string | undefined;
     let viaMember = false;
+    let object: ObjectRef | undefined;
     const target = fn ? peel(fn) : null;
     if (target?.type === 'identifier') callee = textOf(this.src, target);
     else if (target?.type === 'field_expression') {
       const field = fieldOf(target, 'field');
+      const loadedFrom = fieldOf(target, 'argument');
       if (field) {
         callee = textOf(this.src, field);
         viaMember = true;
+        if (loadedFrom) object = objectRef(this.src, loadedFrom, ctx.scope);
       }
       this.expression(target, ctx);
     } else if (target) this.expression(target, ctx);
@@ -110,6 +113,7 @@ export abstract class ExpressionWalker {
       const site: CallSite = {
         callee,
         ...(viaMember ? { viaMember } : {}),
+        ...(object ? { object } : {}),
         args: argNodes.map((a) => this.argInfo(a, ctx)),
         ...(storedInMember ? { storedInMember } : {}),
         ...(assignedTo ? { assignedTo } : {}),

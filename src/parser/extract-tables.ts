@@ -35,8 +35,16 @@ export function collectTable(
   name: string,
   structType: string | undefined,
   cond: string[],
+  within?: OpsTable['within'],
 ): void {
-  const table: OpsTable = { name, structType, fields: [], cond, ...startPos(src, list) };
+  const table: OpsTable = { name, structType, ...(within ? { within } : {}), fields: [], cond, ...startPos(src, list) };
+  // A nested list without a type of its own is typed from this one's, member by member.
+  const inner = (member: string): OpsTable['within'] =>
+    structType !== undefined
+      ? { structType, members: [member] }
+      : within
+        ? { structType: within.structType, members: [...within.members, member] }
+        : undefined;
   for (const item of list.namedChildren) {
     if (kind(item) === 'initializer_pair') {
       const designator = item.childrenForFieldName('designator').at(-1);
@@ -49,14 +57,14 @@ export function collectTable(
       if (kind(v) === 'identifier') {
         table.fields.push({ field: fieldName, fn: textOf(src, v), ...startPos(src, item) });
       } else if (kind(v) === 'initializer_list') {
-        collectTable(src, summary, v, `${name}.${fieldName}`, undefined, cond);
+        collectTable(src, summary, v, `${name}.${fieldName}`, undefined, cond, inner(fieldName));
       } else if (kind(v) === 'compound_literal_expression') {
         const inner = fieldOf(v, 'value');
         const t = typeName(src, fieldOf(v, 'type')?.childForFieldName('type') ?? null);
         if (inner?.type === 'initializer_list') collectTable(src, summary, inner, `${name}.${fieldName}`, t, cond);
       }
     } else if (kind(item) === 'initializer_list') {
-      collectTable(src, summary, item, name, structType, cond); // array of tables
+      collectTable(src, summary, item, name, structType, cond, within); // array of tables
     } else if (peel(item).type === 'identifier') {
       summary.fileRefs.push(textOf(src, peel(item))); // positional initializer
     } else if (kind(item) === 'assignment_expression') {

@@ -44,6 +44,8 @@ export interface CallSite extends Pos, SiteContext {
   callee: string;
   /** Set when the callee is a function pointer member: `ops->add_device(dev)` → `add_device`. */
   viaMember?: boolean;
+  /** For a call through a member, the object it is loaded from: `mmu->funcs->destroy(mmu)` → `mmu->funcs`. */
+  object?: ObjectRef;
   args: ArgInfo[];
   /** The member the result is stored in: `mmu->mapping = create(...)` → `mapping`. */
   storedInMember?: string;
@@ -114,6 +116,12 @@ export interface FieldBinding extends Pos {
 /** A designated initializer (or run-time assignments) binding functions to struct fields. */
 export interface OpsTable extends Pos {
   structType?: string;
+  /**
+   * A table nested in another's initializer (`.base = { .f = fn }`) without a type of its own:
+   * the outer table's type and the designators down to this one, for the call graph to type it
+   * from the struct definitions.
+   */
+  within?: { structType: string; members: string[] };
   name: string;
   fields: FieldBinding[];
   cond: string[];

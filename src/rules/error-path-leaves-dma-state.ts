@@ -76,6 +76,7 @@ const meta: RuleMeta<Options> = {
         'i2c_driver.probe_new',
         'spi_driver.probe',
         'component_ops.bind',
+        'component_master_ops.bind',
         'iommu_ops.probe_device',
       ],
       functions: [],

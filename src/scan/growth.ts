@@ -22,6 +22,8 @@ import { type Config, activePairs } from '../config/types.js';
 import type { FileSummary } from '../parser/summary.js';
 import { isDeviceObject } from '../callgraph/device.js';
 import { CallGraph, type FnNode } from '../callgraph/graph.js';
+import { graphOptions } from '../callgraph/graph-options.js';
+import { definedInHeaders, holderLayers, holdersIndex } from '../callgraph/holders.js';
 import type { Needs } from '../callgraph/needs.js';
 // The effects of the pair's teardown tell which ownership flags matter.
 import { analysesOf } from '../analysis/analyses.js';
@@ -100,8 +102,15 @@ function ownershipFlags(graph: CallGraph, config: Config): Set<string> {
   return flags;
 }
 
-/** Functions whose callers and uses in other files the rules still need. */
-function needingCallers(graph: CallGraph, config: Config, needs: Needs): Set<FnNode> {
+/**
+ * Functions whose callers and uses in other files the rules still need, and among them those
+ * with an effect on a device's DMA state through their calls.
+ */
+function needingCallers(
+  graph: CallGraph,
+  config: Config,
+  needs: Needs,
+): { need: Set<FnNode>; effecting: ReadonlySet<FnNode> } {
   const traced = new Set(needs.callersOf);
   const setters = new Set(config.apis.setters.map((s) => s.name));
   const effectApis = new Set(config.apis.effects.map((e) => e.name));
@@ -119,7 +128,7 @@ function needingCallers(graph: CallGraph, config: Config, needs: Needs): Set<FnN
     const writers = graph.functions.filter((fn) => !outside(fn) && writesOps(graph, config, fn, setters));
     for (const fn of callersClosure(writers, outside, (f) => !isRoot(f))) need.add(fn);
   }
-  if (!needs.effects) return need;
+  if (!needs.effects) return { need, effecting: new Set() };
   // Every function with an effect, and its callers.
   const guards = ownershipFlags(graph, config);
   const effecting = graph.functions.filter(
@@ -129,8 +138,70 @@ function needingCallers(graph: CallGraph, config: Config, needs: Needs): Set<FnN
         writesOps(graph, config, fn, setters) ||
         fn.summary.writes.some((w) => w.isTrue && guards.has(w.member))),
   );
-  for (const fn of callersClosure(effecting, outside)) need.add(fn);
-  return need;
+  const closure = callersClosure(effecting, outside);
+  for (const fn of closure) need.add(fn);
+  return { need, effecting: closure };
+}
+
+/** What a round of growth searches: `words` in every file, `probes` in interface headers only. */
+export interface Growth {
+  words: string[];
+  /**
+   * Struct types bound to an effecting function whose definitions may be interfaces
+   * (rules.yaml memberCalls.interfaces): searched in those headers only, since a tree-wide
+   * search of `drm_crtc_helper_funcs` would parse every DRM driver to learn that the DRM core
+   * dispatches through it.
+   */
+  probes: string[];
+}
+
+/**
+ * Words that find the calls through members which can reach a function with an effect, and
+ * the functions bound there, so that a prefiltered scan resolves them as parsing every file
+ * would (README "Calls through ops tables"):
+ * - a table type T an effecting function is bound to is first looked for in the interface
+ *   headers: defined there, calls through it are the kernel's dispatch, never followed;
+ * - otherwise a call `r->a->funcs->f()` names, in its file, the declared type of its root `r`,
+ *   from which the struct definitions lead to T: the types that hold T (as a member, by value
+ *   or pointer), and those that hold them, are searched layer by layer (holders.ts), up to the
+ *   configured device structs and as deep as memberCalls.maxHolders types allow;
+ *   (a call whose root is of another type cannot reach T, whatever its members' types);
+ * - a table nested in another (`.base = { .f = fn }`) is typed by its outer table's struct.
+ */
+function memberCallWords(
+  graph: CallGraph,
+  config: Config,
+  effecting: ReadonlySet<FnNode>,
+  probed: ReadonlySet<string> | 'all',
+): Growth {
+  const words = new Set<string>();
+  const probes = new Set<string>();
+  const tables = new Set<string>();
+  const { entries } = graphOptions(config);
+  const dispatched = (type: string, field: string) =>
+    graph.interfaces.has(type) ||
+    entries.some((e) => e.field === field && (e.struct === undefined || e.struct === type));
+  for (const b of graph.bindings) {
+    if (!effecting.has(b.fn) || (b.structType !== undefined && dispatched(b.structType, b.field.field))) continue;
+    if (b.typed && b.structType) {
+      if (probed !== 'all' && !probed.has(b.structType)) probes.add(b.structType);
+      else tables.add(b.structType);
+    } else if (b.table.within) {
+      for (const tag of structsOnTheWay(config, b.table.within.structType, b.table.within.members, graph))
+        words.add(tag);
+    }
+  }
+  const holders = holdersIndex(graph.files);
+  const shared = definedInHeaders(graph.files);
+  const devices = new Set(config.device.structs);
+  const stop = (t: string) => devices.has(t) || graph.interfaces.has(t);
+  for (const table of tables) {
+    if (devices.has(table)) continue;
+    words.add(table);
+    for (const layer of holderLayers(table, holders, config.memberCalls.maxHolders, stop).slice(1))
+      for (const t of layer) if (shared.has(t)) words.add(t);
+  }
+  return { words: [...words], probes: [...probes] };
 }
 
 /**
@@ -159,20 +230,28 @@ function structsOnTheWay(
 
 /**
  * Names to search for in files not parsed yet. `searched` holds the names searched before,
- * which are never searched again.
+ * which are never searched again, `probed` the struct types looked for in the interface
+ * headers ('all' when `summaries` are a finished scan's).
  */
 export function growthWords(
   summaries: readonly FileSummary[],
   config: Config,
   needs: Needs,
   searched: ReadonlySet<string>,
-): string[] {
-  const graph = new CallGraph(summaries);
+  probed: ReadonlySet<string> | 'all' = 'all',
+): Growth {
+  const graph = new CallGraph(summaries, {
+    ...graphOptions(config),
+    ...(probed === 'all' ? {} : { known: (t: string) => probed.has(t) }),
+  });
   const words = new Set<string>();
   // A static function's callers are in its file, except for header inlines.
-  for (const fn of needingCallers(graph, config, needs)) {
+  const { need, effecting } = needingCallers(graph, config, needs);
+  for (const fn of need) {
     if (!fn.summary.isStatic || fn.file.endsWith('.h')) words.add(fn.name);
   }
+  const members = memberCallWords(graph, config, effecting, probed);
+  for (const w of members.words) words.add(w);
   const fields = new Set(needs.boundFields);
   for (const file of summaries) {
     for (const table of file.tables) {
@@ -193,5 +272,8 @@ export function growthWords(
   }
   if (needs.effects) for (const g of ownershipFlags(graph, config)) words.add(g);
   const seeds = new Set(needs.seeds);
-  return [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort();
+  return {
+    words: [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort(),
+    probes: members.probes.sort(),
+  };
 }
