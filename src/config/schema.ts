@@ -189,6 +189,7 @@ export const configSchema = (rules: readonly RuleSpec[]) =>
             field: identifier,
             phase,
             when: { type: 'string', minLength: 1 },
+            afterFailure: { type: 'string', minLength: 1 },
             eventParam: { type: 'integer', minimum: 0 },
             events: { type: 'object', additionalProperties: phase },
           },

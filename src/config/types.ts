@@ -26,6 +26,11 @@ export interface EntryPoint {
   phase: Phase;
   /** Explains when the callback runs, in kernel terms; used in messages. */
   when: string;
+  /**
+   * What meets the state a failed call leaves (`the next probe of the device`): error-path
+   * messages say it. A failed bind is followed by the next bind, not by its unbind.
+   */
+  afterFailure?: string;
   /** Index of the parameter holding the event, for notifier callbacks. */
   eventParam?: number;
   /** Phase per event constant (BUS_NOTIFY_ADD_DEVICE: before-setup). */

@@ -56,7 +56,7 @@ const meta: RuleMeta<Options> = {
   messages: {
     leaks:
       '{{fn}}() returns an error ({{returns}}) with {{state}} still established by {{what}}: a failed or ' +
-      'deferred {{entry}} leaves it for the next probe of the device',
+      'deferred {{entry}} leaves it for {{next}}',
     alsoLeaks: 'also returns an error ({{returns}}) with {{state}} still established',
   },
   options: {
@@ -89,20 +89,24 @@ interface Entry {
   /** `platform_driver.probe callback`. */
   what: string;
   binding?: Binding;
+  /** What meets the state it leaves (rules.yaml entryPoints afterFailure). */
+  next: string;
 }
 
-function entriesOf(graph: CallGraph, settings: Options): Entry[] {
+function entriesOf(graph: CallGraph, config: Config, settings: Options): Entry[] {
   const out = new Map<FnNode, Entry>();
   for (const spec of settings.entries) {
+    const next = config.entryPoints.find((e) => e.name === spec)?.afterFailure ?? `the next call of the ${spec}`;
     const [struct, field] = spec.split('.') as [string, string];
     for (const b of graph.bindingsOf(field)) {
       // A table whose type tree-sitter could not tell matches by field, as for other entry points.
       if (b.table.structType !== undefined && b.table.structType !== struct) continue;
-      if (!out.has(b.fn)) out.set(b.fn, { fn: b.fn, what: `${spec} callback`, binding: b });
+      if (!out.has(b.fn)) out.set(b.fn, { fn: b.fn, what: `${spec} callback`, binding: b, next });
     }
   }
   for (const name of settings.functions) {
-    for (const fn of graph.named(name)) if (!out.has(fn)) out.set(fn, { fn, what: 'setup entry' });
+    for (const fn of graph.named(name))
+      if (!out.has(fn)) out.set(fn, { fn, what: 'setup entry', next: `the next call of ${name}()` });
   }
   return [...out.values()].sort((a, b) =>
     compareLocations({ file: a.fn.file, ...a.fn.summary }, { file: b.fn.file, ...b.fn.summary }),
@@ -189,7 +193,7 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
 
 function check({ graph, config, options: settings, notify, errorPaths, report }: RuleContext<Options>): void {
   const analysis = errorPaths();
-  for (const entry of entriesOf(graph, settings)) {
+  for (const entry of entriesOf(graph, config, settings)) {
     const [first, ...others] = analysis.of(entry.fn).leaks;
     if (!first) continue;
     const location: Location = { file: entry.fn.file, ...first.at };
@@ -206,6 +210,7 @@ function check({ graph, config, options: settings, notify, errorPaths, report }:
         state: stateOf(config, first.leaked),
         what: whatOf(first.leaked),
         entry: entry.what.replace(/ callback$/, ''),
+        next: entry.next,
       },
       location,
       function: entry.fn.name,

@@ -66,7 +66,10 @@ export function edgeSteps(edges: readonly Edge[]): PathStep[] {
     endLine: e.site.endLine,
     endCol: e.site.endCol,
     function: e.from.name,
-    message: `${e.from.name}() calls ${e.to.name}()`,
+    message: e.via
+      ? `${e.from.name}() calls ${e.to.name}() through ${e.via.structType}.${e.via.member}` +
+        (e.site.object ? ` of ${e.site.object.text}` : '')
+      : `${e.from.name}() calls ${e.to.name}()`,
   }));
 }
 
