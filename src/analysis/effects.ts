@@ -6,6 +6,8 @@ import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import { opsWritesIn, siteText } from './ops-writes.js';
+import { reachableWith } from './constant-args.js';
+import type { ParamConstraint } from '../parser/summary.js';
 import { countBuild } from './builds.js';
 import { keptByAnotherObject } from '../callgraph/device.js';
 
@@ -18,6 +20,11 @@ export interface Effect {
   site: { line: number; col: number; endLine: number; endCol: number };
   /** The site's own text (siteText). */
   text: string;
+  /**
+   * The constraints on the parameters of the function asked about under which the effect can
+   * happen: its own site's, or that of the call that leads to it (constant-args.ts).
+   */
+  params: readonly ParamConstraint[];
   /** What does it: `arm_iommu_attach_device()`, `set_dma_ops()`. */
   what: string;
   /** Members tested true on the way (ownership flags). */
@@ -84,6 +91,7 @@ export class EffectAnalysis {
         text: siteText(w.site),
         what: w.what,
         guards: w.guards,
+        params: w.site.params,
         cond: w.cond,
       });
     }
@@ -97,6 +105,7 @@ export class EffectAnalysis {
         text: siteText(site),
         what: `${site.callee}()`,
         guards: site.guards,
+        params: site.params,
         cond: site.cond,
       };
       // Kept in a member directly, or through a local first: `m = create(); mmu->mapping = m;`
@@ -148,9 +157,17 @@ export class EffectAnalysis {
     return this.memo.get(fn)!;
   }
 
-  /** `prefix` then `e`'s own path. */
-  private through(prefix: readonly Edge[], e: Effect): Effect {
-    return { ...e, edges: [...prefix, ...e.edges], guards: [...prefix.flatMap((p) => p.site.guards), ...e.guards] };
+  /** `prefix` then `e`'s own path; none when the last call's constant arguments rule `e` out. */
+  private through(prefix: readonly Edge[], e: Effect): Effect[] {
+    if (!reachableWith(prefix.at(-1)!.site, e.params)) return [];
+    return [
+      {
+        ...e,
+        edges: [...prefix, ...e.edges],
+        guards: [...prefix.flatMap((p) => p.site.guards), ...e.guards],
+        params: prefix[0]!.site.params,
+      },
+    ];
   }
 
   private compute(fn: FnNode, members: ReadonlySet<FnNode>): Effect[] {
@@ -158,7 +175,7 @@ export class EffectAnalysis {
     for (const edge of this.calls(fn)) {
       if (edge.to === fn) continue;
       if (!members.has(edge.to)) {
-        for (const e of this.memo.get(edge.to)!) out.push(this.through([edge], e));
+        for (const e of this.memo.get(edge.to)!) out.push(...this.through([edge], e));
         continue;
       }
       // Inside the recursion: every function of the component reachable without `fn`.
@@ -167,11 +184,11 @@ export class EffectAnalysis {
       for (let i = 0; i < queue.length; i++) {
         const at = queue[i]!;
         const path = paths.get(at)!;
-        for (const e of this.direct(at)) out.push(this.through(path, e));
+        for (const e of this.direct(at)) out.push(...this.through(path, e));
         for (const next of this.calls(at)) {
           if (next.to === fn || next.to === at) continue;
           if (!members.has(next.to)) {
-            for (const e of this.memo.get(next.to)!) out.push(this.through([...path, next], e));
+            for (const e of this.memo.get(next.to)!) out.push(...this.through([...path, next], e));
           } else if (!paths.has(next.to)) {
             paths.set(next.to, [...path, next]);
             queue.push(next.to);

@@ -4,7 +4,7 @@
 import type { Edge, FnNode } from '../callgraph/graph.js';
 import type { Setter } from '../config/types.js';
 import type { StateKind } from '../model.js';
-import type { CallSite, FlowSite, ObjectRef, Pos } from '../parser/summary.js';
+import type { CallSite, FlowSite, ObjectRef, ParamConstraint, Pos } from '../parser/summary.js';
 
 /** Where state was established: a call or write in `fn`, reached from the analysed function through `edges`. */
 export interface Establishment {
@@ -14,6 +14,8 @@ export interface Establishment {
   fn: FnNode;
   site: FlowSite;
   edges: Edge[];
+  /** The constraints on `fn`'s parameters under which its site runs (constant-args.ts). */
+  params?: readonly ParamConstraint[];
 }
 
 export type WitnessStep =

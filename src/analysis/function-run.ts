@@ -4,6 +4,7 @@ import type { FnNode } from '../callgraph/graph.js';
 import { compareText } from '../order.js';
 import type { StateKind } from '../model.js';
 import type { CallSite, FlowBlock, FlowCond, FlowSite, FlowValue, FunctionFlow } from '../parser/summary.js';
+import { reachableWith } from './constant-args.js';
 import type { Establishment, FunctionErrorPaths, LeakingReturn, RunFacts, WitnessStep } from './error-path-facts.js';
 import {
   ERRPTR,
@@ -275,7 +276,7 @@ export class FunctionRun {
       for (const kind of api.establishes) {
         path = this.establish(
           path,
-          { kind, what: `${site.callee}()`, fn: this.fn, site: this.site(site), edges: [] },
+          { kind, what: `${site.callee}()`, fn: this.fn, site: this.site(site), edges: [], params: site.params },
           index,
           'ok',
         );
@@ -293,6 +294,7 @@ export class FunctionRun {
         fn: this.fn,
         site: this.site(site),
         edges: [],
+        params: site.params,
       });
     }
     const callbackArg = site.viaMember ? undefined : a.devmCallbackArg(site.callee);
@@ -308,14 +310,16 @@ export class FunctionRun {
     for (const { helper } of helpers) path = this.undo(path, helper.undoes);
     for (const { edge, helper } of helpers) {
       const through = (e: Establishment): Establishment => ({ ...e, edges: [edge, ...e.edges] });
-      for (const e of helper.onSuccess)
+      // What the call's constant arguments rule out in the helper (constant-args.ts) is not its.
+      const possible = (e: Establishment) => reachableWith(edge.site, e.edges[0]?.site.params ?? e.params);
+      for (const e of helper.onSuccess.filter(possible))
         path = this.establish(
           path,
           through(e),
           index,
           helper.onError.some((x) => estKey(x) === estKey(e)) ? undefined : 'ok',
         );
-      for (const e of helper.onError) {
+      for (const e of helper.onError.filter(possible)) {
         if (!helper.onSuccess.some((x) => estKey(x) === estKey(e)))
           path = this.establish(path, through(e), index, 'fail');
       }
@@ -351,6 +355,7 @@ export class FunctionRun {
       fn: this.fn,
       site: this.site(w),
       edges: [],
+      params: w.params,
     });
   }
 

@@ -2,6 +2,7 @@
 // struct members with the declared type of the object, and identifiers used as values (a
 // function passed to a registration call is a use, not a call).
 import type { SyntaxNode } from './plain-tree.js';
+import { CONSTANT } from './facts.js';
 import type { Scope } from './scope.js';
 import type { ArgInfo, CallSite, FileSummary, FunctionSummary, ObjectRef, SiteContext } from './summary.js';
 import { type SourceText, endPos, fieldOf, foldedText, isNullLiteral, kind, peel, startPos, textOf } from './syntax.js';
@@ -28,6 +29,22 @@ export interface Ctx extends SiteContext {
 }
 
 /** `pdev->dev` → root pdev (struct platform_device), members ['dev']. */
+function peelParens(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
+/** Whether a literal argument is non-zero: `0`, `false`, `NULL` are not; `1`, `0x10UL`, `true` are. */
+function literalTruth(src: SourceText, node: SyntaxNode): boolean | undefined {
+  const n = peelParens(node);
+  if (kind(n) === 'true') return true;
+  if (kind(n) === 'false' || isNullLiteral(src, n)) return false;
+  if (kind(n) !== 'number_literal') return undefined;
+  const value = Number(textOf(src, n).replace(/[uUlL]+$/, ''));
+  return Number.isNaN(value) ? undefined : value !== 0;
+}
+
 export function objectRef(src: SourceText, node: SyntaxNode, scope: Scope): ObjectRef {
   const members: string[] = [];
   let n = peel(node);
@@ -135,6 +152,10 @@ export abstract class ExpressionWalker {
   private argInfo(node: SyntaxNode, ctx: Ctx): ArgInfo {
     const p = peel(node);
     const info: ArgInfo = { text: foldedText(this.src, node), isNull: isNullLiteral(this.src, node) };
+    const truthy = literalTruth(this.src, node);
+    if (truthy !== undefined) info.truthy = truthy;
+    else if (kind(p) === 'identifier' && p === peelParens(node) && CONSTANT.test(textOf(this.src, p)))
+      info.constant = textOf(this.src, p);
     if (kind(p) === 'identifier') {
       info.ident = textOf(this.src, p);
       const t = ctx.scope.lookup(info.ident);

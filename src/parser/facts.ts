@@ -12,7 +12,8 @@ export interface Facts {
 
 export const NO_FACTS: Facts = { guards: [], params: [] };
 
-const CONSTANT = /^[A-Z_][A-Z0-9_]*$/;
+/** How the kernel names its constants (enumerators, #defines): what a parameter is compared with. */
+export const CONSTANT = /^[A-Z_][A-Z0-9_]*$/;
 
 function unwrap(node: SyntaxNode): SyntaxNode {
   let n = node;
@@ -61,6 +62,11 @@ export function factsOf(
       const op = fieldOf(n, 'operator');
       if (op && textOf(src, op) === '!') return factsOf(src, fieldOf(n, 'argument'), !truth, params);
       return NO_FACTS;
+    }
+    case 'identifier': {
+      // `if (coherent)`: a parameter tested for non-zero.
+      const index = params.get(textOf(src, n));
+      return index === undefined ? NO_FACTS : { guards: [], params: [{ param: index, truthy: truth }] };
     }
     case 'field_expression': {
       const field = fieldOf(n, 'field');

@@ -14,6 +14,8 @@ export interface ParamConstraint {
   in?: string[];
   /** The parameter equals none of these constants. */
   notIn?: string[];
+  /** The parameter is non-zero (`if (coherent)`), or zero (`if (!coherent)`). */
+  truthy?: boolean;
 }
 
 /** What is known to hold where a call or write executes. */
@@ -30,6 +32,10 @@ export interface ArgInfo {
   /** Source text, whitespace folded. */
   text: string;
   isNull: boolean;
+  /** The argument when it is a constant named as the kernel names them (`DEV_DMA_COHERENT`). */
+  constant?: string;
+  /** Whether the argument, a literal (`0`, `1UL`, `true`, `false`, `NULL`), is non-zero. */
+  truthy?: boolean;
   /** Bare identifier (after `&` and casts are peeled). */
   ident?: string;
   /** Last member name of a field expression (`mmu->mapping` → `mapping`). */
