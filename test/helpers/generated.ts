@@ -1,7 +1,8 @@
 // Kernel-like trees generated from a spec (fast-check): call chains across files, static and
 // exported helpers, mutual recursion (calls go anywhere), ops tables, bus notifiers whose switch
 // falls through, the arch pair with its early return and ownership flag, and platform drivers
-// whose probe returns the helpers' errors (the error paths, through recursion too).
+// whose probe returns the helpers' errors (the error paths, through recursion too), and calls
+// through the driver's own ops table type, its tables and header spread over the files.
 import fc from 'fast-check';
 
 const MAX_FNS = 10;
@@ -28,6 +29,14 @@ export interface Fn {
   effect: EffectName;
   /** Returns -EPROBE_DEFER after its effect when a test fails, else 0. */
   mayDefer: boolean;
+  /** Also calls `ctx->funcs->run(dev)`, through the driver's own ops table type. */
+  callsMember: boolean;
+}
+
+/** A table of the driver's own type (`struct gen_funcs`, in a driver header) binding `.run`. */
+export interface FuncTable {
+  file: number;
+  run: number;
 }
 
 /** A platform driver whose probe calls helpers, returning the first error. */
@@ -59,6 +68,7 @@ export interface Spec {
   tables: Table[];
   notifiers: Notifier[];
   probes: Probe[];
+  funcTables: FuncTable[];
   noise: number[];
 }
 
@@ -72,6 +82,7 @@ export const spec: fc.Arbitrary<Spec> = fc.record({
       calls: fc.array(index, { maxLength: 3 }),
       effect: fc.constantFrom(...(Object.keys(EFFECTS) as EffectName[])),
       mayDefer: fc.boolean(),
+      callsMember: fc.boolean(),
     }),
     { minLength: 1, maxLength: MAX_FNS },
   ),
@@ -101,6 +112,7 @@ export const spec: fc.Arbitrary<Spec> = fc.record({
     fc.record({ file: fc.nat({ max: FILES - 1 }), calls: fc.array(index, { minLength: 1, maxLength: 3 }) }),
     { maxLength: 2 },
   ),
+  funcTables: fc.array(fc.record({ file: fc.nat({ max: FILES - 1 }), run: index }), { maxLength: 2 }),
   noise: fc.array(index, { maxLength: 4 }),
 });
 
@@ -114,9 +126,10 @@ export function files(s: Spec, order: (n: number) => number[]): Map<string, stri
   s.fns.forEach((fn, i) => {
     const fname = `gen_fn${i}`;
     const defer = fn.mayDefer ? `\tif (!gen_ready${i}(dev))\n\t\treturn -EPROBE_DEFER;\n` : '';
+    const member = fn.callsMember ? '\tstruct gen_ctx *ctx = gen_ctx_of(dev);\n\n\tctx->funcs->run(dev);\n' : '';
     let text =
       `${fn.isStatic ? 'static ' : ''}int ${fname}(struct device ` +
-      `*dev)\n{\n${calls(s, fn.calls)}${EFFECTS[fn.effect]}${defer}\treturn 0;\n}\n`;
+      `*dev)\n{\n${member}${calls(s, fn.calls)}${EFFECTS[fn.effect]}${defer}\treturn 0;\n}\n`;
     if (fn.exported && !fn.isStatic) text += `EXPORT_SYMBOL_GPL(${fname});\n`;
     put(`drivers/gen/part${fn.file}.c`, text);
   });
@@ -133,6 +146,18 @@ export function files(s: Spec, order: (n: number) => number[]): Map<string, stri
       .map(([field, fn]) => `\t.${field} = ${name(s, fn!)},\n`);
     put(`drivers/gen/part${t.file}.c`, `static const struct iommu_ops gen_ops${i} = {\n${fields.join('')}};\n`);
   });
+  s.funcTables.forEach((t, i) => {
+    put(
+      `drivers/gen/part${t.file}.c`,
+      `static const struct gen_funcs gen_funcs${i} = {\n\t.run = ${name(s, t.run)},\n};\n`,
+    );
+  });
+  // The driver's own types, in its header: what a call through `ctx->funcs` loads through.
+  put(
+    'drivers/gen/gen.h',
+    'struct gen_funcs {\n\tint (*run)(struct device *dev);\n};\n\n' +
+      'struct gen_ctx {\n\tconst struct gen_funcs *funcs;\n};\n',
+  );
   s.notifiers.forEach((n, i) => {
     const body =
       `\tswitch (event) {\n\tcase ` +
