@@ -2,6 +2,7 @@
 import { defaultCacheDir } from './cache/summary-cache.js';
 import { cacheSalt } from './cache/salt.js';
 import { CallGraph } from './callgraph/graph.js';
+import { textMentions } from './search/mentions.js';
 import { graphOptions } from './callgraph/graph-options.js';
 import { growthWords } from './scan/growth.js';
 import type { Config } from './config/types.js';
@@ -294,18 +295,44 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       // Grown until a round finds nothing new (growth.ts: the words are finite, each searched once).
       const searched = new Set<string>();
       const probed = new Set<string>();
+      const holderTypes = new Set<string>();
+      const holderMembers = new Set<string>();
       const interfaceHeader = graphOptions(config).interfaceHeader;
+      const isHeader = (f: string) => f.endsWith('.h');
       for (;;) {
-        const { words, probes } = growthWords(summaries, config, needs, searched, probed);
-        if (words.length === 0 && probes.length === 0) break;
+        const { words, probes, holders } = growthWords(summaries, config, needs, searched, probed);
+        const types = holders.types.filter((t) => !holderTypes.has(t));
+        const members = holders.members.filter((m) => !holderMembers.has(m));
+        if (!words.length && !probes.length && !types.length && !members.length) break;
         rounds++;
         for (const w of words) searched.add(w);
         for (const p of probes) probed.add(p);
-        const more = [
-          ...(words.length ? await search(words, parsed) : []),
-          ...(probes.length ? (await search(probes, parsed)).filter(interfaceHeader) : []),
-        ];
-        if (more.length) await parse([...new Set(more)]);
+        const more: string[] = [];
+        if (words.length) more.push(...(await search(words, parsed)));
+        if (probes.length) more.push(...(await search(probes, parsed)).filter(interfaceHeader));
+        // A file naming a type that holds a table, and one of the members bound there (growth.ts).
+        // Member names are common words (`destroy`): looked for in the files naming a type only.
+        const mentioning = async (candidates: string[], names: string[]) => {
+          const found = await workers.wordsIn(
+            root,
+            candidates.filter((f) => !overlay.has(f)),
+            names,
+          );
+          return candidates.filter((f) =>
+            overlay.has(f) ? textMentions(overlay.get(f) ?? '', names) : (found.get(f)?.length ?? 0) > 0,
+          );
+        };
+        if (types.length) {
+          const naming = await search(types, parsed);
+          more.push(...naming.filter(isHeader));
+          more.push(...(await mentioning(naming, [...holderMembers, ...members])));
+        }
+        for (const t of types) holderTypes.add(t);
+        if (members.length && holderTypes.size) {
+          more.push(...(await mentioning(await search([...holderTypes], parsed), members)));
+        }
+        for (const m of members) holderMembers.add(m);
+        if (more.length) await parse([...new Set(more)].sort());
       }
     }
   } finally {

@@ -54,7 +54,8 @@ export function baselineOf(
   config: Config,
 ): Baseline {
   const needs = neededByRules(config);
-  const words = new Set([...needs.seeds, ...growthWords(summaries, config, needs, new Set()).words]);
+  const grown = growthWords(summaries, config, needs, new Set());
+  const words = new Set([...needs.seeds, ...grown.words, ...grown.holders.types, ...grown.holders.members]);
   return { summaries: new Map(summaries.map((s) => [s.file, s])), overlay: new Map(overlay), words: [...words].sort() };
 }
 
@@ -99,7 +100,10 @@ export async function quickAnalysis(
   }
   const summaries = sortedByFile(next.values());
   // A name not followed yet.
-  if (growthWords(summaries, config, neededByRules(config), new Set(baseline.words)).words.length) return undefined;
+  const known = new Set(baseline.words);
+  const grown = growthWords(summaries, config, neededByRules(config), known);
+  if (grown.words.length || [...grown.holders.types, ...grown.holders.members].some((w) => !known.has(w)))
+    return undefined;
   const analyzed = analyze(summaries, config);
   return {
     findings: analyzed.findings,

@@ -153,6 +153,13 @@ export interface Growth {
    * dispatches through it.
    */
   probes: string[];
+  /**
+   * The types that hold the tables effecting functions are bound in, layer by layer, and the
+   * members they are bound to. A file can call through one of those members only if it names
+   * a holding type (its root variable's) and the member: such files are parsed. The headers
+   * naming a holding type are parsed too, for the struct definitions that type a call's chain.
+   */
+  holders: { types: string[]; members: string[] };
 }
 
 /**
@@ -177,6 +184,8 @@ function memberCallWords(
   const words = new Set<string>();
   const probes = new Set<string>();
   const tables = new Set<string>();
+  const members = new Set<string>();
+  const types = new Set<string>();
   const { entries } = graphOptions(config);
   const dispatched = (type: string, field: string) =>
     graph.interfaces.has(type) ||
@@ -185,7 +194,10 @@ function memberCallWords(
     if (!effecting.has(b.fn) || (b.structType !== undefined && dispatched(b.structType, b.field.field))) continue;
     if (b.typed && b.structType) {
       if (probed !== 'all' && !probed.has(b.structType)) probes.add(b.structType);
-      else tables.add(b.structType);
+      else {
+        tables.add(b.structType);
+        members.add(b.field.field);
+      }
     } else if (b.table.within) {
       for (const tag of structsOnTheWay(config, b.table.within.structType, b.table.within.members, graph))
         words.add(tag);
@@ -197,11 +209,11 @@ function memberCallWords(
   const stop = (t: string) => devices.has(t) || graph.interfaces.has(t);
   for (const table of tables) {
     if (devices.has(table)) continue;
-    words.add(table);
+    types.add(table);
     for (const layer of holderLayers(table, holders, config.memberCalls.maxHolders, stop).slice(1))
-      for (const t of layer) if (shared.has(t)) words.add(t);
+      for (const t of layer) if (shared.has(t)) types.add(t);
   }
-  return { words: [...words], probes: [...probes] };
+  return { words: [...words], probes: [...probes], holders: { types: [...types], members: [...members] } };
 }
 
 /**
@@ -275,5 +287,6 @@ export function growthWords(
   return {
     words: [...words].filter((w) => !seeds.has(w) && !searched.has(w)).sort(),
     probes: members.probes.sort(),
+    holders: { types: members.holders.types.sort(), members: members.holders.members.sort() },
   };
 }
