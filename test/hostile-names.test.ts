@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { tree, writeFiles } from './helpers/cli.js';
+import { dmalint, tree, writeFiles } from './helpers/cli.js';
 import { inProcess } from './helpers/in-process.js';
 import { NOTIFIER } from './helpers/snippets.js';
 
@@ -34,4 +34,22 @@ test('--arch, arch: in rules.yaml and a .config header name only architectures r
       assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 2, stdout: '', stderr }, name);
     }
   }
+});
+
+test('control characters in file names and MAINTAINERS names are escaped in text output, one line each', () => {
+  const evil = 'drivers/x/a\x1b[2Jb\nfake.c:1:1: error: injected.c';
+  const root = tree({ [evil]: NOTIFIER });
+  writeFiles(root, { MAINTAINERS: 'X DRIVER\nM:\tMallory\x1b]0;owned\x07 <m@example.org>\nF:\tdrivers/x/\n' });
+  const r = dmalint(['--root', root, '--maintainers']);
+  const shown = 'drivers/x/a\\x1b[2Jb\\x0afake.c:1:1: error: injected.c';
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(r.stdout.split('\n'), [
+    `${shown}:7:2: warning: set_dma_ops() writes the device's dma_ops outside ` +
+      'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
+      'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]',
+    `${shown}:12:2: note: hb_notifier() is the bus notifier callback (hb_nb): called for bus events; ` +
+      'BUS_NOTIFY_ADD_DEVICE fires from device_add(), before arch_setup_dma_ops(), and never again on re-probe',
+    `${shown}:7:2: note: to: "Mallory\\x1b]0;owned\\x07" <m@example.org> (unknown:X DRIVER)`,
+    '',
+  ]);
 });

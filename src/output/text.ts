@@ -2,6 +2,7 @@ import type { Location, Notification } from '../model.js';
 import { routingLines } from '../maintainers/maintainers.js';
 import type { ReportedFinding } from './reported.js';
 import { compareFindings, compareNotifications } from '../order.js';
+import { printable } from './printable.js';
 
 // Editors and CI log parsers read this format one line per diagnostic.
 function oneLine(text: string): string {
@@ -89,5 +90,5 @@ export function renderText(
     ...[...listed].sort(compareFindings).flatMap((f) => findingLines(f, options)),
     ...notShown(findings, options.comparedWith),
   ];
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  return lines.length === 0 ? '' : `${lines.map(printable).join('\n')}\n`;
 }
