@@ -4,7 +4,7 @@
 // at once (before, a FIFO blocked the run forever and /dev/zero filled the memory).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync, symlinkSync } from 'node:fs';
+import { existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -141,3 +141,21 @@ function published(client: LspClient, root: string): string[] {
     })
     .sort();
 }
+
+test('--since runs no program that the .git/config of the tree names (core.fsmonitor, an external diff)', () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER });
+  commitAll(root, 'the tree');
+  const marker = path.join(tempDir('marker'), 'ran');
+  const hook = path.join(tempDir('hook'), 'hook.sh');
+  writeFileSync(hook, `#!/bin/sh\necho "$0" >> ${marker}\n`, { mode: 0o755 });
+  for (const key of ['core.fsmonitor', 'diff.external'])
+    assert.equal(spawnSync('git', ['config', key, hook], { cwd: root }).status, 0);
+  writeFiles(root, { 'drivers/x/new.c': NOTIFIER.replace(/hb_/g, 'nn_') });
+  const r = bounded(['--root', root, '--since', 'HEAD']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(said(r.stdout), [
+    FINDING.replace('drivers/x/x.c', 'drivers/x/new.c').replace(/hb_/g, 'nn_'),
+    'dmalint: note: not shown: 1 finding also before the change (--format sarif lists them)',
+  ]);
+  assert.equal(existsSync(marker), false, 'the hook ran');
+});
