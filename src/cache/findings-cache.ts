@@ -86,7 +86,9 @@ export class FindingsCache {
   read(tree: string): TreeFindings | undefined {
     try {
       const entry = JSON.parse(readRegularText(this.file, { limit: 0 })) as Entry;
-      if (entry.version !== VERSION || entry.tree !== tree) return undefined;
+      if (entry?.version !== VERSION || entry.tree !== tree) return undefined;
+      // A hand-edited or foreign entry of the right version is a miss, not a crash in the replay.
+      if (![entry.inputs, entry.findings, entry.notifications].every(Array.isArray)) return undefined;
       for (const [file, stat] of entry.inputs) {
         const now = statOf(this.root, file);
         if (stat === null ? now !== null : now === null || now[0] !== stat[0] || now[1] !== stat[1]) return undefined;

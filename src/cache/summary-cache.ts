@@ -13,6 +13,29 @@ export function defaultCacheDir(): string {
   return path.join(base, 'dmalint');
 }
 
+interface Entry {
+  /** The content key the summary was made from, as the entry's name says. */
+  key: string;
+  summary: FileSummary;
+}
+
+const LISTS = ['functions', 'tables', 'exports', 'macros', 'structs', 'fileRefs', 'errorSpans'] as const;
+const COUNTS = ['errorNodes', 'orphanCalls'] as const;
+
+/** Whether a cached value has a summary's fields, each a list of objects (or names) or a count. */
+function isSummary(value: unknown): value is FileSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const objects = (list: unknown) => Array.isArray(list) && list.every((x) => typeof x === 'object' && x !== null);
+  return (
+    LISTS.every((k) => Array.isArray(v[k])) &&
+    COUNTS.every((k) => typeof v[k] === 'number') &&
+    objects(v.functions) &&
+    objects(v.tables) &&
+    (v.functions as Array<Record<string, unknown>>).every((f) => typeof f.name === 'string')
+  );
+}
+
 export class SummaryCache {
   constructor(
     readonly dir: string,
@@ -28,18 +51,24 @@ export class SummaryCache {
     return path.join(this.dir, 'summaries', key.slice(0, 2), `${key.slice(2)}.json`);
   }
 
+  /**
+   * The summary made from the content `key` names. An entry that says it was made from other
+   * content (a file swapped in the cache) or is not a summary's shape is a miss, never an answer.
+   */
   get(key: string, file: string): FileSummary | undefined {
     try {
-      const summary = JSON.parse(readRegularText(this.pathOf(key), { limit: 0 })) as FileSummary;
-      summary.file = file;
-      return summary;
+      const entry = JSON.parse(readRegularText(this.pathOf(key), { limit: 0 })) as Partial<Entry> | null;
+      if (entry?.key !== key || !isSummary(entry.summary)) return undefined;
+      entry.summary.file = file;
+      return entry.summary;
     } catch {
       return undefined; // absent or unreadable: parse again
     }
   }
 
   put(key: string, summary: FileSummary): void {
-    writeCacheFile(this.pathOf(key), summary);
+    const entry: Entry = { key, summary };
+    writeCacheFile(this.pathOf(key), entry);
   }
 }
 
