@@ -159,3 +159,23 @@ test('--since runs no program that the .git/config of the tree names (core.fsmon
   ]);
   assert.equal(existsSync(marker), false, 'the hook ran');
 });
+
+test('MAINTAINERS patterns run in linear time: N: (a+)+$ against a path of 40 a’s answers at once', () => {
+  const file = `drivers/x/${'a'.repeat(40)}.c`;
+  const root = tree({ [file]: NOTIFIER });
+  writeFiles(root, {
+    MAINTAINERS:
+      'X DRIVER\nM:\tA <a@example.org>\nN:\t(a+)+$\nK:\t(\\w+\\s*)+;$\nN:\tx(?=y)\n\n' +
+      'THE REST\nM:\tR <r@example.org>\nF:\t*\nF:\t*/\n',
+  });
+  const started = Date.now();
+  const r = bounded(['--root', root, '--maintainers']);
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(said(r.stdout), [
+    "MAINTAINERS:5: warning: 'N: x(?=y)' is not a regular expression dmalint can read " +
+      '(invalid or unsupported Perl syntax: `(?=`); entry ignored',
+    FINDING.replace('drivers/x/x.c', file),
+  ]);
+  assert.match(r.stdout, /: note: to: R <r@example\.org> \(unknown:THE REST\)\n/);
+});
