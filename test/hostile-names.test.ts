@@ -53,3 +53,24 @@ test('control characters in file names and MAINTAINERS names are escaped in text
     '',
   ]);
 });
+
+test('a YAML alias bomb and a rules file over its limit are one line each, exit 2', async () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER });
+  // Seven levels of nine: 4.8 million nodes once expanded.
+  const levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+  for (const [i, name] of [...'bcdefg'].entries()) {
+    const prev = 'abcdefg'[i]!;
+    levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+  }
+  const bomb = path.join(root, 'bomb.yaml');
+  const big = path.join(root, 'big.yaml');
+  writeFiles(root, { 'bomb.yaml': `${levels.join('\n')}\n`, 'big.yaml': `# ${'x'.repeat(5 * 1024 * 1024)}\n` });
+  const cases: Array<[string, string]> = [
+    [bomb, `dmalint: ${bomb}: YAML aliases expand too far (over 100 nodes an alias, the limit); not read\n`],
+    [big, `dmalint: ${big}: cannot read configuration: 5.0 MiB, larger than the configuration file limit 4 MiB\n`],
+  ];
+  for (const [file, stderr] of cases) {
+    const r = await inProcess(['--no-cache', '--root', root, '--config', file]);
+    assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 2, stdout: '', stderr });
+  }
+});

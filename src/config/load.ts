@@ -51,6 +51,9 @@ function lineOf(parsed: Parsed, offset: number | undefined): number {
   return offset === undefined ? 1 : parsed.lines.linePos(offset).line;
 }
 
+/** Nodes one YAML alias may expand to: yaml's default, named here because the error says it. */
+const MAX_ALIAS_COUNT = 100;
+
 function parseFile(file: string): Parsed {
   let text: string;
   try {
@@ -67,7 +70,16 @@ function parseFile(file: string): Parsed {
       ),
     );
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // yaml's guard against a billion laughs: a ReferenceError, a user's file all the same.
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new ConfigError([
+      `${file}: YAML aliases expand too far (over ${MAX_ALIAS_COUNT} nodes an alias, the limit); not read`,
+    ]);
+  }
   if (value === null || value === undefined) return { file, doc, lines, value: {} };
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError([`${file}:1: the configuration must be a mapping of keys (arch, rules, …)`]);
