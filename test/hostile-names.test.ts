@@ -74,3 +74,26 @@ test('a YAML alias bomb and a rules file over its limit are one line each, exit 
     assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 2, stdout: '', stderr });
   }
 });
+
+test('--max-file-size has a ceiling: above it is a usage error, and 0 still stops at it', async () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER });
+  const r = await inProcess(['--no-cache', '--root', root, '--max-file-size', '64M']);
+  assert.deepEqual(
+    { code: r.code, stdout: r.stdout, stderr: r.stderr },
+    {
+      code: 2,
+      stdout: '',
+      stderr:
+        "error: option '--max-file-size <size>' argument '64M' is invalid. " +
+        "at most 16 MiB: larger files' summaries outgrow memory\n",
+    },
+  );
+  writeFiles(root, { 'drivers/x/huge.c': `${'/* padding */\n'.repeat(1_250_000)}${NOTIFIER}` }); // 16.7 MiB
+  const unlimited = dmalint(['--root', root, '--max-file-size', '0', '--parse-timeout', '0']);
+  assert.equal(unlimited.code, 1, unlimited.stderr);
+  assert.equal(
+    unlimited.stdout.split('\n')[0],
+    'drivers/x/huge.c: error: 16.7 MiB, larger than the 16 MiB dmalint analyzes at most, whatever ' +
+      '--max-file-size says; not analyzed',
+  );
+});

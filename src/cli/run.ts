@@ -27,7 +27,8 @@ import { defaultCacheDir } from '../cache/summary-cache.js';
 import { usableCacheDir } from '../cache/usable-dir.js';
 import { dotConfigArch } from '../kconfig/dotconfig.js';
 import { RULE_OPTION_HELP, ruleSwitch } from './rule-option.js';
-import { readRegularFile } from '../fs/read.js';
+import { formatSize, readRegularFile } from '../fs/read.js';
+import { MAX_ANALYZED_SIZE } from '../parser/parse-file.js';
 
 export const SAMPLE_TREE = fileURLToPath(new URL('../../../fixtures/sample', import.meta.url));
 
@@ -68,7 +69,10 @@ function byteSize(value: string): number {
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined)
     throw new InvalidArgumentError('expected a size such as 4194304, 512K or 4M (0: no limit)');
-  return Math.round(Number(m[1]) * unit);
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (bytes > MAX_ANALYZED_SIZE)
+    throw new InvalidArgumentError(`at most ${formatSize(MAX_ANALYZED_SIZE)}: larger files' summaries outgrow memory`);
+  return bytes;
 }
 
 function seconds(value: string): number {

@@ -20,6 +20,11 @@ export interface ParseLimits {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = DEFAULT_READ_LIMIT;
+/**
+ * The largest file analyzed whatever --max-file-size says (0 included): a 50 MB file of small
+ * functions has summaries that outgrow V8's 4 GB heap, which aborts the process.
+ */
+export const MAX_ANALYZED_SIZE = 16 * 1024 * 1024;
 /** Kernel files parse at 2-6 MB/s, so a file within the size limit needs a second or two. */
 export const DEFAULT_PARSE_TIMEOUT_MS = 10_000;
 
@@ -131,6 +136,10 @@ function notAnalyzed(file: string, reason: string): FileOutcome {
 
 function tooLarge(file: string, size: number, options: ParseLimits): FileOutcome | undefined {
   const limit = options.maxFileSize ?? 0;
+  if (size > MAX_ANALYZED_SIZE && (limit <= 0 || limit > MAX_ANALYZED_SIZE)) {
+    const most = `the ${formatSize(MAX_ANALYZED_SIZE)} dmalint analyzes at most, whatever --max-file-size says`;
+    return notAnalyzed(file, `${formatSize(size)}, larger than ${most}`);
+  }
   if (limit <= 0 || size <= limit) return undefined;
   return notAnalyzed(file, `${formatSize(size)}, larger than --max-file-size ${formatSize(limit)}`);
 }
@@ -185,7 +194,7 @@ export function summarizeFile(
       const hit = cache.get(knownKey, file);
       if (hit) return { summary: hit, cached: true, key: knownKey };
     }
-    bytes = readRegularFile(full, { limit: options.maxFileSize ?? 0 });
+    bytes = readRegularFile(full, { limit: Math.min(options.maxFileSize || MAX_ANALYZED_SIZE, MAX_ANALYZED_SIZE) });
   } catch (err) {
     if (err instanceof UnreadableFile) {
       return err.size ? tooLarge(file, err.size.bytes, options)! : notAnalyzed(file, err.message);
