@@ -68,7 +68,7 @@ function byteSize(value: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
   const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined)
-    throw new InvalidArgumentError('expected a size such as 4194304, 512K or 4M (0: no limit)');
+    throw new InvalidArgumentError('expected a size such as 4194304, 512K or 4M (0: the most, 16M)');
   const bytes = Math.round(Number(m[1]) * unit);
   if (bytes > MAX_ANALYZED_SIZE)
     throw new InvalidArgumentError(`at most ${formatSize(MAX_ANALYZED_SIZE)}: larger files' summaries outgrow memory`);
@@ -128,7 +128,7 @@ function program(): Command {
       .addOption(new Option('--no-cache', 'parse every file again, and store nothing').conflicts('cacheDir'))
       .option(
         '--max-file-size <size>',
-        'report larger files instead of parsing them (default: 4M; 0: no limit)',
+        'report larger files instead of parsing them (default: 4M; at most 16M, also for 0)',
         byteSize,
       )
       .option(
