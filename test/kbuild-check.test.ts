@@ -2,7 +2,7 @@
 // arguments, in the build directory. Tested as Kbuild calls it, with a recorded ARM command line.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isKbuildCall, parseKbuildCall } from '../src/cli/kbuild-args.js';
@@ -270,4 +270,32 @@ test('with O=: absolute source paths from the object tree, whose .config (or $KC
     full.stderr,
     new RegExp(`^${root}/drivers/iommu/mtk_iommu_v1\\.c:12:2: error: .*\\[attach-before-setup\\]$`, 'm'),
   );
+});
+
+test('a directory where the findings lock goes is no lock: each call checks its file at once', () => {
+  const root = buildTree();
+  const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+  const line = armCommandLine('drivers/iommu/mtk_iommu_v1.c');
+  const first = check(root, line, env);
+  assert.equal(first.code, 0, first.stderr);
+  const findings = path.join(env.XDG_CACHE_HOME, 'dmalint', 'findings');
+  const [entry] = readdirSync(findings).filter((f) => f.endsWith('.json'));
+  // Stale (an hour old) and fresh: neither may stop the build (exit 3) or hold it (ten minutes).
+  for (const age of [3600, 0]) {
+    rmSync(path.join(findings, entry!), { force: true });
+    const lock = path.join(findings, `${entry}.lock`);
+    mkdirSync(lock, { recursive: true });
+    const then = Date.now() / 1000 - age;
+    utimesSync(lock, then, then);
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [CLI, ...line], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout: 20_000,
+      killSignal: 'SIGKILL',
+    });
+    assert.deepEqual({ code: r.status, stderr: r.stderr }, { code: first.code, stderr: first.stderr }, `age ${age}`);
+    assert.ok(Date.now() - started < 15_000);
+  }
 });

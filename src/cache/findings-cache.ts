@@ -5,7 +5,7 @@
 // made from: every listed file's size and mtime (as make trusts them), and those of the
 // Makefiles and Kconfig files the configuration read. Any difference and it is not used.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileStat } from './tree-index.js';
@@ -122,6 +122,8 @@ export class FindingsCache {
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') break;
+        // A directory or anything else at the lock's name is no lock of ours: work without one.
+        if (!lstatSync(lock, { throwIfNoEntry: false })?.isFile()) break;
         if (lockIsStale(lock, staleMs)) rmSync(lock, { force: true });
         else await new Promise((r) => setTimeout(r, 100));
       }
