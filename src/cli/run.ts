@@ -318,6 +318,8 @@ function stopOnSignals(): { received: () => Signal | undefined; restore: () => v
     received ??= signal;
     process.stderr.write(`dmalint: interrupted by ${signal}; stopping without a report\n`);
     requestStop();
+    // A patch read from stdin (`--diff -`) may never come: stop waiting for it.
+    process.stdin.destroy();
     setTimeout(() => process.exit(EXIT_ON_SIGNAL[signal]), STOP_GRACE_MS).unref();
   };
   for (const signal of SIGNALS) process.once(signal, handler);
@@ -370,6 +372,8 @@ export async function main(argv: string[]): Promise<number> {
       reuse: true,
       ...(opts.parseAll ? { parseAll: true } : {}),
     });
+    // A replay from the findings cache runs without a pause: let a signal sent meanwhile arrive.
+    await new Promise((resolve) => setImmediate(resolve));
     const signal = signals.received();
     if (signal) return EXIT_ON_SIGNAL[signal];
     if (collected.nothingToCheck !== undefined) {
@@ -430,11 +434,15 @@ export async function main(argv: string[]): Promise<number> {
         ...(mode.kind === 'diff' || mode.kind === 'since' ? { comparedWith: 'change' as const } : {}),
       },
     );
+    await new Promise((resolve) => setImmediate(resolve));
+    const late = signals.received();
+    if (late) return EXIT_ON_SIGNAL[late];
     writeOutput(report, opts.output);
     return exitCode;
   } catch (err) {
     const signal = signals.received();
-    if (err instanceof Interrupted && signal) return EXIT_ON_SIGNAL[signal];
+    // An interrupted read (stdin closed by the handler) fails as a user error would: it is the signal's.
+    if (signal && (err instanceof Interrupted || err instanceof UsageError)) return EXIT_ON_SIGNAL[signal];
     const text = userErrorText(err);
     if (text !== undefined) {
       process.stderr.write(text);
