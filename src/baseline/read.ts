@@ -95,7 +95,8 @@ export function readBaseline(file: string): ReportedFinding[] {
   }
   let log: Sarif.Log;
   try {
-    log = JSON.parse(text) as Sarif.Log;
+    // Editors on Windows write a byte-order mark; JSON itself has none.
+    log = JSON.parse(text.replace(/^\ufeff/, '')) as Sarif.Log;
   } catch (err) {
     const line = syntaxErrorLine(text, err as SyntaxError);
     throw new UsageError(
@@ -107,11 +108,22 @@ export function readBaseline(file: string): ReportedFinding[] {
       throw new BadBaseline('(top level)', 'not a SARIF log (no runs)');
     const runs = log.runs.map((run, i) => ({ run, i })).filter(({ run }) => run?.tool?.driver?.name === 'dmalint');
     if (runs.length === 0) throw new BadBaseline('runs', 'no run of dmalint');
-    return runs.flatMap(({ run, i }) =>
-      (run.results ?? []).flatMap((r, j) =>
-        r.baselineState === 'absent' ? [] : [finding(r, `runs[${i}].results[${j}]`)],
-      ),
-    );
+    return runs.flatMap(({ run, i }) => {
+      const results: unknown = run.results ?? [];
+      if (!Array.isArray(results)) throw new BadBaseline(`runs[${i}].results`, 'not a list of results');
+      return (results as Sarif.Result[]).flatMap((r, j) => {
+        const where = `runs[${i}].results[${j}]`;
+        if (typeof r !== 'object' || r === null) throw new BadBaseline(where, 'not a result');
+        if (r.baselineState === 'absent') return [];
+        try {
+          return [finding(r, where)];
+        } catch (err) {
+          // A value of the wrong type deep in a result: say where, not what JavaScript tripped on.
+          if (err instanceof TypeError) throw new BadBaseline(where, 'a value of the wrong type in it');
+          throw err;
+        }
+      });
+    });
   } catch (err) {
     if (err instanceof BadBaseline)
       throw new UsageError(

@@ -1,7 +1,7 @@
 // Reads a patch as checkpatch takes one: a unified diff, `git diff` output or `git format-patch`
 // mails (one or a series, quoted-printable or base64 as git am decodes them), from files (one
 // patch after another) or from stdin ('-').
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import path from 'node:path';
 import { type StructuredPatch, type StructuredPatchHunk, parsePatch } from 'diff';
 import { fsErrorText, UsageError } from '../errors.js';
@@ -159,6 +159,8 @@ export function parsePatchText(text: string, name: string, root: string, base = 
 }
 
 async function readStdin(): Promise<Buffer> {
+  // `dmalint --diff - < drivers/`: a directory reads as nothing, which is not an empty patch.
+  if (fstatSync(0).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -189,7 +191,7 @@ export async function readPatches(files: readonly string[], root: string): Promi
     } catch (err) {
       // `dmalint --diff p.patch drivers/iommu` makes the path a second patch: say where paths go.
       const hint =
-        (err as NodeJS.ErrnoException).code === 'EISDIR'
+        (err as NodeJS.ErrnoException).code === 'EISDIR' && file !== '-'
           ? ' (--diff takes patch files; put the paths to check before --diff)'
           : '';
       throw new UsageError(`${name}: cannot read the patch: ${fsErrorText(err)}${hint}`);
