@@ -179,3 +179,15 @@ test('MAINTAINERS patterns run in linear time: N: (a+)+$ against a path of 40 aâ
   ]);
   assert.match(r.stdout, /: note: to: R <r@example\.org> \(unknown:THE REST\)\n/);
 });
+
+test('a Kconfig file nesting if blocks 100,000 deep is read in linear time', () => {
+  const depth = 100_000;
+  const root = configuredTree();
+  const ifs = Array.from({ length: depth }, (_, i) => `if DEEP${i}\n`).join('');
+  writeFiles(root, { Kconfig: `${ifs}config X\n\tbool "x"\n${'endif\n'.repeat(depth)}` });
+  const started = Date.now();
+  const r = bounded(['--root', root, '--arch', 'arm']);
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(said(r.stdout), [FINDING, FINDING.replace('drivers/x/x.c', 'drivers/y/y.c').replace(/hb_/g, 'yy_')]);
+});

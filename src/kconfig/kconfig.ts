@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { writeCacheFile } from '../cache/write-cache-file.js';
 import { type Tristate, and, not, or } from '../logic/tristate.js';
 import { readRegularText } from '../fs/read.js';
-import type { Notification } from '../model.js';
-import { leavesTree, sourceOutside, unreadable } from './unreadable.js';
+import { lastOfKind } from './blocks.js';
+import { leavesTree, type Problem, sourceOutside, unreadable } from './unreadable.js';
 
 interface Definition {
   /** Read for another architecture only. */
@@ -72,7 +72,7 @@ export class KconfigDb {
   private onBusy = new Set<string>();
   /** Each file looked at: its size and mtime, or null when it could not be read. */
   private read = new Map<string, [number, number] | null>();
-  readonly problems: Notification[] = []; // files there but unreadable, sources out of the tree
+  readonly problems: Problem[] = []; // files there but unreadable, sources out of the tree
   /** The Kconfig files looked at (tree paths, whether or not each could be read). */
   filesRead(): string[] {
     return [...this.read.keys()];
@@ -223,7 +223,7 @@ export class KconfigDb {
         case 'endchoice': {
           finish();
           header = null;
-          const at = blocks.map((b) => b.kind).lastIndexOf(word.slice(3));
+          const at = lastOfKind(blocks, word.slice(3));
           if (at >= outer.length) blocks.splice(at);
           continue;
         }
@@ -233,7 +233,7 @@ export class KconfigDb {
           const target = /^"([^"]*)"/.exec(rest)?.[1]?.replace(/\$\(SRCARCH\)/g, srcarch);
           const normal = target && !target.includes('$') ? path.posix.normalize(target) : undefined;
           if (normal !== undefined && leavesTree(normal))
-            this.problems.push(sourceOutside(file, text.slice(0, m.index).split('\n').length, target!));
+            this.problems.push(sourceOutside(file, text, m.index, target!));
           else if (normal !== undefined) this.source(normal, srcarch, other, blocks);
           continue;
         }

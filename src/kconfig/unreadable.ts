@@ -4,6 +4,9 @@
 import { fsErrorText } from '../errors.js';
 import type { Notification } from '../model.js';
 
+/** A file's problem, as the run reports it. */
+export type Problem = Notification;
+
 /** The error line for `file`; none when it is simply not there (a common, silent case). */
 export function unreadable(file: string, err: unknown, consequence: string): Notification[] {
   const code = (err as NodeJS.ErrnoException).code;
@@ -11,12 +14,12 @@ export function unreadable(file: string, err: unknown, consequence: string): Not
   return [{ level: 'error', file, message: `cannot read it (${fsErrorText(err)}); ${consequence}` }];
 }
 
-/** A Kconfig `source` whose path climbs out of the tree (or is absolute) is not followed. */
-export function sourceOutside(file: string, line: number, target: string): Notification {
+/** A Kconfig `source` (at `offset` in the text) whose path leaves the tree or is absolute is not followed. */
+export function sourceOutside(file: string, text: string, offset: number, target: string): Notification {
   return {
     level: 'error',
     file,
-    line,
+    line: text.slice(0, offset).split('\n').length,
     message: `source "${target}" names a file outside the tree; not read, the symbols it defines are unknown`,
   };
 }
