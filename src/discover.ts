@@ -148,6 +148,13 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
     for (const entry of entries) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       const full = `${dir}/${entry.name}`;
+      // A name that is not UTF-8 comes back with U+FFFD in it, a path that names nothing on disk.
+      if (entry.name.includes('\ufffd') && (entry.isDirectory() || filter.includes(childRel)) && !existsSync(full)) {
+        const dirOrFile = entry.isDirectory() ? 'directory name' : 'file name';
+        const consequence = entry.isDirectory() ? 'its files are not analyzed' : 'not analyzed';
+        notifications.push({ level: 'error', file: childRel, message: `${dirOrFile} is not UTF-8; ${consequence}` });
+        continue;
+      }
       if (entry.isDirectory()) {
         if (filter.enters(childRel)) walk(full, childRel);
       } else if (!filter.includes(childRel)) {

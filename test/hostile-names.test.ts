@@ -2,6 +2,7 @@
 // are looked up among dmalint's own names only: `toString` or `__proto__` is not an
 // architecture because every JavaScript object has such a property.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { dmalint, tree, writeFiles } from './helpers/cli.js';
@@ -95,5 +96,26 @@ test('--max-file-size has a ceiling: above it is a usage error, and 0 still stop
     unlimited.stdout.split('\n')[0],
     'drivers/x/huge.c: error: 16.7 MiB, larger than the 16 MiB dmalint analyzes at most, whatever ' +
       '--max-file-size says; not analyzed',
+  );
+});
+
+test('a file or directory whose name is not UTF-8 is named in an error line, not dropped', () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER });
+  // Latin-1 names: the bytes 0xe9 alone are no UTF-8.
+  const latin1 = (name: string) => Buffer.from(path.join(root, name), 'latin1');
+  writeFileSync(latin1('drivers/x/café.c'), NOTIFIER.replace(/hb_/g, 'cc_'));
+  mkdirSync(latin1('drivers/dé'));
+  writeFileSync(latin1('drivers/dé/d.c'), NOTIFIER.replace(/hb_/g, 'dd_'));
+  const r = dmalint(['--root', root]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(
+    r.stdout.split('\n').filter((l) => / (error|warning): /.test(l)),
+    [
+      'drivers/d\ufffd: error: directory name is not UTF-8; its files are not analyzed',
+      'drivers/x/caf\ufffd.c: error: file name is not UTF-8; not analyzed',
+      "drivers/x/x.c:7:2: warning: set_dma_ops() writes the device's dma_ops outside " +
+        'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
+        'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]',
+    ],
   );
 });
