@@ -19,6 +19,8 @@ import {
   MessageType,
   NotificationType,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -33,6 +35,7 @@ import { type AnalysisSummary, TreeSession } from './session.js';
 import { type Settings, readSettings } from './settings.js';
 import { suppressionInsertion } from './suppression-edit.js';
 import { readRegularText } from '../fs/read.js';
+import { ProtocolState } from './protocol-state.js';
 
 /** Sent after every analysis: what it took and which files it republished (for scripts and tests). */
 export const AnalyzedNotification = new NotificationType<AnalysisSummary>('dmalint/analyzed');
@@ -57,6 +60,7 @@ class Server {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly sessions = new Map<string, TreeSession>();
   private readonly parser = new OverlayParser();
+  readonly protocol = new ProtocolState();
   private initOptions: unknown;
   private configurationSupported = false;
   private watchSupported = false;
@@ -88,7 +92,10 @@ class Server {
 
   listen(): void {
     const c = this.connection;
-    c.onInitialize((params) => this.initialize(params));
+    c.onInitialize((params) => {
+      this.protocol.initialize();
+      return this.initialize(params);
+    });
     c.onInitialized(() => void this.initialized());
     this.documents.onDidChangeContent((e) => this.edited(e.document.uri, e.document.getText(), TYPING_PAUSE_MS));
     this.documents.onDidSave((e) => this.saved(e.document.uri, e.document.getText()));
@@ -97,9 +104,10 @@ class Server {
       for (const change of p.changes) this.changedOnDisk(change.uri, change.type === FileChangeType.Deleted);
     });
     c.onDidChangeConfiguration(() => void this.reconfigure());
-    c.onHover((p) => this.hover(p.textDocument.uri, p.position));
-    c.onCodeAction((p) => this.codeActions(p.textDocument.uri, p.context.diagnostics));
+    c.onHover(this.protocol.guard((p) => this.hover(p.textDocument.uri, p.position)));
+    c.onCodeAction(this.protocol.guard((p) => this.codeActions(p.textDocument.uri, p.context.diagnostics)));
     c.onShutdown(async () => {
+      this.protocol.shutdown();
       await Promise.all([...this.sessions.values()].map((s) => s.close()));
       await this.parser.close();
     });
@@ -334,7 +342,16 @@ export function serve(args: readonly string[]): number | undefined {
     process.stderr.write(`dmalint lsp: unknown argument ${unknown[0]}; the server speaks over stdio (--stdio)\n`);
     return 2;
   }
-  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-  new Server(connection).listen();
+  const reader = new StreamMessageReader(process.stdin);
+  // A malformed header leaves the stream out of step for good: say so and stop (the client restarts us).
+  reader.onError((err) => {
+    process.stderr.write(`dmalint lsp: the client sent a malformed message (${err.message.split('\n')[0]}); exiting\n`);
+    process.exit(1);
+  });
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  const server = new Server(connection);
+  server.listen();
+  // The library ends the process when stdin closes only for a stream it reads itself.
+  for (const event of ['end', 'close']) process.stdin.on(event, () => process.exit(server.protocol.shutDown ? 0 : 1));
   return undefined;
 }
