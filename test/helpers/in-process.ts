@@ -10,8 +10,16 @@ export async function inProcess(args: string[]): Promise<Run> {
     stdout: process.stdout.write.bind(process.stdout),
     stderr: process.stderr.write.bind(process.stderr),
   };
-  process.stdout.write = (s: string) => ((out.stdout += s), true);
-  process.stderr.write = (s: string) => ((out.stderr += s), true);
+  // dmalint writes text; the test runner's own events, written meanwhile, are bytes: let them through.
+  const capture =
+    (stream: 'stdout' | 'stderr') =>
+    (s: string | Uint8Array, ...rest: unknown[]): boolean => {
+      if (typeof s !== 'string') return (writes[stream] as (...a: unknown[]) => boolean)(s, ...rest);
+      out[stream] += s;
+      return true;
+    };
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
   try {
     return { code: await main(['node', 'dmalint', ...args]), ...out };
   } finally {
