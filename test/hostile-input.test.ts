@@ -53,3 +53,14 @@ test('a baseline of the wrong shape names where; one with a byte-order mark is r
     stderr: '',
   });
 });
+
+test('a .config over its limit is one line naming it, exit 2', () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER });
+  const big = path.join(tempDir('config'), 'big.config');
+  writeFileSync(big, `CONFIG_X=y\n${'# padding\n'.repeat(500_000)}`);
+  assert.deepEqual(dmalint(['--root', root, '--kconfig', big]), {
+    code: 2,
+    stdout: '',
+    stderr: `dmalint: ${big}: cannot read it (4.8 MiB, larger than the .config limit 4 MiB)\n`,
+  });
+});

@@ -24,6 +24,9 @@ export class UnreadableFile extends Error {
   ) {
     super(message);
   }
+
+  /** The file, as Node's own errors name it; set by readRegularFile. */
+  path = '';
 }
 
 function kindOf(st: Stats): string {
@@ -61,6 +64,15 @@ export interface ReadOptions {
  * lies outside `inside` (EOUTSIDE).
  */
 export function readRegularFile(file: string, options: ReadOptions = {}): Buffer {
+  try {
+    return readChecked(file, options);
+  } catch (err) {
+    if (err instanceof UnreadableFile) err.path = file;
+    throw err;
+  }
+}
+
+function readChecked(file: string, options: ReadOptions): Buffer {
   const limit = options.limit ?? DEFAULT_READ_LIMIT;
   // Resolved before it is opened: opening a device outside the tree may already do something.
   const real = options.inside === undefined ? undefined : realInside(file, options.inside);
