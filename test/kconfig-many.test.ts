@@ -97,6 +97,18 @@ test(
   },
 );
 
+test('a file given to --kconfig that is not a configuration is the same error as inside a directory', () => {
+  const junk = path.join(tempDir('configs'), 'junk.config');
+  writeFileSync(junk, 'configurations for the bot\n');
+  const r = dmalint(['--kconfig', junk, ROOT]);
+  assert.equal(r.code, 2, r.stdout);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    `dmalint: --kconfig ${junk}: not a kernel configuration (no CONFIG_ line); give a .config or a defconfig\n`,
+  );
+});
+
 test("--stats says what each configuration's scan did, under its name", () => {
   const { mtk, ipmmu } = twoConfigs(tempDir('configs'));
   const r = dmalint(['--stats', '--kconfig', mtk, '--kconfig', ipmmu, ROOT]);

@@ -14,12 +14,15 @@ function readable(file: string, shown: string): void {
   }
 }
 
-/** A file in a directory of configurations that is not one (a README, a stray script) is named, not guessed at. */
-function checkLooksLikeConfig(file: string): void {
+/**
+ * A file that is not a configuration (a README, a stray script, a typo for another file) is
+ * named, not guessed at, whether it was given itself or found in a directory: read as a
+ * configuration it would set nothing, and the unfiltered findings would pass for its own.
+ */
+function checkLooksLikeConfig(file: string, inDirectory: boolean): void {
   if (!/^(?:CONFIG_\w+=|# CONFIG_\w+ is not set)/m.test(readRegularText(file, { limitName: 'the .config limit' }))) {
-    throw new UsageError(
-      `--kconfig ${file}: not a kernel configuration (no CONFIG_ line); keep only .config files in that directory`,
-    );
+    const remedy = inDirectory ? 'keep only .config files in that directory' : 'give a .config or a defconfig';
+    throw new UsageError(`--kconfig ${file}: not a kernel configuration (no CONFIG_ line); ${remedy}`);
   }
 }
 
@@ -36,11 +39,12 @@ export function dotconfigFiles(given: readonly string[]): string[] {
       if (inside.length === 0) throw new UsageError(`--kconfig ${g}: the directory holds no configuration files`);
       for (const f of inside) {
         readable(f, f);
-        checkLooksLikeConfig(f);
+        checkLooksLikeConfig(f, true);
       }
       files.push(...inside);
     } else if (st.isFile()) {
       readable(g, g);
+      checkLooksLikeConfig(g, false);
       files.push(g);
     } else {
       throw new UsageError(`--kconfig ${g}: not a file or directory`);
