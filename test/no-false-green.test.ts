@@ -210,16 +210,17 @@ test('outside a kernel tree, no path scans the bundled sample and says so first;
   );
 });
 
-test('a directory that is not a kernel tree is said to be one', () => {
+test('a --root that is not a kernel tree is an error, and scanned with a warning only when forced', () => {
   const dir = tempDir('not-kernel');
   writeFiles(dir, { 'stdio.h': 'int printf(const char *, ...);\n' });
-  const r = dmalint(['--root', dir]);
-  assert.equal(r.code, 0);
-  assert.equal(
-    r.stderr,
-    `dmalint: warning: ${dir} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile ` +
-      `beside arch/)\n`,
+  const why = `${dir} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)`;
+  const refused = dmalint(['--root', dir]);
+  assert.deepEqual(
+    [refused.code, refused.stdout, refused.stderr],
+    [2, '', `dmalint: --root ${dir}: ${why}; give --force-root to scan it anyway\n`],
   );
+  const forced = dmalint(['--root', dir, '--force-root']);
+  assert.deepEqual([forced.code, forced.stderr], [0, `dmalint: warning: ${why}\n`]);
 });
 
 test('an empty patch on stdin is nothing to check (exit 0); an empty patch file is not a patch (exit 2)', () => {

@@ -226,6 +226,7 @@ test("vim's quickfix commands from the README fill the list with the findings", 
   const root = kernelRepo();
   introduce(root);
   git(root, 'add', '-N', '.'); // git diff shows the new file
+  const compiler = /`:(compiler!? gcc)`/.exec(README)![1]!;
   for (const command of [...README.matchAll(/`:cexpr system\('([^']+)'\)`/g)].map((m) => m[1]!)) {
     const out = path.join(tempDir('vim'), 'qf.txt');
     const r = spawnSync(
@@ -237,9 +238,12 @@ test("vim's quickfix commands from the README fill the list with the findings", 
         'NONE',
         '-es',
         '-c',
+        compiler,
+        '-c',
         `cexpr system('${command}')`,
         '-c',
-        `call writefile(map(filter(getqflist(), 'v:val.valid'), 'bufname(v:val.bufnr) . ":" . v:val.lnum'), '${out}')`,
+        `call writefile(map(filter(getqflist(), 'v:val.valid'), ` +
+          `'bufname(v:val.bufnr) . ":" . v:val.lnum . ":" . v:val.type'), '${out}')`,
         '-c',
         'qa!',
       ],
@@ -247,7 +251,8 @@ test("vim's quickfix commands from the README fill the list with the findings", 
     );
     assert.equal(r.status, 0, r.stderr);
     const entries = readFileSync(out, 'utf8');
-    assert.match(entries, /^drivers\/bad\/bad\.c:7$/m, `${command}: ${entries}`);
+    // `w`: the README's :compiler line makes the entry a warning, not an untyped line.
+    assert.match(entries, /^drivers\/bad\/bad\.c:7:w$/m, `${command}: ${entries}`);
   }
 });
 
@@ -297,4 +302,33 @@ test("the CI job's dmalint commands: the SARIF step accepts findings, the pull r
   const r = sh(gate, root, env);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^drivers\/bad\/bad\.c:7:2: /m);
+});
+
+test('--help lists every exit status the README names', () => {
+  const help = dmalint(['--help']).stdout;
+  const listed = /\nExit status:\n((?: {2}.*\n)+)/.exec(help)?.[1];
+  assert.ok(listed, help);
+  const statuses = listed
+    .split('\n')
+    .flatMap((l) => /^ {2}([\d/]+) /.exec(l)?.[1]?.split('/') ?? [])
+    .sort();
+  const paragraph = /^Exit status: ([\s\S]*?)\n\n/m.exec(README)![1]!;
+  const named = [...paragraph.matchAll(/\*\*([\d/]+)\*\*/g)].flatMap((m) => m[1]!.split('/')).sort();
+  assert.deepEqual(statuses, named);
+});
+
+test('the baseline recipe runs as written under set -e: writing exits 0, a new finding fails', () => {
+  const env = installed();
+  const root = kernelRepo();
+  const [write, compare] = block('sh', 'baseline.sarif')
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, ''));
+  const written = sh(`set -e\n${write}\necho written`, root, env);
+  assert.equal(written.code, 0, written.stderr);
+  assert.equal(written.stdout, 'written\n');
+  assert.equal(JSON.parse(readFileSync(path.join(root, 'baseline.sarif'), 'utf8')).version, '2.1.0');
+  assert.equal(sh(`set -e\n${compare}`, root, env).code, 0, 'nothing new against the baseline');
+  introduce(root);
+  assert.equal(sh(`set -e\n${compare}`, root, env).code, 1, 'a new finding fails the step');
 });

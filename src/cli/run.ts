@@ -105,6 +105,10 @@ function program(): Command {
       .version(TOOL_VERSION)
       .argument('[paths...]', 'files or directories to report on (the whole tree is analyzed)')
       .option('--root <dir>', 'kernel tree root (default: the nearest directory upwards with MAINTAINERS)')
+      .option(
+        '--force-root',
+        'take --root as the tree even if it has no MAINTAINERS, and no Kbuild or Makefile beside arch/',
+      )
       .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'sarif']).default('text'))
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option(
@@ -168,7 +172,8 @@ function program(): Command {
       // `lsp` is dispatched before this parser (main.ts): told here so that --help shows it.
       .addHelpText(
         'after',
-        '\nCommands:\n  dmalint lsp [--stdio]  the Language Server Protocol on stdio: live diagnostics in an editor\n',
+        '\nCommands:\n  dmalint lsp [--stdio]  the Language Server Protocol on stdio: live diagnostics in an editor\n' +
+          EXIT_STATUS_HELP,
       )
       .exitOverride()
       .configureOutput({ writeErr: (s) => process.stderr.write(s) })
@@ -177,6 +182,7 @@ function program(): Command {
 
 interface Options {
   root?: string;
+  forceRoot?: boolean;
   format: 'text' | 'sarif';
   output?: string;
   config?: string;
@@ -205,6 +211,18 @@ function modeOf(opts: Options): Mode {
   return { kind: 'tree' };
 }
 
+/** What a script or CI step reads from the status, as the README's exit-status paragraph says it. */
+const EXIT_STATUS_HELP = `
+Exit status:
+  0            nothing to report (notes and suppressed findings never count)
+  1            findings at warning or error level (comparing: new ones only)
+  2            a usage or configuration error, a patch that does not apply, an unreadable baseline
+  3            an internal error in dmalint (please report it)
+  4            no findings, but some files the analysis needed could not be analyzed
+  129/130/143  interrupted by SIGHUP/SIGINT/SIGTERM (no report is written)
+  Called by Kbuild as its checker: 0 whatever it finds, unless given --dmalint-fail
+`;
+
 const say = (line: string) => process.stderr.write(`dmalint: ${line}\n`);
 
 /**
@@ -215,8 +233,13 @@ const say = (line: string) => process.stderr.write(`dmalint: ${line}\n`);
 function rootOf(opts: Options, paths: string[], mode: Mode): string {
   if (opts.root) {
     const root = path.resolve(opts.root);
-    if (isDirectory(root) && !looksLikeKernelTree(root))
-      say(`warning: ${root} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)`);
+    // A mistyped --root (/tmp, a home directory) would otherwise be scanned whole, and its
+    // findings, or its silence, pass for a kernel's.
+    if (isDirectory(root) && !looksLikeKernelTree(root)) {
+      const why = `${root} does not look like a kernel tree (no MAINTAINERS, and no Kbuild or Makefile beside arch/)`;
+      if (!opts.forceRoot) return fail(`--root ${opts.root}: ${why}; give --force-root to scan it anyway`);
+      say(`warning: ${why}`);
+    }
     return root;
   }
   const found = findRoot(paths[0] ?? '.');
