@@ -22,8 +22,11 @@ const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() =
 
 /** Whether `dir` looks like the top of a kernel tree: MAINTAINERS, or a Kbuild or Makefile beside arch/. */
 export function looksLikeKernelTree(dir: string): boolean {
+  // Whatever MAINTAINERS is (a FIFO, a link out of the tree), its name marks the top of a
+  // tree: whether it can be read is the routing's question, said there.
+  const maintainers = statSync(path.join(dir, 'MAINTAINERS'), { throwIfNoEntry: false });
   return (
-    isFile(path.join(dir, 'MAINTAINERS')) ||
+    (maintainers !== undefined && !maintainers.isDirectory()) ||
     ((isFile(path.join(dir, 'Kbuild')) || isFile(path.join(dir, 'Makefile'))) && isDir(path.join(dir, 'arch')))
   );
 }
