@@ -62,7 +62,11 @@ test('rules are merged rule by rule: a file that switches one rule off keeps eve
     level: 'note',
     calls: ['arm_iommu_attach_device'],
   });
-  assert.deepEqual(config.rules['set-dma-ops-outside-setup-teardown'], { enabled: true, level: 'warning' });
+  assert.deepEqual(config.rules['set-dma-ops-outside-setup-teardown'], {
+    enabled: true,
+    level: 'warning',
+    apiDefinitions: 'note',
+  });
 });
 
 test("a rule's own options are checked against the schema its module declares", () => {

@@ -219,6 +219,29 @@ test('CF=--dmalint-fail makes a file with findings fail the build; a file withou
   }
 });
 
+test("a release tree's arch/arm/mm passes CF=--dmalint-fail: the arch API's own writes are notes", () => {
+  // teardown-fixed is the tree as released: the guarded teardown of 2017, the exported API.
+  const root = fixtureCopy('teardown-fixed');
+  const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+  const r = check(root, ['--dmalint-fail', ...armCommandLine('arch/arm/mm/dma-mapping.c')], env);
+  assert.equal(r.code, 0, r.stderr);
+  const findings = r.stderr.split('\n').filter((l) => / \[[a-z-]+\]$/.test(l));
+  assert.deepEqual(
+    findings.map((l) => l.slice(0, l.indexOf(': ', l.indexOf(': ') + 1))),
+    ['arch/arm/mm/dma-mapping.c:36:2: note', 'arch/arm/mm/dma-mapping.c:58:2: note'],
+  );
+  assert.match(findings[0]!, /in arm_iommu_attach_device\(\), an API drivers are told to call after setup/);
+  // rules.yaml can make them warnings again, and the build fails on them.
+  const strict = path.join(root, 'strict.yaml');
+  writeFileSync(strict, 'rules:\n  set-dma-ops-outside-setup-teardown:\n    apiDefinitions: warning\n');
+  const again = check(
+    root,
+    ['--dmalint-fail', `--dmalint-config=${strict}`, ...armCommandLine('arch/arm/mm/dma-mapping.c')],
+    env,
+  );
+  assert.equal(again.code, 1, again.stderr);
+});
+
 test('a cache directory that cannot serve is one warning; the file is still checked and the build goes on', () => {
   const root = buildTree();
   // A path through a file: nothing can be created there, whoever runs the build.
@@ -254,7 +277,7 @@ test('with O=: absolute source paths from the object tree, whose .config (or $KC
   assert.deepEqual(
     arm.stderr
       .split('\n')
-      .filter((l) => / warning: /.test(l))
+      .filter((l) => / \[set-dma-ops-outside-setup-teardown\]$/.test(l))
       .map((l) => l.slice(0, l.indexOf(': '))),
     [`${root}/arch/arm/mm/dma-mapping.c:18:2`], // the IS_ENABLED(CONFIG_MTK_IOMMU_V1) one at :66 is gone too
   );

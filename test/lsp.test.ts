@@ -49,7 +49,7 @@ function published(client: LspClient, root: string): string[] {
 function cliFindings(root: string): string[] {
   const r = dmalint(['--root', root, root]);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  return [...r.stdout.matchAll(/^(\S+):(\d+):(\d+): (?:error|warning): .* \[([\w-]+)\]$/gm)]
+  return [...r.stdout.matchAll(/^(\S+):(\d+):(\d+): (?:error|warning|note): .* \[([\w-]+)\]$/gm)]
     .map((m) => `${m[1]}:${m[2]}:${m[3]} ${m[4]}`)
     .sort();
 }

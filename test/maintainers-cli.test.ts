@@ -34,7 +34,7 @@ test('--maintainers adds one note per finding naming its maintainers, reviewers 
   const root = tree();
   const r = dmalint(['--maintainers', '--root', root, root]);
   assert.equal(r.code, 1, r.stderr);
-  const findings = r.stdout.split('\n').filter((l) => / (error|warning): /.test(l));
+  const findings = r.stdout.split('\n').filter((l) => / (error|warning|note): .* \[[a-z-]+\]$/.test(l));
   const notes = r.stdout.split('\n').filter((l) => l.includes(': note: to: '));
   assert.ok(findings.length > 0);
   assert.equal(notes.length, findings.length, r.stdout);

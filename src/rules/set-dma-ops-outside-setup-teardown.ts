@@ -24,7 +24,16 @@ import type { PairInstance } from '../analysis/pairs.js';
 import { type OpsWrite, opsWritesIn, siteText } from '../analysis/ops-writes.js';
 import type { ParamConstraint } from '../parser/summary.js';
 
-const meta: RuleMeta = {
+interface Options {
+  /**
+   * The level of a write inside an API whose effects rules.yaml states (`apis.effects`: the
+   * arch's arm_iommu_attach_device()), or `off`: drivers are told to call it after setup, so its
+   * callers are what a patch can change, and the rules judge them where they run.
+   */
+  apiDefinitions: 'note' | 'warning' | 'error' | 'off';
+}
+
+const meta: RuleMeta<Options> = {
   id: 'set-dma-ops-outside-setup-teardown',
   name: 'SetDmaOpsOutsideSetupTeardown',
   shortDescription: "A device's dma_ops are written outside the arch setup/teardown pair.",
@@ -32,7 +41,9 @@ const meta: RuleMeta = {
     "set_dma_ops() or an assignment to struct device's dma_ops in a function that can be reached other than " +
     'through arch_setup_dma_ops()/arch_teardown_dma_ops() and the helpers only they call. A write reached only ' +
     "from a driver's own probe/remove or a component's bind/unbind, which run after setup, whose teardown undoes " +
-    'the override is the sanctioned pattern and is reported as a note.',
+    'the override is the sanctioned pattern and is reported as a note. So is a write inside an API whose ' +
+    'effects rules.yaml states (arm_iommu_attach_device()): its callers are what a patch changes, and the ' +
+    'other rules judge them where they run (option apiDefinitions).',
   help: {
     text:
       "arch_setup_dma_ops() is the one place that may install a device's DMA ops, and it begins with " +
@@ -56,6 +67,14 @@ const meta: RuleMeta = {
     override:
       "{{what}} writes the device's dma_ops outside {{pair}}, reached only from {{roots}} after setup, and " +
       "{{undo}} undoes the override: the driver's own override, the sanctioned pattern",
+    apiDefinition:
+      "{{what}} writes the device's dma_ops outside {{pair}} in {{fn}}(), an API drivers are told to call " +
+      'after setup: its callers are judged where they run (attach-before-setup, error paths, driver pairs); ' +
+      'fix a caller, not the API',
+  },
+  options: {
+    schema: { apiDefinitions: { enum: ['note', 'warning', 'error', 'off'] } },
+    defaults: { apiDefinitions: 'note' },
   },
 };
 
@@ -169,8 +188,9 @@ function undoerOf(pair: PairInstance): string {
   return pair.teardowns.length ? pair.teardownName : 'a devres callback its setup registers';
 }
 
-function check({ graph, config, pairs, report }: RuleContext): void {
+function check({ graph, config, pairs, report, options }: RuleContext<Options>): void {
   const sanctioned = pairFunctions(graph, config);
+  const apis = new Set(config.apis.effects.map((e) => e.name));
   const setters = new Set(config.apis.setters.map((s) => s.name));
   const entries = new Map<FnNode, EntryInstance[]>();
   for (const inst of entryInstances(graph, config.entryPoints)) {
@@ -202,11 +222,17 @@ function check({ graph, config, pairs, report }: RuleContext): void {
         if (phasesAt(entry, constraints).has('before-setup'))
           branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;
       }
-      const messageId = undone.length ? 'override' : direct ? 'direct' : 'viaPath';
+      const api = apis.has(fn.name);
+      if (api && options.apiDefinitions === 'off') continue;
+      const messageId = api ? 'apiDefinition' : undone.length ? 'override' : direct ? 'direct' : 'viaPath';
       report({
         messageId,
         // Reported for review, not as a hazard: a driver may override its own ops if it undoes them.
-        ...(undone.length ? { level: 'note' as const } : {}),
+        ...(api
+          ? { level: options.apiDefinitions as 'note' | 'warning' | 'error' }
+          : undone.length
+            ? { level: 'note' as const }
+            : {}),
         data: {
           what: w.what,
           pair: pairNames(config),
@@ -235,7 +261,7 @@ function check({ graph, config, pairs, report }: RuleContext): void {
   }
 }
 
-export const setDmaOpsOutsideSetupTeardown = defineRule({
+export const setDmaOpsOutsideSetupTeardown = defineRule<Options>({
   meta,
   // The writes, the pair that sanctions them, and every caller up to the roots that explain one.
   needs: (config) => ({
