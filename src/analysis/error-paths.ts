@@ -97,15 +97,17 @@ export class ErrorPathAnalysis implements RunFacts {
         }
         return;
       }
-      let changed = false;
-      for (const m of ordered) {
+      // Every member of a round from the previous round's results (Jacobi, not Gauss-Seidel):
+      // updating one before the next is run would make the answer depend on the order members
+      // are defined in, which only moves lines.
+      const next = ordered.map((m) => {
         const old = this.memo.get(m)!;
         // What a member may undo only grows: the fixpoint is approached from below.
         const run = this.run(m);
-        const now = { ...run, undoes: new Set([...run.undoes, ...old.undoes]) };
-        if (signature(now) !== signature(old)) changed = true;
-        this.memo.set(m, now);
-      }
+        return { m, old, now: { ...run, undoes: new Set([...run.undoes, ...old.undoes]) } };
+      });
+      const changed = next.some(({ old, now }) => signature(now) !== signature(old));
+      for (const { m, now } of next) this.memo.set(m, now);
       if (!changed) return;
     }
   }
