@@ -299,6 +299,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const holderMembers = new Set<string>();
       const interfaceHeader = graphOptions(config).interfaceHeader;
       const isHeader = (f: string) => f.endsWith('.h');
+      // Member names are common words (`destroy`): looked for in the files naming a type only.
+      const mentioning = async (candidates: string[], names: string[]) => {
+        const found = await workers.wordsIn(
+          root,
+          candidates.filter((f) => !overlay.has(f)),
+          names,
+        );
+        return candidates.filter((f) =>
+          overlay.has(f) ? textMentions(overlay.get(f) ?? '', names) : (found.get(f)?.length ?? 0) > 0,
+        );
+      };
       for (;;) {
         const { words, probes, holders } = growthWords(summaries, config, needs, searched, probed);
         const types = holders.types.filter((t) => !holderTypes.has(t));
@@ -310,28 +321,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         const more: string[] = [];
         if (words.length) more.push(...(await search(words, parsed)));
         if (probes.length) more.push(...(await search(probes, parsed)).filter(interfaceHeader));
-        // A file naming a type that holds a table, and one of the members bound there (growth.ts).
-        // Member names are common words (`destroy`): looked for in the files naming a type only.
-        const mentioning = async (candidates: string[], names: string[]) => {
-          const found = await workers.wordsIn(
-            root,
-            candidates.filter((f) => !overlay.has(f)),
-            names,
-          );
-          return candidates.filter((f) =>
-            overlay.has(f) ? textMentions(overlay.get(f) ?? '', names) : (found.get(f)?.length ?? 0) > 0,
-          );
-        };
+        // A file naming a type that holds a table and one of the members bound there (growth.ts),
+        // and the headers naming such a type, for their struct definitions: the types searched
+        // before with the new members, then the new types with every member.
+        if (members.length && holderTypes.size)
+          more.push(...(await mentioning(await search([...holderTypes], parsed), members)));
+        for (const m of members) holderMembers.add(m);
         if (types.length) {
           const naming = await search(types, parsed);
-          more.push(...naming.filter(isHeader));
-          more.push(...(await mentioning(naming, [...holderMembers, ...members])));
+          more.push(...naming.filter(isHeader), ...(await mentioning(naming, [...holderMembers])));
         }
         for (const t of types) holderTypes.add(t);
-        if (members.length && holderTypes.size) {
-          more.push(...(await mentioning(await search([...holderTypes], parsed), members)));
-        }
-        for (const m of members) holderMembers.add(m);
         if (more.length) await parse([...new Set(more)].sort());
       }
     }

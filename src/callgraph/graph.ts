@@ -3,10 +3,10 @@
 // have their address taken.
 //
 // Calls through a function-pointer member (`mmu->funcs->destroy(mmu)`) are resolved by the
-// types they load through, layer by layer (indirect.ts): the object's declared type, the member
+// types they load through, layer by layer (addIndirect): the object's declared type, the member
 // holding the table, the member called, to the functions bound to that member of that struct
-// type. Where the kernel calls drivers through ops tables that rules.yaml lists as entry points
-// (probe, bind, notifiers), the entry points say when, and such calls stay out of the graph.
+// type. Where the kernel dispatches (a struct of an interface header, an entry point's member:
+// probe, bind, notifiers), the entry points say when, and such calls stay out of the graph.
 // A function bound in a table or passed as a value is also a root: it can be called from
 // anywhere (see rules/set-dma-ops-…).
 import type { CallSite, FieldBinding, FileSummary, FunctionSummary, OpsTable } from '../parser/summary.js';
@@ -23,21 +23,6 @@ export interface FnNode {
   callers: Edge[];
   callees: Edge[];
   bindings: Binding[];
-  /** Its calls through members, resolved or not, in source order. */
-  indirect: IndirectCall[];
-}
-
-/**
- * A call through a member: `resolved` when its edges go to the functions bound to the member
- * of the type it loads through; `dispatched` when it is the kernel calling a driver (an entry
- * point's or ops pair's member, a configured dispatcher's); `unknown-type` when the
- * declarations do not tell the type; `unbound` when no function is bound to that member of
- * that type in the files parsed.
- */
-export interface IndirectCall {
-  site: CallSite;
-  via?: MemberRef;
-  status: 'resolved' | 'dispatched' | 'unknown-type' | 'unbound';
 }
 
 /** What the graph needs of rules.yaml to resolve calls through members. */
@@ -48,7 +33,7 @@ export interface GraphOptions {
   interfaceHeader: (file: string) => boolean;
   /**
    * While a scan grows: the struct types already looked for in the interface headers. Calls
-   * through another type wait (`unbound`) until a round has told whether it is an interface.
+   * through another type have no target until a round has told whether it is an interface.
    */
   known?: (structType: string) => boolean;
   /** rules.yaml memberCalls.maxHolders: how many types holding a table growth searches (holders.ts). */
@@ -104,7 +89,7 @@ export class CallGraph {
   /** Struct types defined in an interface header: calls through their members are the kernel's dispatch. */
   readonly interfaces = new Set<string>();
   private holders = new Map<string, Set<string>>();
-  private depths = new Map<string, number>();
+  private layers = new Map<string, string[][]>();
 
   constructor(
     readonly files: readonly FileSummary[],
@@ -136,7 +121,6 @@ export class CallGraph {
         callers: [],
         callees: [],
         bindings: [],
-        indirect: [],
       };
       this.functions.push(node);
       const list = this.byName.get(summary.name);
@@ -219,51 +203,41 @@ export class CallGraph {
     to.callers.push(edge);
   }
 
-  /** The type a member call loads through, then the functions bound to that member of it. */
+  /**
+   * The type a member call loads through, then the functions bound to that member of it. A call
+   * whose type the declarations do not tell, or whose chain from its root goes deeper than the
+   * layers of holders growth searched (a prefiltered scan might not type it), has no target.
+   */
   private addIndirect(fn: FnNode, site: CallSite): void {
-    const { containers, deviceStructs, entries } = this.options;
-    const structType = site.object
-      ? this.typeOf(site.object.rootType, site.object.members, (t, m) =>
-          containers[t] === m ? deviceStructs[0] : undefined,
-        )
-      : undefined;
-    if (structType === undefined) {
-      fn.indirect.push({ site, status: 'unknown-type' });
-      return;
-    }
+    const { containers, deviceStructs } = this.options;
+    if (!site.object) return;
+    const structType = this.typeOf(site.object.rootType, site.object.members, (t, m) =>
+      containers[t] === m ? deviceStructs[0] : undefined,
+    );
+    if (structType === undefined || this.dispatches(structType, site.callee)) return;
+    if (site.object.members.length > this.holderLayers(structType).length - 1) return;
+    if (!(this.options.known?.(structType) ?? true)) return;
     const via: MemberRef = { structType, member: site.callee };
-    // Deeper than the layers of holders growth searched, a prefiltered scan might not type it.
-    if ((site.object?.members.length ?? 0) > this.depthOf(structType)) {
-      fn.indirect.push({ site, via, status: 'unknown-type' });
-      return;
-    }
-    if (
+    for (const to of this.byMember.get(`${structType}.${site.callee}`) ?? []) this.link(fn, to, site, via);
+  }
+
+  /** Is a call through `structType.member` the kernel dispatching (an interface's, an entry point's)? */
+  dispatches(structType: string, member: string): boolean {
+    return (
       this.interfaces.has(structType) ||
-      entries.some((e) => e.field === site.callee && (e.struct === undefined || e.struct === structType))
-    ) {
-      fn.indirect.push({ site, via, status: 'dispatched' });
-      return;
-    }
-    const known = this.options.known?.(structType) ?? true;
-    const targets = (known && this.byMember.get(`${structType}.${site.callee}`)) || [];
-    fn.indirect.push({ site, via, status: targets.length ? 'resolved' : 'unbound' });
-    for (const to of targets) this.link(fn, to, site, via);
+      this.options.entries.some((e) => e.field === member && (e.struct === undefined || e.struct === structType))
+    );
   }
 
-  /** How many members a call may go through from its root to reach `table` (holders.ts). */
-  private depthOf(table: string): number {
-    let depth = this.depths.get(table);
-    if (depth === undefined) {
+  /** The layers of parsed struct types holding `table`, up to device structs and interfaces (holders.ts). */
+  holderLayers(table: string): string[][] {
+    let layers = this.layers.get(table);
+    if (!layers) {
       const stop = (t: string) => this.options.deviceStructs.includes(t) || this.interfaces.has(t);
-      depth = holderLayers(table, this.holders, this.options.maxHolders, stop).length - 1;
-      this.depths.set(table, depth);
+      layers = holderLayers(table, this.holders, this.options.maxHolders, stop);
+      this.layers.set(table, layers);
     }
-    return depth;
-  }
-
-  /** Functions bound to `structType.member` (static tables, typed run-time assignments). */
-  boundTo(ref: MemberRef): readonly FnNode[] {
-    return this.byMember.get(`${ref.structType}.${ref.member}`) ?? [];
+    return layers;
   }
 
   /**

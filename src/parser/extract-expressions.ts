@@ -5,7 +5,18 @@ import type { SyntaxNode } from './plain-tree.js';
 import { CONSTANT } from './facts.js';
 import type { Scope } from './scope.js';
 import type { ArgInfo, CallSite, FileSummary, FunctionSummary, ObjectRef, SiteContext } from './summary.js';
-import { type SourceText, endPos, fieldOf, foldedText, isNullLiteral, kind, peel, startPos, textOf } from './syntax.js';
+import {
+  type SourceText,
+  endPos,
+  fieldOf,
+  foldedText,
+  isNullLiteral,
+  kind,
+  peel,
+  startPos,
+  textOf,
+  unwrap,
+} from './syntax.js';
 
 /** What the walkers of one file share. */
 export interface FileState {
@@ -29,15 +40,9 @@ export interface Ctx extends SiteContext {
 }
 
 /** `pdev->dev` → root pdev (struct platform_device), members ['dev']. */
-function peelParens(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
-}
-
 /** Whether a literal argument is non-zero: `0`, `false`, `NULL` are not; `1`, `0x10UL`, `true` are. */
 function literalTruth(src: SourceText, node: SyntaxNode): boolean | undefined {
-  const n = peelParens(node);
+  const n = unwrap(node);
   if (kind(n) === 'true') return true;
   if (kind(n) === 'false' || isNullLiteral(src, n)) return false;
   if (kind(n) !== 'number_literal') return undefined;
@@ -154,7 +159,7 @@ export abstract class ExpressionWalker {
     const info: ArgInfo = { text: foldedText(this.src, node), isNull: isNullLiteral(this.src, node) };
     const truthy = literalTruth(this.src, node);
     if (truthy !== undefined) info.truthy = truthy;
-    else if (kind(p) === 'identifier' && p === peelParens(node) && CONSTANT.test(textOf(this.src, p)))
+    else if (kind(p) === 'identifier' && p === unwrap(node) && CONSTANT.test(textOf(this.src, p)))
       info.constant = textOf(this.src, p);
     if (kind(p) === 'identifier') {
       info.ident = textOf(this.src, p);

@@ -3,7 +3,7 @@
 // notifier's event). Anything the condition does not clearly say is left out: an unknown
 // condition constrains nothing, so no path is ever wrongly excluded.
 import type { ParamConstraint } from './summary.js';
-import { type SourceText, type SyntaxNode, textOf, kind, fieldOf } from './syntax.js';
+import { type SourceText, type SyntaxNode, textOf, kind, fieldOf, unwrap } from './syntax.js';
 
 export interface Facts {
   guards: string[];
@@ -14,12 +14,6 @@ export const NO_FACTS: Facts = { guards: [], params: [] };
 
 /** How the kernel names its constants (enumerators, #defines): what a parameter is compared with. */
 export const CONSTANT = /^[A-Z_][A-Z0-9_]*$/;
-
-function unwrap(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
-}
 
 function merge(a: Facts, b: Facts): Facts {
   return { guards: [...a.guards, ...b.guards], params: [...a.params, ...b.params] };

@@ -44,6 +44,13 @@ export function foldedText(src: SourceText, node: SyntaxNode): string {
 }
 
 /** Strips parentheses, casts, `&` and `*` around an expression. */
+/** The expression inside any parentheses around it. */
+export function unwrap(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (kind(n) === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
 export function peel(node: SyntaxNode): SyntaxNode {
   let n = node;
   for (;;) {

@@ -23,7 +23,7 @@ import type { FileSummary } from '../parser/summary.js';
 import { isDeviceObject } from '../callgraph/device.js';
 import { CallGraph, type FnNode } from '../callgraph/graph.js';
 import { graphOptions } from '../callgraph/graph-options.js';
-import { definedInHeaders, holderLayers, holdersIndex } from '../callgraph/holders.js';
+import { definedInHeaders } from '../callgraph/holders.js';
 import type { Needs } from '../callgraph/needs.js';
 // The effects of the pair's teardown tell which ownership flags matter.
 import { analysesOf } from '../analysis/analyses.js';
@@ -186,12 +186,8 @@ function memberCallWords(
   const tables = new Set<string>();
   const members = new Set<string>();
   const types = new Set<string>();
-  const { entries } = graphOptions(config);
-  const dispatched = (type: string, field: string) =>
-    graph.interfaces.has(type) ||
-    entries.some((e) => e.field === field && (e.struct === undefined || e.struct === type));
   for (const b of graph.bindings) {
-    if (!effecting.has(b.fn) || (b.structType !== undefined && dispatched(b.structType, b.field.field))) continue;
+    if (!effecting.has(b.fn) || (b.structType !== undefined && graph.dispatches(b.structType, b.field.field))) continue;
     if (b.typed && b.structType) {
       if (probed !== 'all' && !probed.has(b.structType)) probes.add(b.structType);
       else {
@@ -203,15 +199,11 @@ function memberCallWords(
         words.add(tag);
     }
   }
-  const holders = holdersIndex(graph.files);
   const shared = definedInHeaders(graph.files);
-  const devices = new Set(config.device.structs);
-  const stop = (t: string) => devices.has(t) || graph.interfaces.has(t);
   for (const table of tables) {
-    if (devices.has(table)) continue;
+    if (config.device.structs.includes(table)) continue;
     types.add(table);
-    for (const layer of holderLayers(table, holders, config.memberCalls.maxHolders, stop).slice(1))
-      for (const t of layer) if (shared.has(t)) types.add(t);
+    for (const layer of graph.holderLayers(table).slice(1)) for (const t of layer) if (shared.has(t)) types.add(t);
   }
   return { words: [...words], probes: [...probes], holders: { types: [...types], members: [...members] } };
 }
