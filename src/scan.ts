@@ -18,7 +18,7 @@ import {
   summarizeText,
 } from './parser/parse-file.js';
 import { findRipgrep } from './search/ripgrep.js';
-import { Prefilter } from './scan/prefilter.js';
+import { Prefilter, type Scope } from './scan/prefilter.js';
 import { TreeIndex } from './cache/tree-index.js';
 import { ScanReuse } from './cache/scan-reuse.js';
 import { Workers } from './session/workers.js';
@@ -245,8 +245,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const notifications: Notification[] = [...listing.notifications];
   let cached = 0;
   let rounds = 0;
-  const search = (words: string[], skip?: ReadonlySet<string>) =>
-    timed('search', () => prefilter.mentioning(words, skip));
+  const search = (words: string[], skip?: ReadonlySet<string>, scope?: Scope) =>
+    timed('search', () => prefilter.mentioning(words, skip, scope));
   try {
     const parsed = new Set<string>();
     const parse = (batch: readonly string[]) =>
@@ -297,7 +297,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       const probed = new Set<string>();
       const holderTypes = new Set<string>();
       const holderMembers = new Set<string>();
-      const interfaceHeader = graphOptions(config).interfaceHeader;
+      const headers: Scope = { name: 'interfaces', covers: graphOptions(config).interfaceHeader };
       const isHeader = (f: string) => f.endsWith('.h');
       // Member names are common words (`destroy`): looked for in the files naming a type only.
       const mentioning = async (candidates: string[], names: string[]) => {
@@ -318,9 +318,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         rounds++;
         for (const w of words) searched.add(w);
         for (const p of probes) probed.add(p);
+        // Each pass over the tree costs about as much whatever it looks for: one pass for the
+        // round's words and new types, and the interface headers for the probes meanwhile. The
+        // searches below are then answered from the index.
+        await timed('search', () =>
+          Promise.all([prefilter.mentioning([...words, ...types]), prefilter.mentioning(probes, undefined, headers)]),
+        );
         const more: string[] = [];
         if (words.length) more.push(...(await search(words, parsed)));
-        if (probes.length) more.push(...(await search(probes, parsed)).filter(interfaceHeader));
+        if (probes.length) more.push(...(await search(probes, parsed, headers)));
         // A file naming a type that holds a table and one of the members bound there (growth.ts),
         // and the headers naming such a type, for their struct definitions: the types searched
         // before with the new members, then the new types with every member.

@@ -7,6 +7,9 @@ import { findRipgrep, patternBatches, ripgrepCandidates } from '../src/search/ri
 import { scan } from '../src/scan.js';
 import { NOTIFIER } from './helpers/snippets.js';
 import { tree } from './helpers/cli.js';
+import { Prefilter, type Scope } from '../src/scan/prefilter.js';
+import { TreeIndex } from '../src/cache/tree-index.js';
+import { Workers } from '../src/session/workers.js';
 
 const FILLER = 700; // above the 500 files from which ripgrep is used
 
@@ -106,3 +109,22 @@ test(
     assert.deepEqual(found.sort(), listed.slice(0, words.length).sort());
   },
 );
+
+test('a word searched within a scope is kept apart from the same word searched in every file', async () => {
+  const files = {
+    'include/linux/ops.h': 'struct file_operations { int (*open)(void); };\n',
+    'drivers/a/a.c': 'static struct file_operations fops;\n',
+    'drivers/b/b.c': 'int unrelated;\n',
+  };
+  const root = tree(files);
+  const listed = Object.keys(files).sort();
+  const index = TreeIndex.open(false, root, 'settings');
+  const workers = new Workers(0);
+  const prefilter = new Prefilter(root, listed, [], index, workers, undefined, new Map());
+  const headers: Scope = { name: 'headers', covers: (f) => f.startsWith('include/') };
+  assert.deepEqual(await prefilter.mentioning(['file_operations'], new Set(), headers), ['include/linux/ops.h']);
+  // Asked in every file next, the word is searched again, not answered from the scope's files.
+  assert.deepEqual(await prefilter.mentioning(['file_operations']), ['drivers/a/a.c', 'include/linux/ops.h']);
+  assert.deepEqual(await prefilter.mentioning(['file_operations'], new Set(), headers), ['include/linux/ops.h']);
+  await workers.close();
+});
