@@ -1,11 +1,12 @@
 // Parsing and text search on all cores. One piscina pool serves both, created on first use;
 // small jobs run on the main thread, since starting workers and loading tree-sitter in them
-// costs more than a handful of files. The native parser never gives back the memory of its
-// trees (docs/parsing.md: 20 times the source parsed, 200 times for badly broken code), so
-// the pool is replaced whenever the process has grown by its headroom since the first pool
-// started, and memory stays bounded however large the tree: the threads' memory is reused by
-// the next ones. (On 32 MB of generated C with 2 threads: 1.4 GB peak instead of 7.2 GB, and
-// faster.) The main thread (--jobs 0, small sets) is not recycled.
+// costs more than a handful of files. The native parser's trees (docs/parsing.md: 20 times the
+// source parsed, 200 times for badly broken code) are freed only when V8 collects them, which
+// it does on its own schedule, never told of their size; so the pool is also replaced whenever
+// the process has grown by its headroom since the first pool started, and memory stays
+// bounded however large the tree: the threads' memory is reused by the next ones. (On 32 MB
+// of generated C with 2 threads: 1.4 GB peak instead of 7.2 GB, and faster.) The main thread
+// (--jobs 0, small sets) is not recycled.
 import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,7 +73,7 @@ function checkStop(): void {
 }
 
 export class Workers {
-  private pool: Piscina | null = null;
+  private pool: Promise<Piscina> | null = null;
   /** Source bytes parsed by the current pool's threads. */
   private poolParsed = 0;
   /** Resident set size beyond which the pool is replaced (set when the first pool starts). */
@@ -83,19 +84,30 @@ export class Workers {
     this.threads = threads ?? Math.max(1, os.availableParallelism());
   }
 
-  private async pool_(): Promise<Piscina> {
-    if (!this.pool) {
-      if (this.rssLimit === Infinity)
-        this.rssLimit = process.memoryUsage.rss() + Math.max(MIN_HEADROOM, this.threads * THREAD_HEADROOM);
-      // Loaded on first use, like the parser: small and cached scans never start threads.
-      const { Piscina } = await import('piscina');
-      this.pool = new Piscina({
-        filename: new URL('./worker.js', import.meta.url).href,
-        minThreads: this.threads,
-        maxThreads: this.threads,
-      });
-    }
+  private pool_(): Promise<Piscina> {
+    // One promise for every caller: a search asking while the prestarted pool is still being
+    // made must not make a second pool (whose threads, each with the parser loaded, would idle
+    // until the process exits).
+    this.pool ??= this.newPool();
     return this.pool;
+  }
+
+  private async newPool(): Promise<Piscina> {
+    if (this.rssLimit === Infinity)
+      this.rssLimit = process.memoryUsage.rss() + Math.max(MIN_HEADROOM, this.threads * THREAD_HEADROOM);
+    // Loaded on first use, like the parser: small and cached scans never start threads.
+    const { Piscina } = await import('piscina');
+    return new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      // A thread must come back to its event loop between batches: node-tree-sitter frees a
+      // dead tree's native memory (20 times its source) in a finalizer that only a turn of the
+      // loop runs, and piscina's default waits for the next task in Atomics.wait, which never
+      // turns it. With the default, a Linux 6.1 scan's threads held every tree they had made
+      // (peak 580 MiB); with messages, 380 MiB.
+      atomics: 'disabled',
+    });
   }
 
   /**
@@ -234,8 +246,9 @@ export class Workers {
   }
 
   async close(): Promise<void> {
-    await this.pool?.destroy();
+    const pool = this.pool;
     this.pool = null;
+    await (await pool)?.destroy();
     this.poolParsed = 0;
   }
 }
