@@ -90,6 +90,29 @@ test('ripgrep passes: every word holds one of their patterns, each pass within t
   assert.ok(patternBatches(Array.from({ length: 40 }, (_, i) => `w${i}_${'x'.repeat(20)}`)).length > 1);
 });
 
+// The nouveau holder types of a Linux 6.1 growth round (28 words, 264 bytes): one pass, not two.
+const HOLDER_TYPES = [
+  ...['fb', 'mc', 'acr', 'bar', 'bus', 'clk', 'gsp', 'i2c', 'ltc', 'mmu', 'mxm', 'pci', 'pmu', 'top', 'bios'],
+  ...['disp', 'fuse', 'ramht', 'therm', 'timer', 'engine', 'falcon', 'subdev', 'control', 'devinit'],
+  ...['instmem', 'iccsense', 'device_pci'],
+].map((t) => `nvkm_${t}`);
+
+test('words beyond a pass are looked for by the starts they share; no pass starts all its patterns alike', () => {
+  const words = [...HOLDER_TYPES, 'a2xx_gpu_init', 'a3xx_gpu_init', 'adreno_gpu_cleanup', 'msm_pending_timer'];
+  const batches = patternBatches(words);
+  assert.equal(batches.length, 1);
+  assert.ok(batches[0]!.includes('nvkm_'), batches[0]!.join(' '));
+  for (const w of words)
+    assert.ok(
+      batches[0]!.some((p) => w.includes(p)),
+      w,
+    );
+  // Two patterns both starting with `a`: the second is looked for from its second character.
+  assert.deepEqual(patternBatches(['a2xx_create_address_space', 'active_evict']), [
+    ['active_evict', '2xx_create_address_'],
+  ]);
+});
+
 test(
   'ripgrep finds every file holding one of many long words, over several passes',
   { skip: rg || process.env.CI ? false : why },
@@ -107,6 +130,23 @@ test(
     assert.ok(patternBatches(words).length > 1);
     const found = await ripgrepCandidates(rg, root, listed, words);
     assert.deepEqual(found.sort(), listed.slice(0, words.length).sort());
+    // Words found by their shared start (one pass): every file holding one, none holding only `nvk`.
+    assert.equal(patternBatches(HOLDER_TYPES).length, 1);
+    const nvkm = await ripgrepCandidates(
+      rg,
+      tree(
+        Object.fromEntries([
+          ...HOLDER_TYPES.map((w, i) => [`drivers/n/f${i}.c`, `struct ${w} *x;\n`]),
+          ...Array.from({ length: FILLER }, (_, i) => [`drivers/gen/g${i}.c`, `int nvk${i};\n`]),
+        ]),
+      ),
+      [
+        ...HOLDER_TYPES.map((_, i) => `drivers/n/f${i}.c`),
+        ...Array.from({ length: FILLER }, (_, i) => `drivers/gen/g${i}.c`),
+      ],
+      HOLDER_TYPES,
+    );
+    assert.deepEqual(nvkm.sort(), HOLDER_TYPES.map((_, i) => `drivers/n/f${i}.c`).sort());
   },
 );
 
