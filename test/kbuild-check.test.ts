@@ -322,3 +322,83 @@ test('a directory where the findings lock goes is no lock: each call checks its 
     assert.ok(Date.now() - started < 15_000);
   }
 });
+
+const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+
+/** The checker's command line for `file` as a recipe of make gives it to the shell. */
+const checker = (file: string) => [process.execPath, CLI, ...armCommandLine(file)].map(quote).join(' ');
+
+/** A shell command that takes the attach out of mtk_iommu_v1.c's probe_finalize. */
+const dropAttach = (file: string) => `sed -i 's/arm_iommu_attach_device(dev, mtk_mapping);/;/' ${quote(file)}`;
+
+const noMake = spawnSync('make', ['--version']).status === 0 ? false : 'make is not installed';
+
+/** A Makefile whose one target runs `steps` (shell commands) in order, as make runs a checker, in `dir`. */
+function underMake(dir: string, steps: string[], env: Record<string, string>): Check {
+  const makefile = path.join(tempDir('kbuild-make'), 'Makefile');
+  writeFileSync(makefile, `all:\n${steps.map((s) => `\t${s.replace(/\$/g, '$$$$')}\n`).join('')}`);
+  const r = spawnSync('make', ['-s', '-f', makefile], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test(
+  'the later calls of one make answer from its first call, the tree as it was then; the next make sees the edit',
+  { skip: noMake },
+  () => {
+    const root = buildTree();
+    const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+    const mtk = 'drivers/iommu/mtk_iommu_v1.c';
+    const attach = /^drivers\/iommu\/mtk_iommu_v1\.c:12:2: error: arm_iommu_attach_device\(\) runs before/m;
+    // Between the calls the file loses its attach: the build goes on with the tree it started from.
+    const edit = dropAttach(mtk);
+    const first = underMake(root, [checker(mtk), edit, checker(mtk), checker('drivers/gen/drv1.c')], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stderr.match(new RegExp(attach.source, 'gm'))?.length, 2, first.stderr);
+    assert.match(first.stderr, /^drivers\/gen\/drv1\.c:6:2: /m);
+    const kept = readdirSync(path.join(env.XDG_CACHE_HOME, 'dmalint', 'builds'));
+    assert.equal(kept.length, 1, kept.join(' '));
+    // The next build analyzes the edited tree, and the ended build's result is removed.
+    const next = underMake(root, [checker(mtk)], env);
+    assert.equal(next.code, 0, next.stderr);
+    assert.doesNotMatch(next.stderr, attach);
+    // Without its attach, the release's detach undoes what the probe never set up.
+    assert.match(next.stderr, /^drivers\/iommu\/mtk_iommu_v1\.c:17:2: warning: .*\[asymmetric-teardown\]$/m);
+    assert.equal(readdirSync(path.join(env.XDG_CACHE_HOME, 'dmalint', 'builds')).length, 1);
+    assert.notDeepEqual(readdirSync(path.join(env.XDG_CACHE_HOME, 'dmalint', 'builds')), kept);
+  },
+);
+
+test(
+  'a make working outside the tree and the build directory is no build: each call sees the tree as it is',
+  {
+    skip: noMake,
+  },
+  () => {
+    const root = buildTree();
+    const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+    const mtk = `cd ${quote(root)} && ${checker('drivers/iommu/mtk_iommu_v1.c')}`;
+    const edit = dropAttach(path.join(root, 'drivers/iommu/mtk_iommu_v1.c'));
+    const r = underMake(tempDir('elsewhere'), [mtk, edit, mtk], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.match(/^drivers\/iommu\/mtk_iommu_v1\.c:12:2: error: /gm)?.length, 1, r.stderr);
+    assert.match(r.stderr, /^drivers\/iommu\/mtk_iommu_v1\.c:17:2: warning: .*\[asymmetric-teardown\]$/m);
+  },
+);
+
+test(
+  'a kept build result of the wrong shape is no result: the call analyzes, as a first call does',
+  { skip: noMake },
+  () => {
+    const root = buildTree();
+    const env = { XDG_CACHE_HOME: tempDir('kbuild-cache') };
+    const mtk = checker('drivers/iommu/mtk_iommu_v1.c');
+    const builds = path.join(env.XDG_CACHE_HOME, 'dmalint', 'builds');
+    // Each step spoils the kept result before the next call of the same build reads it.
+    const spoil = (text: string) => `for f in ${quote(builds)}/*.json; do printf %s ${quote(text)} > "$f"; done`;
+    const wrong = ['{}', 'null', '{"version":1,"findings":[1],"notifications":[]}', '{"version":1,"findings":[{}]}'];
+    const r = underMake(root, [mtk, ...wrong.flatMap((w) => [spoil(w), mtk])], env);
+    assert.equal(r.code, 0, r.stderr);
+    const attach = /^drivers\/iommu\/mtk_iommu_v1\.c:12:2: error: arm_iommu_attach_device\(\) runs before/gm;
+    assert.equal(r.stderr.match(attach)?.length, 1 + wrong.length, r.stderr);
+  },
+);

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Maintainers, routingLines } from '../src/maintainers/maintainers.js';
+import { Maintainers } from '../src/maintainers/maintainers.js';
+import { routingLines } from '../src/maintainers/routing-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../fixtures/maintainers', import.meta.url));
 

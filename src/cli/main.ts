@@ -4,7 +4,6 @@
 // 4 no findings but some files could not be analyzed, 130/143 interrupted.
 import { fsErrorText } from '../errors.js';
 import { isKbuildCall } from './kbuild-args.js';
-import { main } from './run.js';
 
 /**
  * A reader that stops early (`dmalint -f sarif | head`) closes the pipe: dmalint then stops
@@ -31,7 +30,7 @@ const run =
     ? import('../lsp/server.js').then((m) => m.serve(args.slice(1)))
     : isKbuildCall(args)
       ? import('./kbuild-check.js').then((m) => m.kbuildCheck(args))
-      : main(process.argv);
+      : import('./run.js').then((m) => m.main(process.argv));
 
 run.then(
   (code) => {

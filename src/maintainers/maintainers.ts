@@ -305,8 +305,3 @@ const ROLES: Record<string, string> = {
   obsolete: 'obsolete minder',
   'buried alive in reporters': 'chief penguin',
 };
-
-/** get_maintainer's lines: people first, then lists. */
-export function routingLines(r: Routing): string[] {
-  return [...r.people, ...r.lists].map((c) => `${c.address} (${c.role})`);
-}

@@ -1,5 +1,5 @@
 import type { Location, Notification } from '../model.js';
-import { routingLines } from '../maintainers/maintainers.js';
+import { routingLines } from '../maintainers/routing-lines.js';
 import type { ReportedFinding } from './reported.js';
 import { compareFindings, compareNotifications } from '../order.js';
 import { printable } from './printable.js';
