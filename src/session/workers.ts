@@ -74,6 +74,14 @@ function checkStop(): void {
 
 export class Workers {
   private pool: Promise<Piscina> | null = null;
+  /** The pool's threads exist (a parse of a few files goes to them rather than wait for them). */
+  private started = false;
+  /**
+   * The prestarted threads' loading of the parser: a thread stopped while it loads the native
+   * module can abort the process, so the pool is not destroyed before it ends (a scan that
+   * parses nothing on the threads can end first).
+   */
+  private warming: Promise<void> = Promise.resolve();
   /** Source bytes parsed by the current pool's threads. */
   private poolParsed = 0;
   /** Resident set size beyond which the pool is replaced (set when the first pool starts). */
@@ -88,7 +96,10 @@ export class Workers {
     // One promise for every caller: a search asking while the prestarted pool is still being
     // made must not make a second pool (whose threads, each with the parser loaded, would idle
     // until the process exits).
-    this.pool ??= this.newPool();
+    this.pool ??= this.newPool().then((pool) => {
+      this.started = true;
+      return pool;
+    });
     return this.pool;
   }
 
@@ -116,8 +127,9 @@ export class Workers {
    */
   prestart(options: ParseOptions): void {
     if (this.threads === 0 || this.pool) return;
-    void this.pool_().then((pool) => {
-      for (let i = 0; i < this.threads; i++) pool.run(options, { name: 'warmUp' }).catch(() => {});
+    this.warming = this.pool_().then(async (pool) => {
+      const warmUps = Array.from({ length: this.threads }, () => pool.run(options, { name: 'warmUp' }));
+      await Promise.allSettled(warmUps);
     });
   }
 
@@ -141,7 +153,7 @@ export class Workers {
     // Cache hits cost a file read each: not worth a worker. Threads already started (and warm)
     // take any set worth sharing.
     const toParse = files.filter((f) => !knownKey(f)).length;
-    const inline = this.threads === 0 || toParse <= (this.pool ? 1 : INLINE_PARSE_LIMIT);
+    const inline = this.threads === 0 || toParse <= (this.started ? 1 : INLINE_PARSE_LIMIT);
     const job: ParseJob = { root, files, options, knownKey, ...(onProgress ? { onProgress } : {}) };
     const outcomes = inline ? await this.parseInline(job) : await this.parseInPool(job);
     const result: ParseResult = { summaries: [], keys: new Map(), notifications: [], cached: 0 };
@@ -248,6 +260,8 @@ export class Workers {
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
+    this.started = false;
+    await this.warming.catch(() => {});
     await (await pool)?.destroy();
     this.poolParsed = 0;
   }
