@@ -2,7 +2,7 @@
 // from another file's content, is a miss (the file is parsed again), never a crash or a finding
 // the tree does not have.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { dmalint, tempDir, tree } from './helpers/cli.js';
@@ -50,4 +50,40 @@ test('cached summaries of the wrong shape or of another file are misses, and are
     for (const f of entries) writeFileSync(f, wrong);
     again(wrong);
   }
+});
+
+/** Every file in the cache directory, relative to it. */
+function cacheFiles(cache: string): string[] {
+  return readdirSync(cache, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(cache, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+test('a link planted at a cache file or its temporary name is never written through', () => {
+  const root = tree({ 'drivers/x/x.c': NOTIFIER, Kconfig: 'config X\n\tbool "x"\n' });
+  const cache = tempDir('cache');
+  const expected = dmalint(['--root', root], { cacheDir: cache });
+  assert.equal(expected.code, 1, expected.stderr);
+  const files = cacheFiles(cache);
+  // The summaries, the tree index, the Kconfig reading and the findings: each kind a link.
+  for (const kind of ['summaries/', 'trees/', 'kconfig/', 'findings/'])
+    assert.ok(
+      files.some((f) => f.startsWith(kind)),
+      `${kind} in ${files.join(' ')}`,
+    );
+  const victims = tempDir('victims');
+  files.forEach((f, i) => {
+    const victim = path.join(victims, `precious${i}`);
+    writeFileSync(victim, 'keep me\n');
+    rmSync(path.join(cache, f));
+    symlinkSync(victim, path.join(cache, f));
+    // And at the temporary names an earlier dmalint derived from its pid.
+    symlinkSync(victim, path.join(cache, path.dirname(f), `.${path.basename(f)}.${process.pid}.tmp`));
+  });
+  assert.deepEqual(dmalint(['--root', root], { cacheDir: cache }), expected);
+  for (const v of readdirSync(victims)) assert.equal(readFileSync(path.join(victims, v), 'utf8'), 'keep me\n', v);
+  // The links at the cache's own names are replaced by its files; the planted temporary links stay.
+  for (const f of files) assert.ok(lstatSync(path.join(cache, f)).isFile(), f);
+  assert.deepEqual(dmalint(['--root', root], { cacheDir: cache }), expected, 'warm');
 });

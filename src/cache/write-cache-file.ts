@@ -3,12 +3,13 @@
 // file for the next run to read, and a cache that cannot be written only costs time.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { replaceFile } from '../fs/write.js';
+import { replaceEntry } from '../fs/write.js';
 
 export function writeCacheFile(file: string, data: unknown): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    replaceFile(file, JSON.stringify(data));
+    // The entry itself: a link planted in a shared cache is replaced, never written through.
+    replaceEntry(file, JSON.stringify(data));
   } catch {
     // not written: the next run parses again
   }

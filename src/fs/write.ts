@@ -108,6 +108,15 @@ export function replaceFile(target: string, data: string | Buffer): void {
   replaceThroughTemp(file, data, st ? st.mode & 0o7777 : undefined);
 }
 
+/**
+ * Replaces the directory entry `target` itself with `data`, whole or not at all: whatever is
+ * there (a planted link, a FIFO) is renamed over, never followed or opened. For the files
+ * dmalint alone owns, such as its cache.
+ */
+export function replaceEntry(target: string, data: string | Buffer): void {
+  replaceThroughTemp(target, data);
+}
+
 /** Writes a new file in `dir` and removes it: whether the directory takes files, without touching any other. */
 export function probeWritable(dir: string): void {
   const { file, fd } = createExclusive(dir, '.probe.');
