@@ -1,4 +1,5 @@
 import { UnreadableFile } from './fs/read.js';
+import type { Notification } from './model.js';
 
 /**
  * A mistake in what the user asked for (an option, a path, a patch, a baseline): reported as
@@ -32,4 +33,15 @@ export function fsErrorText(err: unknown): string {
   if (code && ERRNO_WORDS[code]) return ERRNO_WORDS[code];
   if (code) return code;
   return err instanceof Error ? err.message.split('\n')[0]! : String(err);
+}
+
+/**
+ * The error line for a tree file that is there but cannot be read (a FIFO, a device, a link out
+ * of the tree, no permission), saying what follows from it; none when it is simply not there
+ * (a common, silent case).
+ */
+export function unreadable(file: string, err: unknown, consequence: string): Notification[] {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+  return [{ level: 'error', file, message: `cannot read it (${fsErrorText(err)}); ${consequence}` }];
 }

@@ -73,7 +73,7 @@ test('FIFOs, devices and links out of the tree in Kbuild and Kconfig files: one 
   assert.deepEqual({ code: r.code, stderr: r.stderr }, { code: 1, stderr: '' });
 });
 
-test('a FIFO as MAINTAINERS or .mailmap, or named by --diff, does not stop the run', () => {
+test('a FIFO as MAINTAINERS or .mailmap is an error line, one named by --diff exit 2: neither stops the run', () => {
   const root = tree({ 'drivers/x/x.c': NOTIFIER });
   rmSync(path.join(root, 'MAINTAINERS'));
   mkfifo(path.join(root, 'MAINTAINERS'));
@@ -81,9 +81,19 @@ test('a FIFO as MAINTAINERS or .mailmap, or named by --diff, does not stop the r
   const routed = bounded(['--root', root, '--maintainers']);
   assert.equal(routed.code, 1, routed.stderr);
   assert.deepEqual(said(routed.stdout), [
-    'dmalint: note: --maintainers: the tree has no MAINTAINERS entries to route findings by; no one is named',
+    'MAINTAINERS: error: cannot read it (a FIFO, not a regular file); no one is named for the findings',
     FINDING,
   ]);
+  // A MAINTAINERS that is read, beside a .mailmap that cannot be: its own line, and routing as written.
+  rmSync(path.join(root, 'MAINTAINERS'));
+  writeFiles(root, { MAINTAINERS: 'X DRIVER\nM:\tA <a@example.org>\nF:\tdrivers/x/\n' });
+  const mapped = bounded(['--root', root, '--maintainers']);
+  assert.equal(mapped.code, 1, mapped.stderr);
+  assert.deepEqual(said(mapped.stdout), [
+    '.mailmap: error: cannot read it (a FIFO, not a regular file); addresses are as MAINTAINERS writes them',
+    FINDING,
+  ]);
+  assert.match(mapped.stdout, /: note: to: A <a@example\.org> \(unknown:X DRIVER\)\n/);
   const fifo = path.join(tempDir('patch'), 'fifo.patch');
   mkfifo(fifo);
   assert.deepEqual(bounded(['--root', tree({ 'drivers/x/x.c': NOTIFIER }), '--diff', fifo]), {

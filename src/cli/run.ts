@@ -435,7 +435,13 @@ export async function main(argv: string[]): Promise<number> {
         : { results: reported, notifications: [] };
     const results = routed.results;
     // Without it a --maintainers report that names no one would not say why.
-    if (opts.maintainers === true && results.length > 0 && results.every((f) => f.routing === undefined)) {
+    // An unreadable MAINTAINERS says so in its own error line.
+    if (
+      opts.maintainers === true &&
+      !routed.notifications.some((n) => n.level === 'error' && n.file === 'MAINTAINERS') &&
+      results.length > 0 &&
+      results.every((f) => f.routing === undefined)
+    ) {
       routed.notifications.push({
         level: 'note',
         message: '--maintainers: the tree has no MAINTAINERS entries to route findings by; no one is named',

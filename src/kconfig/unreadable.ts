@@ -1,18 +1,13 @@
 // A Kbuild or Kconfig file that is there but cannot be read (a FIFO, a device, a link out of the
-// tree, no permission) is named in an error line: what it would have decided is then unknown,
-// which makes the analysis take in more, never less.
-import { fsErrorText } from '../errors.js';
+// tree, no permission) is named in an error line (errors.ts unreadable()): what it would have
+// decided is then unknown, which makes the analysis take in more, never less. So is a Kconfig
+// `source` that leaves the tree.
 import type { Notification } from '../model.js';
 
 /** A file's problem, as the run reports it. */
 export type Problem = Notification;
 
-/** The error line for `file`; none when it is simply not there (a common, silent case). */
-export function unreadable(file: string, err: unknown, consequence: string): Notification[] {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return [];
-  return [{ level: 'error', file, message: `cannot read it (${fsErrorText(err)}); ${consequence}` }];
-}
+export { unreadable } from '../errors.js';
 
 /** A Kconfig `source` (at `offset` in the text) whose path leaves the tree or is absolute is not followed. */
 export function sourceOutside(file: string, text: string, offset: number, target: string): Notification {

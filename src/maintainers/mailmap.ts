@@ -1,7 +1,9 @@
 // The tree's .mailmap, applied to MAINTAINERS addresses as get_maintainer.pl applies it: people
 // who changed address are mailed where they read now.
 import path from 'node:path';
+import { unreadable } from '../errors.js';
 import { readRegularText } from '../fs/read.js';
+import type { Notification } from '../model.js';
 
 export interface Email {
   name: string;
@@ -27,13 +29,16 @@ export class Mailmap {
   private names = new Map<string, string>();
   private addresses = new Map<string, string>();
 
-  static read(root: string): Mailmap {
+  /** The tree's .mailmap; one that is there but cannot be read is an error line in `problems`. */
+  static read(root: string, problems: Notification[]): Mailmap {
     const map = new Mailmap();
     let text: string;
     try {
       text = readRegularText(path.join(root, '.mailmap'), { inside: root });
-    } catch {
-      return map; // no .mailmap: addresses stay as written
+    } catch (err) {
+      // no .mailmap: addresses stay as written
+      problems.push(...unreadable('.mailmap', err, 'addresses are as MAINTAINERS writes them'));
+      return map;
     }
     for (const raw of text.split('\n')) {
       const line = raw.replace(/#.*$/, '').trim();

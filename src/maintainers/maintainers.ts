@@ -18,6 +18,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Notification } from '../model.js';
 import { type Email, Mailmap, formatEmail, parseEmail } from './mailmap.js';
+import { unreadable } from '../errors.js';
 import { readRegularText } from '../fs/read.js';
 import { RE2JS } from 're2js';
 
@@ -145,12 +146,17 @@ export class Maintainers {
     });
   }
 
-  /** The tree's MAINTAINERS, or undefined when it has none. Malformed lines are warnings. */
-  static read(root: string, file = 'MAINTAINERS'): Maintainers | undefined {
+  /**
+   * The tree's MAINTAINERS, or undefined when it has none or it cannot be read (then an error
+   * line in `problems`, as a FIFO or a file without permission are not "no MAINTAINERS").
+   * Malformed lines are warnings in its notifications.
+   */
+  static read(root: string, problems: Notification[], file = 'MAINTAINERS'): Maintainers | undefined {
     let text: string;
     try {
       text = readRegularText(path.join(root, file), { inside: root });
-    } catch {
+    } catch (err) {
+      problems.push(...unreadable(file, err, 'no one is named for the findings'));
       return undefined;
     }
     const maintainers = Maintainers.parse(text, root, file);
@@ -204,7 +210,7 @@ export class Maintainers {
     });
     // The file's own preamble (descriptions of the entry types) precedes the first section.
     const kept = sections.filter((s) => s.name !== '' || s.entries.some((e) => 'FN'.includes(e.type)));
-    return new Maintainers(kept, Mailmap.read(root), notifications);
+    return new Maintainers(kept, Mailmap.read(root, notifications), notifications);
   }
 
   /** The sections of a tree path (`drivers/iommu/foo.c`), with `content` for K: patterns. */

@@ -8,7 +8,7 @@ import { readRegularFile } from '../fs/read.js';
 
 export interface Routed {
   results: ReportedFinding[];
-  /** Malformed MAINTAINERS entries, each a warning at its line. */
+  /** Malformed MAINTAINERS entries, each a warning at its line; a MAINTAINERS or .mailmap that cannot be read. */
   notifications: Notification[];
 }
 
@@ -22,8 +22,9 @@ export function routeFindings(
   contentOf: (file: string) => string | undefined = (file) => readOrUndefined(path.join(root, file)),
 ): Routed {
   if (results.length === 0) return { results, notifications: [] };
-  const maintainers = Maintainers.read(root);
-  if (!maintainers) return { results, notifications: [] };
+  const problems: Notification[] = [];
+  const maintainers = Maintainers.read(root, problems);
+  if (!maintainers) return { results, notifications: problems };
   const byFile = new Map<string, Routing>();
   const routeOf = (file: string) => {
     let routing = byFile.get(file);
