@@ -37,6 +37,11 @@ function kindOf(st: Stats): string {
   return 'not a regular file';
 }
 
+/** What a file that is not a regular file is, as the error says it: "a FIFO, not a regular file". */
+export function notRegular(st: Stats): string {
+  return st.isDirectory() ? 'is a directory' : `${kindOf(st)}, not a regular file`;
+}
+
 /** 4 MiB, 50.0 MiB, 12 KiB, 900 bytes. */
 export function formatSize(bytes: number): string {
   for (const [unit, size] of [
@@ -80,8 +85,8 @@ function readChecked(file: string, options: ReadOptions): Buffer {
   try {
     const st = fstatSync(fd);
     // EISDIR as Node's own read says it, for the callers that give advice on it.
-    if (st.isDirectory()) throw new UnreadableFile('EISDIR', 'is a directory');
-    if (!st.isFile()) throw new UnreadableFile('ENOTREG', `${kindOf(st)}, not a regular file`);
+    if (st.isDirectory()) throw new UnreadableFile('EISDIR', notRegular(st));
+    if (!st.isFile()) throw new UnreadableFile('ENOTREG', notRegular(st));
     if (real !== undefined) sameFile(real, st);
     const tooBig = (bytes: number) =>
       new UnreadableFile(

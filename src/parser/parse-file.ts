@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type Parser from 'tree-sitter';
-import { DEFAULT_READ_LIMIT, formatSize, readRegularFile, UnreadableFile } from '../fs/read.js';
+import { DEFAULT_READ_LIMIT, formatSize, notRegular, readRegularFile, UnreadableFile } from '../fs/read.js';
 import type { Notification } from '../model.js';
 import { type BlankSets, blankAnnotations } from './blank.js';
 import { extractSummary } from './extract.js';
@@ -186,7 +186,7 @@ export function summarizeFile(
   try {
     // Checked before the cache too, so that what is analyzed does not depend on the cache.
     const st = statSync(full);
-    if (!st.isFile()) return notAnalyzed(file, 'not a regular file');
+    if (!st.isFile()) return notAnalyzed(file, notRegular(st));
     const large = tooLarge(file, st.size, options);
     if (large) return large;
     if (cache && knownKey) {

@@ -16,12 +16,16 @@ export function findRipgrep(): string | undefined {
   return onPath ? 'rg' : undefined;
 }
 
-/** Top-level paths worth searching: the listing's first components (arch/<arch> for arch/). */
+/**
+ * Directories worth searching: the listing's first components (arch/<arch> for arch/). Never a
+ * file by name: ripgrep opens a file it is given, a FIFO swapped in since the listing too, and
+ * waits on it for ever; within a directory it searches only what it finds regular.
+ */
 function searchRoots(files: readonly string[]): string[] {
   const roots = new Set<string>();
   for (const f of files) {
     const parts = f.split('/');
-    roots.add(parts[0] === 'arch' && parts.length > 2 ? `arch/${parts[1]}` : parts.length > 1 ? parts[0]! : f);
+    if (parts.length > 1) roots.add(parts[0] === 'arch' && parts.length > 2 ? `arch/${parts[1]}` : parts[0]!);
   }
   return [...roots].sort();
 }
@@ -164,7 +168,9 @@ export async function ripgrepCandidates(
     ...endingGlobs(among),
   ];
   const roots = searchRoots(among);
-  const found = new Set<string>();
+  // The files at the top of the tree (none in a kernel tree) are left to the exact search.
+  const found = new Set(among.filter((f) => !f.includes('/')));
+  if (roots.length === 0) return [...found];
   for (const batch of patternBatches(words)) {
     const patterns = batch.flatMap((p) => ['-e', p]);
     for (const f of await ripgrepFiles(rg, root, [...args, ...patterns, '--', ...roots]))
