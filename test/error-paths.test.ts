@@ -20,7 +20,10 @@ function leaks(text: string, name: string): string[] {
     (l) =>
       `${l.at.line}: ` +
       l.leaked
-        .map((e) => `${e.kind} ${e.what}${e.edges.length ? ` via ${e.edges.map((x) => x.to.name).join('>')}` : ''}`)
+        .map(
+          (e) =>
+            `${e.kind} ${e.what}${e.edges.length ? ` via ${Array.from(e.edges, (x) => x.to.name).join('>')}` : ''}`,
+        )
         .join(', '),
   );
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Establishment, FunctionErrorPaths, RunFacts } from '../src/analysis/error-path-facts.js';
 import { FunctionRun } from '../src/analysis/function-run.js';
+import { EdgePath } from '../src/callgraph/edge-path.js';
 import { CallGraph, type FnNode } from '../src/callgraph/graph.js';
 import { parserSettings, summarizeSource } from '../src/parser/parse-file.js';
 import { loadConfig } from '../src/rules/load-config.js';
@@ -84,7 +85,7 @@ test("a function run takes a helper's results from its facts, not from an analys
     what: 'take_lock()',
     fn: helper,
     site: { line: 3, col: 2, endLine: 3, endCol: 10 },
-    edges: [],
+    edges: EdgePath.empty,
   };
   // The fake says the helper leaves a lock held when it fails, and undoes `hold` either way.
   const facts = fakeFacts(() => ({ leaks: [], onSuccess: [], onError: [left], undoes: new Set(['hold']) }));

@@ -2,6 +2,7 @@
 // device attached or detached, mapping created or released. Configured APIs are not walked
 // into: rules.yaml states their effects.
 import { componentsUpTo } from '../callgraph/components.js';
+import { EdgePath } from '../callgraph/edge-path.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
@@ -15,7 +16,7 @@ export interface Effect {
   kind: StateKind;
   op: 'establish' | 'undo';
   /** Calls from the function asked about down to the one holding the site. */
-  edges: Edge[];
+  edges: EdgePath;
   fn: FnNode;
   site: { line: number; col: number; endLine: number; endCol: number };
   /** The site's own text (siteText). */
@@ -42,7 +43,7 @@ export interface Effect {
 function dedupe(effects: Effect[]): Effect[] {
   const seen = new Set<string>();
   return effects.filter((e) => {
-    const top = e.edges[0]?.site ?? e.site;
+    const top = e.edges.first?.site ?? e.site;
     const key = `${e.kind}:${e.op}:${top.line}:${top.col}:${e.storedIn ?? ''}:${e.guards.join(',')}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -52,9 +53,21 @@ function dedupe(effects: Effect[]): Effect[] {
 
 /** The order effects are listed in: by the statement of the function asked about. */
 function byTopStatement(a: Effect, b: Effect): number {
-  const sa = a.edges[0]?.site ?? a.site;
-  const sb = b.edges[0]?.site ?? b.site;
+  const sa = a.edges.first?.site ?? a.site;
+  const sb = b.edges.first?.site ?? b.site;
   return sa.line - sb.line || sa.col - sb.col;
+}
+
+/** Calls from the function asked about, with the members they test true (Effect.guards), each once. */
+interface Prefix {
+  path: EdgePath;
+  last: Edge;
+  guards: readonly string[];
+}
+
+function extend(prefix: Prefix | undefined, edge: Edge): Prefix {
+  const guards = prefix ? [...new Set([...prefix.guards, ...edge.site.guards])] : edge.site.guards;
+  return { path: (prefix?.path ?? EdgePath.empty).append(edge), last: edge, guards };
 }
 
 /**
@@ -67,6 +80,7 @@ function byTopStatement(a: Effect, b: Effect): number {
  */
 export class EffectAnalysis {
   private memo = new Map<FnNode, Effect[]>();
+  private directMemo = new Map<FnNode, Effect[]>();
   private apis: Map<string, { establishes: StateKind[]; undoes: StateKind[] }>;
   private pairs: Set<string>;
 
@@ -85,7 +99,7 @@ export class EffectAnalysis {
       out.push({
         kind: 'ops',
         op: w.clears ? 'undo' : 'establish',
-        edges: [],
+        edges: EdgePath.empty,
         fn,
         site: w,
         text: siteText(w.site),
@@ -99,7 +113,7 @@ export class EffectAnalysis {
       const api = site.viaMember ? undefined : this.apis.get(site.callee);
       if (!api) continue;
       const base = {
-        edges: [],
+        edges: EdgePath.empty,
         fn,
         site,
         text: siteText(site),
@@ -157,40 +171,46 @@ export class EffectAnalysis {
     return this.memo.get(fn)!;
   }
 
-  /** `prefix` then `e`'s own path; none when the last call's constant arguments rule `e` out. */
-  private through(prefix: readonly Edge[], e: Effect): Effect[] {
-    if (!reachableWith(prefix.at(-1)!.site, e.params)) return [];
+  /**
+   * `prefix` (with the members its calls test, `guards`) then `e`'s own path; none when the
+   * last call's constant arguments rule `e` out.
+   */
+  private through(prefix: Prefix, e: Effect): Effect[] {
+    if (!reachableWith(prefix.last.site, e.params)) return [];
     return [
       {
         ...e,
-        edges: [...prefix, ...e.edges],
-        guards: [...prefix.flatMap((p) => p.site.guards), ...e.guards],
-        params: prefix[0]!.site.params,
+        edges: prefix.path.concat(e.edges),
+        // Each member once: a chain of helpers that all test `owned` would carry it once a call.
+        guards: [...new Set([...prefix.guards, ...e.guards])],
+        params: prefix.path.first!.site.params,
       },
     ];
   }
 
   private compute(fn: FnNode, members: ReadonlySet<FnNode>): Effect[] {
-    const out = this.direct(fn);
+    const out = [...this.directOf(fn)];
     for (const edge of this.calls(fn)) {
       if (edge.to === fn) continue;
+      const start = extend(undefined, edge);
       if (!members.has(edge.to)) {
-        for (const e of this.memo.get(edge.to)!) out.push(...this.through([edge], e));
+        for (const e of this.memo.get(edge.to)!) out.push(...this.through(start, e));
         continue;
       }
-      // Inside the recursion: every function of the component reachable without `fn`.
-      const paths = new Map<FnNode, Edge[]>([[edge.to, [edge]]]);
+      // Inside the recursion: every function of the component reachable without `fn`, each
+      // path the one it extends plus a call (no copies: a component may be thousands long).
+      const paths = new Map<FnNode, Prefix>([[edge.to, start]]);
       const queue = [edge.to];
       for (let i = 0; i < queue.length; i++) {
         const at = queue[i]!;
         const path = paths.get(at)!;
-        for (const e of this.direct(at)) out.push(...this.through(path, e));
+        for (const e of this.directOf(at)) out.push(...this.through(path, e));
         for (const next of this.calls(at)) {
           if (next.to === fn || next.to === at) continue;
           if (!members.has(next.to)) {
-            for (const e of this.memo.get(next.to)!) out.push(...this.through([...path, next], e));
+            for (const e of this.memo.get(next.to)!) out.push(...this.through(extend(path, next), e));
           } else if (!paths.has(next.to)) {
-            paths.set(next.to, [...path, next]);
+            paths.set(next.to, extend(path, next));
             queue.push(next.to);
           }
         }
@@ -199,14 +219,32 @@ export class EffectAnalysis {
     return dedupe(out).sort(byTopStatement);
   }
 
-  /** Members set to true by `fn` or its helpers (`dev->archdata.dma_ops_setup = true`). */
-  flagsSetBy(fn: FnNode, seen = new Set<FnNode>()): Set<string> {
+  /** direct(), once a function: a recursion's functions are visited from each of its members. */
+  private directOf(fn: FnNode): readonly Effect[] {
+    let effects = this.directMemo.get(fn);
+    if (!effects) {
+      effects = this.direct(fn);
+      this.directMemo.set(fn, effects);
+    }
+    return effects;
+  }
+
+  /**
+   * Members set to true by `fn` or its helpers (`dev->archdata.dma_ops_setup = true`). A walk
+   * with a stack of its own, not recursion: a chain of helpers may be deeper than JavaScript's.
+   */
+  flagsSetBy(fn: FnNode): Set<string> {
     const flags = new Set<string>();
-    if (seen.has(fn)) return flags;
-    seen.add(fn);
-    for (const w of fn.summary.writes) if (w.isTrue) flags.add(w.member);
-    for (const edge of this.calls(fn)) {
-      for (const f of this.flagsSetBy(edge.to, seen)) flags.add(f);
+    const seen = new Set([fn]);
+    const todo = [fn];
+    while (todo.length) {
+      const at = todo.pop()!;
+      for (const w of at.summary.writes) if (w.isTrue) flags.add(w.member);
+      for (const edge of this.calls(at)) {
+        if (seen.has(edge.to)) continue;
+        seen.add(edge.to);
+        todo.push(edge.to);
+      }
     }
     return flags;
   }

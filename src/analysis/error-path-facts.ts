@@ -1,6 +1,7 @@
 // What the error-path analysis says about a function, and what one function's dataflow
 // (function-run.ts) needs to know about the rest of the program to say it: the interface
 // between the dataflow over one function and the analysis that runs it over the call graph.
+import type { EdgePath } from '../callgraph/edge-path.js';
 import type { Edge, FnNode } from '../callgraph/graph.js';
 import type { Setter } from '../config/types.js';
 import type { StateKind } from '../model.js';
@@ -13,7 +14,7 @@ export interface Establishment {
   what: string;
   fn: FnNode;
   site: FlowSite;
-  edges: Edge[];
+  edges: EdgePath;
   /** The constraints on `fn`'s parameters under which its site runs (constant-args.ts). */
   params?: readonly ParamConstraint[];
 }

@@ -1,5 +1,6 @@
 // The dataflow of error-paths.ts over one function's blocks: which states each path holds and
 // what its variables can hold, merged per block, up to the returns that leak.
+import { EdgePath } from '../callgraph/edge-path.js';
 import type { FnNode } from '../callgraph/graph.js';
 import { compareText } from '../order.js';
 import type { StateKind } from '../model.js';
@@ -57,7 +58,7 @@ export const MAX_VISITS_PER_BLOCK = 1024;
 
 /** Identifies an establishment by its sites, never by definition order (a function's id). */
 export const estKey = (e: Establishment) => {
-  const top = e.edges[0]?.site ?? e.site;
+  const top = e.edges.first?.site ?? e.site;
   return `${e.kind}@${top.line}:${top.col}/${e.fn.file}:${e.fn.name}:${e.site.line}:${e.site.col}`;
 };
 
@@ -67,8 +68,8 @@ export const estKey = (e: Establishment) => {
  * only within one function, so moving definitions around never reorders them.
  */
 function compareEst(a: Establishment, b: Establishment): number {
-  const ta = a.edges[0]?.site ?? a.site;
-  const tb = b.edges[0]?.site ?? b.site;
+  const ta = a.edges.first?.site ?? a.site;
+  const tb = b.edges.first?.site ?? b.site;
   return (
     compareText(a.kind, b.kind) ||
     ta.line - tb.line ||
@@ -276,7 +277,14 @@ export class FunctionRun {
       for (const kind of api.establishes) {
         path = this.establish(
           path,
-          { kind, what: `${site.callee}()`, fn: this.fn, site: this.site(site), edges: [], params: site.params },
+          {
+            kind,
+            what: `${site.callee}()`,
+            fn: this.fn,
+            site: this.site(site),
+            edges: EdgePath.empty,
+            params: site.params,
+          },
           index,
           'ok',
         );
@@ -293,7 +301,7 @@ export class FunctionRun {
         what: `${site.callee}()`,
         fn: this.fn,
         site: this.site(site),
-        edges: [],
+        edges: EdgePath.empty,
         params: site.params,
       });
     }
@@ -309,9 +317,9 @@ export class FunctionRun {
     const helpers = a.helpersAt(this.fn, index).map((edge) => ({ edge, helper: a.of(edge.to) }));
     for (const { helper } of helpers) path = this.undo(path, helper.undoes);
     for (const { edge, helper } of helpers) {
-      const through = (e: Establishment): Establishment => ({ ...e, edges: [edge, ...e.edges] });
+      const through = (e: Establishment): Establishment => ({ ...e, edges: e.edges.prepend(edge) });
       // What the call's constant arguments rule out in the helper (constant-args.ts) is not its.
-      const possible = (e: Establishment) => reachableWith(edge.site, e.edges[0]?.site.params ?? e.params);
+      const possible = (e: Establishment) => reachableWith(edge.site, e.edges.first?.site.params ?? e.params);
       for (const e of helper.onSuccess.filter(possible))
         path = this.establish(
           path,
@@ -354,7 +362,7 @@ export class FunctionRun {
       what: `the assignment to ${w.member} of ${w.object.text}`,
       fn: this.fn,
       site: this.site(w),
-      edges: [],
+      edges: EdgePath.empty,
       params: w.params,
     });
   }

@@ -1,18 +1,14 @@
 // Path queries over the call graph. Both directions are breadth-first, so the path reported is
-// a shortest one, and every node is visited once, so recursion terminates.
+// a shortest one, and every node is visited once, so recursion terminates. Each function's
+// path extends the one it was reached from (edge-path.ts): linear in the functions reached.
+import { EdgePath } from './edge-path.js';
 import type { Edge, FnNode } from './graph.js';
 import { compareText } from '../order.js';
 
 export interface Reached {
   fn: FnNode;
   /** Edges from the start down to `fn` (empty when `fn` is the start). */
-  edges: Edge[];
-}
-
-function chain(parent: Map<FnNode, Edge | null>, fn: FnNode, forward: boolean): Edge[] {
-  const edges: Edge[] = [];
-  for (let e = parent.get(fn) ?? null; e; e = parent.get(forward ? e.from : e.to) ?? null) edges.push(e);
-  return forward ? edges.reverse() : edges;
+  edges: EdgePath;
 }
 
 const byPosition = (a: Edge, b: Edge) =>
@@ -23,17 +19,17 @@ const byPosition = (a: Edge, b: Edge) =>
  * whether an edge is taken (e.g. only calls a notifier makes for BUS_NOTIFY_ADD_DEVICE).
  */
 export function reachableFrom(start: FnNode, follow: (edge: Edge) => boolean): Reached[] {
-  const parent = new Map<FnNode, Edge | null>([[start, null]]);
+  const paths = new Map<FnNode, EdgePath>([[start, EdgePath.empty]]);
   const order: FnNode[] = [start];
   for (let i = 0; i < order.length; i++) {
     const fn = order[i]!;
     for (const edge of [...fn.callees].sort(byPosition)) {
-      if (parent.has(edge.to) || !follow(edge)) continue;
-      parent.set(edge.to, edge);
+      if (paths.has(edge.to) || !follow(edge)) continue;
+      paths.set(edge.to, paths.get(fn)!.append(edge));
       order.push(edge.to);
     }
   }
-  return order.map((fn) => ({ fn, edges: chain(parent, fn, true) }));
+  return order.map((fn) => ({ fn, edges: paths.get(fn)! }));
 }
 
 /**
@@ -46,7 +42,7 @@ export function callersOf(
   blocked: ReadonlySet<FnNode>,
   expand: (fn: FnNode) => boolean = () => true,
 ): Reached[] {
-  const parent = new Map<FnNode, Edge | null>([[start, null]]);
+  const paths = new Map<FnNode, EdgePath>([[start, EdgePath.empty]]);
   const order: FnNode[] = [start];
   for (let i = 0; i < order.length; i++) {
     const fn = order[i]!;
@@ -55,10 +51,10 @@ export function callersOf(
       (a, b) => compareText(a.from.file, b.from.file) || a.site.line - b.site.line || a.from.id - b.from.id,
     );
     for (const edge of callers) {
-      if (parent.has(edge.from)) continue;
-      parent.set(edge.from, edge);
+      if (paths.has(edge.from)) continue;
+      paths.set(edge.from, paths.get(fn)!.prepend(edge));
       order.push(edge.from);
     }
   }
-  return order.map((fn) => ({ fn, edges: chain(parent, fn, false) }));
+  return order.map((fn) => ({ fn, edges: paths.get(fn)! }));
 }

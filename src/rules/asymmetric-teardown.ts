@@ -80,7 +80,7 @@ function describeStates(config: Config, kinds: StateKind[], op: 'establish' | 'u
 
 /** The statement in the pair function through which an effect happens. */
 const primaryOf = (e: Effect): Location =>
-  e.edges.length ? siteLocation(e.edges[0]!.from, e.edges[0]!.site) : siteLocation(e.fn, e.site);
+  e.edges.first ? siteLocation(e.edges.first.from, e.edges.first.site) : siteLocation(e.fn, e.site);
 
 function pathOf(config: Config, top: FnNode, e: Effect, role: string): PathStep[] {
   const last = siteLocation(e.fn, e.site);
@@ -132,7 +132,7 @@ function byProblem(effects: { e: Effect; top: FnNode }[]): Problem[] {
 function alsoHere(config: Config, top: FnNode, statements: Effect[][]): RelatedLocation[] {
   return statements.map((group) => {
     const first = group[0]!;
-    const through = first.edges[0] ? `, through ${first.edges[0].to.name}()` : '';
+    const through = first.edges.first ? `, through ${first.edges.first.to.name}()` : '';
     const states = describeStates(
       config,
       group.map((e) => e.kind),
@@ -175,12 +175,12 @@ function check({ graph, config, effects, pairs, report }: RuleContext): void {
         nouns: join([...new Set(group.map((e) => e.kind))].sort().map((k) => config.states[k]!.noun)),
       },
       location,
-      function: first.edges[0]?.from.name ?? first.fn.name,
+      function: first.edges.first?.from.name ?? first.fn.name,
       kind: KIND[messageId]!,
-      site: first.edges[0] ? siteText(first.edges[0].site) : first.text,
+      site: first.edges.first ? siteText(first.edges.first.site) : first.text,
       path: pathOf(config, top, first, role),
       related,
-      conditions: first.edges[0]?.site.cond ?? first.cond,
+      conditions: first.edges.first?.site.cond ?? first.cond,
     });
   };
 

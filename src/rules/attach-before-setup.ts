@@ -3,7 +3,8 @@
 // arch_setup_dma_ops(). Setup then bails out, a deferred probe's teardown removes the mapping,
 // and since the notifier never runs again the re-probed device has no IOMMU ops.
 import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
-import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
+import type { EdgePath } from '../callgraph/edge-path.js';
+import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import { reachableFrom } from '../callgraph/paths.js';
 import { identifiers } from '../config/schema-parts.js';
 import { type Config, activePairs } from '../config/types.js';
@@ -79,7 +80,7 @@ interface Hit {
   inst: EntryInstance;
   fn: FnNode;
   site: CallSite;
-  edges: Edge[];
+  edges: EdgePath;
 }
 
 /**
@@ -88,7 +89,7 @@ interface Hit {
  * reordering definitions does not change the explanation.
  */
 function explainsBetter(a: Hit, b: Hit): boolean {
-  const names = (h: Hit) => h.edges.map((e) => e.to.name).join('\0');
+  const names = (h: Hit) => Array.from(h.edges, (e) => e.to.name).join('\0');
   const order =
     a.edges.length - b.edges.length ||
     compareText(a.inst.entry.name, b.inst.entry.name) ||

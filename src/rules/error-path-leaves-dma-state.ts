@@ -121,14 +121,14 @@ function stateOf(config: Config, leaked: readonly Establishment[]): string {
 
 /** Where in the entry the state was established: the statement itself, or the call into the helper that did. */
 function topSite(e: Establishment): { line: number; col: number; endLine: number; endCol: number } {
-  return e.edges[0]?.site ?? e.site;
+  return e.edges.first?.site ?? e.site;
 }
 
 function whatOf(leaked: readonly Establishment[]): string {
   const seen = new Map<string, string>();
   for (const e of leaked) {
     const top = topSite(e);
-    const helper = e.edges[0]?.to.name;
+    const helper = e.edges.first?.to.name;
     const via = !helper ? '' : helper === e.fn.name ? ` in ${helper}()` : ` in ${e.fn.name}() (through ${helper}())`;
     seen.set(`${top.line}:${top.col}:${e.what}`, `${e.what}${via} at line ${top.line}`);
   }

@@ -167,10 +167,10 @@ function rootsOf(
   const candidates: { root: Root; reached: Reached }[] = [];
   for (const r of reached) {
     if (sanctioned.has(r.fn)) continue;
-    const root = rootOf(r.fn, entries, r.edges[0]?.site.params ?? write.site.params);
+    const root = rootOf(r.fn, entries, r.edges.first?.site.params ?? write.site.params);
     if (root) candidates.push({ root, reached: r });
   }
-  const names = (r: Reached) => r.edges.map((e) => e.to.name).join('\0');
+  const names = (r: Reached) => Array.from(r.edges, (e) => e.to.name).join('\0');
   candidates.sort(
     (a, b) =>
       a.reached.edges.length - b.reached.edges.length ||
@@ -217,7 +217,7 @@ function check({ graph, config, pairs, report, options }: RuleContext<Options>):
       const entry = best.root.entry?.entry;
       let branch = '';
       if (entry?.events) {
-        const constraints = best.reached.edges[0]?.site.params ?? w.site.params;
+        const constraints = best.reached.edges.first?.site.params ?? w.site.params;
         const events = eventsFor(entry, 'before-setup');
         if (phasesAt(entry, constraints).has('before-setup'))
           branch = `, for ${events.join('/')}, before ${pairSetup(config)}`;

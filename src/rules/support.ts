@@ -58,8 +58,8 @@ export function entryStep(inst: EntryInstance): PathStep {
   };
 }
 
-export function edgeSteps(edges: readonly Edge[]): PathStep[] {
-  return edges.map((e) => ({
+export function edgeSteps(edges: Iterable<Edge>): PathStep[] {
+  return Array.from(edges, (e) => ({
     file: e.from.file,
     line: e.site.line,
     col: e.site.col,
