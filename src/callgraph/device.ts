@@ -1,14 +1,14 @@
 // Is an object expression a struct device? Decided from declarations: the root variable's
 // declared type, then struct definitions member by member, then the configured containers
 // (platform_device.dev, …) for structs whose definition was not parsed.
-import type { Config, Setter } from '../config/types.js';
+import { type Config, type Setter, containerMember } from '../config/types.js';
 import type { ArgInfo, CallSite, FunctionSummary, ObjectRef } from '../parser/summary.js';
 import type { CallGraph } from './graph.js';
 
 /** The struct an object expression is, where declarations tell; undefined where they do not. */
 function structOf(graph: CallGraph, config: Config, object: ObjectRef): string | undefined {
   return graph.typeOf(object.rootType, object.members, (t, m) =>
-    config.device.containers[t] === m ? config.device.structs[0] : undefined,
+    containerMember(config, t) === m ? config.device.structs[0] : undefined,
   );
 }
 
@@ -40,7 +40,7 @@ export function setterCall(graph: CallGraph, config: Config, site: CallSite): Se
 
 /** Is a struct tag that of a device, or of a struct embedding one (platform_device)? */
 function isDeviceType(config: Config, type: string | undefined): boolean {
-  return type !== undefined && (config.device.structs.includes(type) || type in config.device.containers);
+  return type !== undefined && (config.device.structs.includes(type) || containerMember(config, type) !== undefined);
 }
 
 /**

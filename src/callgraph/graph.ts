@@ -212,7 +212,7 @@ export class CallGraph {
     const { containers, deviceStructs } = this.options;
     if (!site.object) return;
     const structType = this.typeOf(site.object.rootType, site.object.members, (t, m) =>
-      containers[t] === m ? deviceStructs[0] : undefined,
+      (Object.hasOwn(containers, t) ? containers[t] : undefined) === m ? deviceStructs[0] : undefined,
     );
     if (structType === undefined || this.dispatches(structType, site.callee)) return;
     if (site.object.members.length > this.holderLayers(structType).length - 1) return;

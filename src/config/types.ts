@@ -158,3 +158,13 @@ export interface Config {
 export function activePairs(config: Config): FunctionPair[] {
   return Object.hasOwn(config.architectures, config.arch) ? config.architectures[config.arch]!.pairs : [];
 }
+
+/**
+ * The member of struct `type` that embeds its struct device (rules.yaml device.containers), if
+ * it is one: looked up among the configured names only, as C names such as `toString` or
+ * `constructor` are Object.prototype's too.
+ */
+export function containerMember(config: Pick<Config, 'device'>, type: string): string | undefined {
+  const { containers } = config.device;
+  return Object.hasOwn(containers, type) ? containers[type] : undefined;
+}

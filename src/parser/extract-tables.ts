@@ -11,7 +11,8 @@ export function collectStructs(src: SourceText, summary: FileSummary, node: Synt
     const n = stack.pop()!;
     if ((kind(n) === 'struct_specifier' || kind(n) === 'union_specifier') && fieldOf(n, 'body')) {
       const name = fieldOf(n, 'name');
-      const members: Record<string, string> = {};
+      // No prototype: a member called __proto__ is a member, not the object's prototype.
+      const members = Object.create(null) as Record<string, string>;
       for (const field of fieldOf(n, 'body')!.namedChildren) {
         if (kind(field) !== 'field_declaration') continue;
         const t = typeName(src, fieldOf(field, 'type'));

@@ -18,7 +18,7 @@
 // are in its own file, except for header inlines. So the names of the functions above are
 // searched in every file, round after round, until a round finds nothing new: the tree is
 // finite and a name is searched once, so this ends, and no round limit is needed.
-import { type Config, activePairs } from '../config/types.js';
+import { type Config, activePairs, containerMember } from '../config/types.js';
 import type { FileSummary } from '../parser/summary.js';
 import { isDeviceObject } from '../callgraph/device.js';
 import { CallGraph, type FnNode } from '../callgraph/graph.js';
@@ -224,9 +224,9 @@ function structsOnTheWay(
   for (const m of members) {
     if (type === undefined) break;
     if (config.device.structs.includes(type)) break;
-    if (config.device.containers[type] !== m) out.push(type);
+    if (containerMember(config, type) !== m) out.push(type);
     type = graph.typeOf(type, [m], (t, mm) =>
-      config.device.containers[t] === mm ? config.device.structs[0] : undefined,
+      containerMember(config, t) === mm ? config.device.structs[0] : undefined,
     );
   }
   return out;
