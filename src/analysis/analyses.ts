@@ -2,6 +2,7 @@
 // growth, that asks about the same graph gets the same analysis and its memo.
 import type { CallGraph } from '../callgraph/graph.js';
 import type { Config } from '../config/types.js';
+import { DriverCoreAnalysis } from './driver-core.js';
 import { EffectAnalysis } from './effects.js';
 import { ErrorPathAnalysis } from './error-paths.js';
 import { PairAnalysis } from './pairs.js';
@@ -14,12 +15,15 @@ export interface Analyses {
   pairs: () => PairAnalysis;
   /** Which error returns leave DMA state behind. */
   errorPaths: () => ErrorPathAnalysis;
+  /** What the driver core undoes itself after a driver's callback. */
+  driverCore: () => DriverCoreAnalysis;
 }
 
 class LazyAnalyses implements Analyses {
   private effectAnalysis?: EffectAnalysis;
   private pairAnalysis?: PairAnalysis;
   private errorPathAnalysis?: ErrorPathAnalysis;
+  private driverCoreAnalysis?: DriverCoreAnalysis;
 
   constructor(
     private graph: CallGraph,
@@ -31,11 +35,15 @@ class LazyAnalyses implements Analyses {
   }
 
   pairs(): PairAnalysis {
-    return (this.pairAnalysis ??= new PairAnalysis(this.graph, this.config, this.effects()));
+    return (this.pairAnalysis ??= new PairAnalysis(this.graph, this.config, this.effects(), this.driverCore()));
   }
 
   errorPaths(): ErrorPathAnalysis {
     return (this.errorPathAnalysis ??= new ErrorPathAnalysis(this.graph, this.config));
+  }
+
+  driverCore(): DriverCoreAnalysis {
+    return (this.driverCoreAnalysis ??= new DriverCoreAnalysis(this.graph, this.config));
   }
 }
 

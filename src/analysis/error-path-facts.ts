@@ -17,6 +17,8 @@ export interface Establishment {
   edges: EdgePath;
   /** The constraints on `fn`'s parameters under which its site runs (constant-args.ts). */
   params?: readonly ParamConstraint[];
+  /** Preprocessor conditions it needs beyond its site's: a setter that is a stub without them. */
+  onlyWith?: readonly string[];
 }
 
 export type WitnessStep =
@@ -58,8 +60,8 @@ export interface RunFacts {
   isOpsGetter(callee: string): boolean;
   /** Is a member written in `fn` one of another object than the device? */
   isAnotherObject(fn: FnNode, object: ObjectRef): boolean;
-  /** The setter a call is, when it installs ops on a device. */
-  setter(site: CallSite): Pick<Setter, 'opsArg'> | undefined;
+  /** The setter a call is, when it installs ops on a device, and the conditions its write needs. */
+  setter(site: CallSite): (Pick<Setter, 'opsArg'> & { onlyWith: readonly string[] }) | undefined;
   /** Is member write number `write` of `fn` one of the device's ops? */
   writesOps(fn: FnNode, write: number): boolean;
   /** The helpers call number `call` of `fn` may run. */

@@ -6,7 +6,7 @@
 // success return and what they leave on an error return, and what they may undo.
 import { componentsUpTo } from '../callgraph/components.js';
 import type { CallGraph, Edge, FnNode } from '../callgraph/graph.js';
-import { isAnotherObject, isDeviceObject, setterCall } from '../callgraph/device.js';
+import { isAnotherObject, isDeviceObject, setterCall, setterOnlyWith } from '../callgraph/device.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { StateKind } from '../model.js';
 import type { CallSite, ObjectRef } from '../parser/summary.js';
@@ -155,7 +155,8 @@ export class ErrorPathAnalysis implements RunFacts {
 
   /** The setter a call is, when it installs ops on a device (callgraph/device.ts). */
   setter(site: CallSite) {
-    return setterCall(this.graph, this.config, site);
+    const setter = setterCall(this.graph, this.config, site);
+    return setter && { ...setter, onlyWith: setterOnlyWith(this.graph, this.config, setter) };
   }
 
   /** Is a member write one of the device's ops? */

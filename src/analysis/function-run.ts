@@ -303,6 +303,7 @@ export class FunctionRun {
         site: this.site(site),
         edges: EdgePath.empty,
         params: site.params,
+        ...(setter.onlyWith.length ? { onlyWith: setter.onlyWith } : {}),
       });
     }
     const callbackArg = site.viaMember ? undefined : a.devmCallbackArg(site.callee);

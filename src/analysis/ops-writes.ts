@@ -3,7 +3,7 @@
 import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import type { Config } from '../config/types.js';
 import type { CallSite, MemberWrite } from '../parser/summary.js';
-import { isDeviceObject, setterCall } from '../callgraph/device.js';
+import { isDeviceObject, setterCall, setterOnlyWith } from '../callgraph/device.js';
 
 /** A write of `dev->dma_ops`, by a setter call or by assignment. */
 export interface OpsWrite {
@@ -33,7 +33,8 @@ export function opsWritesIn(graph: CallGraph, config: Config, fn: FnNode): OpsWr
       endCol: site.endCol,
       clears: site.args[setter.opsArg]?.isNull ?? false,
       what: `${setter.name}()`,
-      cond: site.cond,
+      // Where the setter is an empty stub in some configurations, its write needs the others'.
+      cond: [...site.cond, ...setterOnlyWith(graph, config, setter).filter((c) => !site.cond.includes(c))],
       guards: site.guards,
       site,
     });

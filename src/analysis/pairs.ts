@@ -5,6 +5,7 @@ import type { CallGraph, FnNode } from '../callgraph/graph.js';
 import { type Config, activePairs } from '../config/types.js';
 import type { Location, StateKind } from '../model.js';
 import { conditionsCompatible } from '../parser/preproc.js';
+import type { DriverCoreAnalysis } from './driver-core.js';
 import type { EffectAnalysis } from './effects.js';
 import { countBuild } from './builds.js';
 
@@ -137,6 +138,7 @@ export class PairAnalysis {
     private graph: CallGraph,
     private config: Config,
     private effects: EffectAnalysis,
+    private driverCore: DriverCoreAnalysis,
   ) {
     countBuild('pairs');
   }
@@ -152,7 +154,7 @@ export class PairAnalysis {
   }
 
   /** Kinds of state the teardowns of `pair`, or the devres callbacks its setups register, undo. */
-  undoneBy(pair: PairInstance): Set<StateKind> {
+  ownUndoneBy(pair: PairInstance): Set<StateKind> {
     const undoers = [...pair.teardowns, ...pair.setups.flatMap((s) => devmCallbacks(this.graph, this.config, s))];
     return new Set(
       undoers.flatMap((fn) =>
@@ -162,6 +164,25 @@ export class PairAnalysis {
           .map((e) => e.kind),
       ),
     );
+  }
+
+  /**
+   * Kinds the driver core undoes itself after the pair's teardown runs, in every configuration
+   * (driver-core.ts), each with the driver core's function that does (`__device_release_driver()`).
+   */
+  coreUndoneAfter(pair: PairInstance): Map<StateKind, string> {
+    const out = new Map<StateKind, string>();
+    const struct = pair.table?.struct;
+    if (!struct) return out;
+    for (const field of pair.table!.fields)
+      for (const [kind, undo] of this.driverCore.after(`${struct}.${field}`))
+        if (undo.onlyWith.length === 0 && !out.has(kind)) out.set(kind, undo.via);
+    return out;
+  }
+
+  /** Kinds undone by the pair's teardowns, its devres callbacks, or the driver core after it. */
+  undoneBy(pair: PairInstance): Set<StateKind> {
+    return new Set([...this.ownUndoneBy(pair), ...this.coreUndoneAfter(pair).keys()]);
   }
 
   /**

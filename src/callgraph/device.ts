@@ -3,7 +3,7 @@
 // (platform_device.dev, …) for structs whose definition was not parsed.
 import { type Config, type Setter, containerMember } from '../config/types.js';
 import type { ArgInfo, CallSite, FunctionSummary, ObjectRef } from '../parser/summary.js';
-import type { CallGraph } from './graph.js';
+import type { CallGraph, FnNode } from './graph.js';
 
 /** The struct an object expression is, where declarations tell; undefined where they do not. */
 function structOf(graph: CallGraph, config: Config, object: ObjectRef): string | undefined {
@@ -35,7 +35,53 @@ export function setterCall(graph: CallGraph, config: Config, site: CallSite): Se
   const device = site.args[setter.deviceArg];
   if (!device || device.isNull) return undefined;
   const type = argStruct(graph, config, device);
-  return type === undefined || config.device.structs.includes(type) ? setter : undefined;
+  if (type !== undefined && !config.device.structs.includes(type)) return undefined;
+  return setterDefinitions(graph, config, setter.name).stub ? undefined : setter;
+}
+
+/**
+ * What the tree's definitions of a setter say: `set_dma_ops()` is `dev->dma_ops = dma_ops`
+ * under `#ifdef CONFIG_ARCH_HAS_DMA_OPS` and an empty inline under its `#else` (arm64 of Linux
+ * 6.12 selects the symbol only with XEN). A setter whose every live definition is empty writes
+ * nothing; one with an empty alternative writes only under the conditions of the others. A
+ * setter the parsed files do not define is taken at its word.
+ */
+interface SetterDefinitions {
+  stub: boolean;
+  onlyWith: string[];
+}
+
+const definitions = new WeakMap<CallGraph, Map<string, SetterDefinitions>>();
+
+/** A definition that neither calls anything nor writes the ops member does nothing a setter would. */
+function isEmpty(config: Config, fn: FnNode): boolean {
+  return fn.summary.calls.length === 0 && !fn.summary.writes.some((w) => w.member === config.device.opsMember);
+}
+
+function setterDefinitions(graph: CallGraph, config: Config, name: string): SetterDefinitions {
+  let known = definitions.get(graph);
+  if (!known) definitions.set(graph, (known = new Map()));
+  let result = known.get(name);
+  if (!result) {
+    const defs = graph.named(name);
+    const real = defs.filter((d) => !isEmpty(config, d));
+    const shared = (c: string) => defs.every((d) => d.summary.cond.includes(c));
+    result =
+      defs.length === 0
+        ? { stub: false, onlyWith: [] }
+        : real.length === 0
+          ? { stub: true, onlyWith: [] }
+          : real.length === defs.length || real.length > 1
+            ? { stub: false, onlyWith: [] }
+            : { stub: false, onlyWith: real[0]!.summary.cond.filter((c) => !shared(c)) };
+    known.set(name, result);
+  }
+  return result;
+}
+
+/** The preprocessor conditions a setter's call writes the ops under ([]: wherever it is compiled). */
+export function setterOnlyWith(graph: CallGraph, config: Config, setter: Setter): string[] {
+  return setterDefinitions(graph, config, setter.name).onlyWith;
 }
 
 /** Is a struct tag that of a device, or of a struct embedding one (platform_device)? */

@@ -228,6 +228,16 @@ function checkMeaning(config: Config, parsed: Parsed[], archFrom: string | undef
       );
     }
   });
+  const entryNames = new Set(config.entryPoints.map((e) => e.name));
+  config.driverCore.forEach((step, i) => {
+    step.entries.forEach((name, j) => {
+      if (!entryNames.has(name))
+        problems.push(
+          `${where(`/driverCore/${i}/entries/${j}`)}: driverCore.${i}.entries: '${name}' is not an entry point ` +
+            `(entryPoints names)`,
+        );
+    });
+  });
   config.suppressions.forEach((s, i) => {
     if (!s.reason.trim())
       problems.push(

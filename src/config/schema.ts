@@ -195,6 +195,20 @@ export const configSchema = (rules: readonly RuleSpec[]) =>
           },
         },
       },
+      driverCore: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['function', 'call', 'after', 'entries'],
+          properties: {
+            function: identifier,
+            call: identifier,
+            after: { enum: ['failure', 'return'] },
+            entries: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+          },
+        },
+      },
       rules: rulesSchema(rules),
       suppressions: {
         type: 'array',

@@ -99,6 +99,21 @@ export interface Suppression {
   at: { file: string; line: number };
 }
 
+/**
+ * A place where the driver core runs a driver's callback and then cleans up itself:
+ * `really_probe()` calls `call_driver_probe()`, and on its failure unbinds the device.
+ */
+export interface DriverCoreStep {
+  /** The driver core's function (`really_probe`). */
+  function: string;
+  /** The call in it that runs the callback (`call_driver_probe`). */
+  call: string;
+  /** Which paths after the call: those where it failed, or every one. */
+  after: 'failure' | 'return';
+  /** The entry points (rules.yaml entryPoints names) it runs. */
+  entries: string[];
+}
+
 export interface Config {
   /** The file this configuration came from (for messages). */
   source: string;
@@ -149,6 +164,8 @@ export interface Config {
   };
   opsPairs: OpsPair[];
   entryPoints: EntryPoint[];
+  /** What the driver core undoes itself after a driver's callback (analysis/driver-core.ts). */
+  driverCore: DriverCoreStep[];
   /** By rule id, every rule of the registry (rules/index.ts), defaults merged in. */
   rules: Record<string, RuleSettings>;
   suppressions: Suppression[];

@@ -3,6 +3,8 @@
 // to the next driver: whatever the failed attempt attached, installed or mapped is found there.
 import { compareText } from '../order.js';
 import type { Establishment, LeakingReturn } from '../analysis/error-path-facts.js';
+import { type DriverCoreAnalysis, leftAfterCore } from '../analysis/driver-core.js';
+import type { ErrorPathAnalysis } from '../analysis/error-paths.js';
 import type { Binding, CallGraph, FnNode } from '../callgraph/graph.js';
 import { identifiers } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
@@ -86,6 +88,8 @@ const meta: RuleMeta<Options> = {
 
 interface Entry {
   fn: FnNode;
+  /** The entry point it is bound as (`platform_driver.probe`); none for a configured function. */
+  spec?: string;
   /** `platform_driver.probe callback`. */
   what: string;
   binding?: Binding;
@@ -101,7 +105,7 @@ function entriesOf(graph: CallGraph, config: Config, settings: Options): Entry[]
     for (const b of graph.bindingsOf(field)) {
       // A table whose type tree-sitter could not tell matches by field, as for other entry points.
       if (b.table.structType !== undefined && b.table.structType !== struct) continue;
-      if (!out.has(b.fn)) out.set(b.fn, { fn: b.fn, what: `${spec} callback`, binding: b, next });
+      if (!out.has(b.fn)) out.set(b.fn, { fn: b.fn, spec, what: `${spec} callback`, binding: b, next });
     }
   }
   for (const name of settings.functions) {
@@ -191,10 +195,23 @@ function steps(config: Config, entry: Entry, leak: LeakingReturn): PathStep[] {
   return out;
 }
 
-function check({ graph, config, options: settings, notify, errorPaths, report }: RuleContext<Options>): void {
+/**
+ * The entry's leaking returns, without what the driver core undoes itself after the entry
+ * fails (driver-core.ts), each with the conditions under which it still leaks.
+ */
+function leaksOf(analysis: ErrorPathAnalysis, core: DriverCoreAnalysis, entry: Entry) {
+  const after = entry.spec ? core.after(entry.spec) : new Map();
+  return analysis.of(entry.fn).leaks.flatMap((leak) => {
+    const left = leftAfterCore(leak.leaked, after);
+    return left.leaked.length ? [{ ...leak, leaked: left.leaked, onlyWith: left.onlyWith }] : [];
+  });
+}
+
+function check(context: RuleContext<Options>): void {
+  const { graph, config, options: settings, notify, errorPaths, report } = context;
   const analysis = errorPaths();
   for (const entry of entriesOf(graph, config, settings)) {
-    const [first, ...others] = analysis.of(entry.fn).leaks;
+    const [first, ...others] = leaksOf(analysis, context.driverCore(), entry);
     if (!first) continue;
     const location: Location = { file: entry.fn.file, ...first.at };
     const related: RelatedLocation[] = others.map((l) => ({
@@ -219,7 +236,7 @@ function check({ graph, config, options: settings, notify, errorPaths, report }:
       site: first.returns ? `return ${first.returns};` : 'return',
       path: steps(config, entry, first),
       related,
-      conditions: entry.fn.summary.cond,
+      conditions: [...entry.fn.summary.cond, ...first.onlyWith],
     });
   }
   // A bound reached is an error of the run (exit 4 when nothing else is found): a leak through

@@ -66,6 +66,7 @@ export function runRules(
     effects: () => analyses.effects(),
     pairs: () => analyses.pairs(),
     errorPaths: () => analyses.errorPaths(),
+    driverCore: () => analyses.driverCore(),
   };
   const findings = enabled(config).flatMap((rule) => {
     const settings = settingsOf(config, rule);

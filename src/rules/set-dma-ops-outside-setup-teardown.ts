@@ -20,7 +20,7 @@ import {
   siteLocation,
 } from './support.js';
 import { compareText } from '../order.js';
-import type { PairInstance } from '../analysis/pairs.js';
+import type { PairAnalysis, PairInstance } from '../analysis/pairs.js';
 import { type OpsWrite, opsWritesIn, siteText } from '../analysis/ops-writes.js';
 import type { ParamConstraint } from '../parser/summary.js';
 
@@ -183,8 +183,10 @@ function rootsOf(
   return candidates;
 }
 
-/** What undoes a driver's override: its teardown callbacks, or devres. */
-function undoerOf(pair: PairInstance): string {
+/** What undoes a driver's override: its teardown callbacks, devres, or the driver core after the teardown. */
+function undoerOf(pairs: PairAnalysis, pair: PairInstance): string {
+  const core = pairs.ownUndoneBy(pair).has('ops') ? undefined : pairs.coreUndoneAfter(pair).get('ops');
+  if (core) return `the driver core (${core}) after ${pair.teardownName || 'the teardown'}`;
   return pair.teardowns.length ? pair.teardownName : 'a devres callback its setup registers';
 }
 
@@ -198,7 +200,8 @@ function check({ graph, config, pairs, report, options }: RuleContext<Options>):
     list.push(inst);
     entries.set(inst.fn, list);
   }
-  const overrides = pairs().undoneOverrides();
+  const pairAnalysis = pairs();
+  const overrides = pairAnalysis.undoneOverrides();
   for (const fn of graph.functions) {
     if (setters.has(fn.name) || sanctioned.has(fn)) continue;
     const writes = opsWritesIn(graph, config, fn);
@@ -240,7 +243,7 @@ function check({ graph, config, pairs, report, options }: RuleContext<Options>):
           how: best.root.how + branch,
           root: best.root.describe + branch,
           roots: [...new Set(roots.map((r) => r.root.describe))].join(', '),
-          undo: [...new Set(undone.map(undoerOf))].join(', '),
+          undo: [...new Set(undone.map((p) => undoerOf(pairAnalysis, p)))].join(', '),
         },
         location,
         function: fn.name,
