@@ -54,6 +54,7 @@ function fakeFacts(helperPaths: (fn: FnNode) => FunctionErrorPaths): RunFacts & 
     isAnotherObject: () => false,
     setter: () => undefined,
     writesOps: () => false,
+    restoresAttach: () => false,
     helpersAt: (fn, call) => fn.callees.filter((e) => e.site === fn.summary.calls[call]),
     resolve: () => [],
     of: (fn) => {

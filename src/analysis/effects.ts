@@ -11,6 +11,7 @@ import { reachableWith } from './constant-args.js';
 import type { ParamConstraint } from '../parser/summary.js';
 import { countBuild } from './builds.js';
 import { keptByAnotherObject } from '../callgraph/device.js';
+import { restoresAttach } from './restores.js';
 
 export interface Effect {
   kind: StateKind;
@@ -127,6 +128,11 @@ export class EffectAnalysis {
         site.storedInMember ??
         (site.assignedTo ? fn.summary.writes.find((w) => w.valueIdent === site.assignedTo)?.member : undefined);
       const elsewhere = keptByAnotherObject(this.config, fn.summary, site);
+      // Attaching back a saved mapping restores: an undo of what the attach in between did.
+      if (restoresAttach(this.graph, this.config, fn, site)) {
+        for (const kind of new Set([...api.establishes, ...api.undoes])) out.push({ ...base, kind, op: 'undo' });
+        continue;
+      }
       for (const kind of api.establishes)
         out.push({
           ...base,

@@ -64,6 +64,8 @@ export interface RunFacts {
   setter(site: CallSite): (Pick<Setter, 'opsArg'> & { onlyWith: readonly string[] }) | undefined;
   /** Is member write number `write` of `fn` one of the device's ops? */
   writesOps(fn: FnNode, write: number): boolean;
+  /** Does call number `call` of `fn` attach back a mapping saved before (restores.ts)? */
+  restoresAttach(fn: FnNode, call: number): boolean;
   /** The helpers call number `call` of `fn` may run. */
   helpersAt(fn: FnNode, call: number): Edge[];
   /** The functions a name used in `fn` refers to. */

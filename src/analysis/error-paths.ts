@@ -14,6 +14,7 @@ import type { FunctionErrorPaths, RunFacts } from './error-path-facts.js';
 import { EMPTY, FunctionRun, MAX_VISITS_PER_BLOCK, estKey } from './function-run.js';
 import { compareText } from '../order.js';
 import { countBuild } from './builds.js';
+import { restoresAttach } from './restores.js';
 
 /** A function whose dataflow hit FunctionRun's bound: its error paths are not known. */
 export interface GaveUp {
@@ -176,6 +177,11 @@ export class ErrorPathAnalysis implements RunFacts {
   helpersAt(fn: FnNode, call: number): Edge[] {
     const site = fn.summary.calls[call];
     return fn.callees.filter((e) => e.site === site && !this.pairFunctions.has(e.to.name));
+  }
+
+  restoresAttach(fn: FnNode, call: number): boolean {
+    const site = fn.summary.calls[call];
+    return site !== undefined && restoresAttach(this.graph, this.config, fn, site);
   }
 
   resolve(fn: FnNode, name: string): FnNode[] {

@@ -271,6 +271,8 @@ export class FunctionRun {
     const api = site.viaMember ? undefined : a.effectOf(site.callee);
     if (api) {
       path = this.undo(path, api.undoes);
+      // Attaching back the mapping saved before: what came in between is undone, nothing is new.
+      if (api.establishes.length && a.restoresAttach(this.fn, index)) return this.undo(path, api.establishes);
       // `data->mapping = create(…)`: kept by another object (an IOMMU's shared mapping) at once.
       const write = site.storedInMember ? this.writeHolding(site) : undefined;
       if (write && a.isAnotherObject(this.fn, write.object)) return path;

@@ -140,6 +140,7 @@ export const configSchema = (rules: readonly RuleSpec[]) =>
             },
           },
           opsGetters: identifiers,
+          attachGetters: identifiers,
         },
       },
       states: {

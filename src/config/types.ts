@@ -144,6 +144,11 @@ export interface Config {
     devmActions: DevmAction[];
     /** `get_dma_ops(dev)`: what it returns, written back, restores the device's ops. */
     opsGetters: string[];
+    /**
+     * `to_dma_iommu_mapping(dev)`: what it returns, saved and attached back to the device,
+     * restores the device's earlier attach (an undo, never a new attach).
+     */
+    attachGetters?: string[];
   };
   /** The kinds of DMA state (`ops` always among them), as messages say them. */
   states: Record<StateKind, StateWords>;
