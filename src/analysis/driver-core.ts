@@ -155,7 +155,7 @@ export class DriverCoreAnalysis {
     while (queue.length) {
       const b = queue.shift()!;
       const block: FlowBlock = flow.blocks[b]!;
-      const state = new Map(inStates.get(b)!);
+      const state: Undone = new Map(inStates.get(b));
       const events = block.ev ?? [];
       for (const ev of first.has(b) ? events.slice(at) : events)
         if ('call' in ev) this.callUndoes(fn, ev.call, state);
@@ -176,7 +176,7 @@ export class DriverCoreAnalysis {
         if (!queue.includes(t)) queue.push(t);
       }
     }
-    return atReturns ?? new Map();
+    return atReturns ?? new Map<StateKind, string[]>();
   }
 
   private writeUndoes(fn: FnNode, index: number, state: Undone): void {
@@ -230,7 +230,7 @@ export class DriverCoreAnalysis {
       }
       out = out ? meet(out, undone) : undone;
     }
-    return out ?? new Map();
+    return out ?? new Map<StateKind, string[]>();
   }
 }
 

@@ -60,7 +60,7 @@ function isEmpty(config: Config, fn: FnNode): boolean {
 
 function setterDefinitions(graph: CallGraph, config: Config, name: string): SetterDefinitions {
   let known = definitions.get(graph);
-  if (!known) definitions.set(graph, (known = new Map()));
+  if (!known) definitions.set(graph, (known = new Map<string, SetterDefinitions>()));
   let result = known.get(name);
   if (!result) {
     const defs = graph.named(name);
