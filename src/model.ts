@@ -61,6 +61,12 @@ export interface Finding {
   related: RelatedLocation[];
   /** Preprocessor conditions the primary location lives under ([] = always compiled). */
   conditions: string[];
+  /**
+   * The statement that causes it, when that is not the primary location: the establishment an
+   * error return leaks. Several rules' findings with one cause are reported as one
+   * (output/causes.ts).
+   */
+  cause?: Location;
 }
 
 /** What a tool run could not do, reported without stopping the scan. */

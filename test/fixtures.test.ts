@@ -13,6 +13,8 @@ import { renderSarif } from '../src/output/sarif.js';
 import { renderText } from '../src/output/text.js';
 import { scan } from '../src/scan.js';
 import { type RuleFacts, expectationLine, mismatches, readExpectations } from './helpers/expectations.js';
+import type { Result as SarifResult } from 'sarif';
+import type { Finding } from '../src/model.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url));
 
@@ -84,8 +86,22 @@ for (const tree of trees) {
       toolVersion: '0',
     });
     const descriptors = log.runs[0]!.tool.driver.rules!;
-    [...result.findings].sort(compareFindings).forEach((f, i) => {
-      const { message, ruleIndex } = log.runs[0]!.results![i]!;
+    // One result per cause, the other rules' findings of it folded in (output/causes.ts).
+    const results = log.runs[0]!.results!.flatMap((r) => [
+      r,
+      ...((r.properties?.alsoReportedBy as SarifResult[] | undefined) ?? []),
+    ]);
+    assert.equal(results.length, result.findings.length, 'every finding is a result or folded into one');
+    const byFinding = (f: Finding) =>
+      results.find(
+        (r) =>
+          r.ruleId === f.ruleId &&
+          r.locations![0]!.physicalLocation!.region!.startLine === f.location.line &&
+          r.locations![0]!.physicalLocation!.region!.startColumn === f.location.col &&
+          r.message.text === f.message,
+      )!;
+    [...result.findings].sort(compareFindings).forEach((f) => {
+      const { message, ruleIndex } = byFinding(f);
       const template = descriptors[ruleIndex!]!.messageStrings![message.id!]!.text;
       const rebuilt = template.replace(/\{(\d+)\}/g, (_, n: string) => message.arguments![Number(n)]!);
       const text = f.conditions.length ? f.message.slice(0, f.message.lastIndexOf(' (only with ')) : f.message;

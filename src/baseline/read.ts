@@ -116,7 +116,14 @@ export function readBaseline(file: string): ReportedFinding[] {
         if (typeof r !== 'object' || r === null) throw new BadBaseline(where, 'not a result');
         if (r.baselineState === 'absent') return [];
         try {
-          return [finding(r, where)];
+          // Other rules' findings of the same cause, folded into this result (output/causes.ts).
+          const folded: unknown = (r.properties as { alsoReportedBy?: unknown } | undefined)?.alsoReportedBy ?? [];
+          if (!Array.isArray(folded))
+            throw new BadBaseline(`${where}.properties.alsoReportedBy`, 'not a list of results');
+          return [
+            finding(r, where),
+            ...(folded as Sarif.Result[]).map((x, k) => finding(x, `${where}.properties.alsoReportedBy[${k}]`)),
+          ];
         } catch (err) {
           // A value of the wrong type deep in a result: say where, not what JavaScript tripped on.
           if (err instanceof TypeError) throw new BadBaseline(where, 'a value of the wrong type in it');

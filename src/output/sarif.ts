@@ -5,6 +5,7 @@ import type { Location, Notification, PathStep, RelatedLocation } from '../model
 import { type RuleMeta, placeholderNames } from '../rules/rule.js';
 import { compareFindings, compareNotifications, compareText as cmpStr } from '../order.js';
 import { type ReportedFinding, fingerprintKeyOf, fingerprintOf } from './reported.js';
+import { alsoLine, byCause } from './causes.js';
 
 export type ArtifactRole = NonNullable<Sarif.Artifact['roles']>[number];
 
@@ -162,11 +163,33 @@ function resultMessage(f: ReportedFinding, meta: RuleMeta | undefined): Sarif.Me
   return { text: f.message, id: f.messageId, ...(args.length ? { arguments: args as string[] } : {}) };
 }
 
+/**
+ * Another rule's finding of the same cause (output/causes.ts), as the result it would have been:
+ * enough for a baseline to match it by its own fingerprint, and for a reader to see its view.
+ */
+function foldedResult(
+  f: ReportedFinding,
+  rules: RuleMeta[],
+  ruleIndex: Map<string, number>,
+  artifacts: Artifacts,
+): Sarif.Result {
+  const index = ruleIndex.get(f.ruleId);
+  return {
+    ruleId: f.ruleId,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: f.level,
+    message: resultMessage(f, index === undefined ? undefined : rules[index]),
+    locations: [{ physicalLocation: physical(artifacts, f.location), logicalLocations: functionLocation(f.function) }],
+    partialFingerprints: { [fingerprintKeyOf(f)]: fingerprintOf(f) },
+  };
+}
+
 function result(
   f: ReportedFinding,
   rules: RuleMeta[],
   ruleIndex: Map<string, number>,
   artifacts: Artifacts,
+  also: readonly ReportedFinding[] = [],
 ): Sarif.Result {
   const index = ruleIndex.get(f.ruleId);
   const r: Sarif.Result = {
@@ -198,8 +221,13 @@ function result(
     ];
   }
 
-  // Viewers without codeFlow support still show the path through relatedLocations.
-  const related: Array<PathStep | RelatedLocation> = [...f.path, ...f.related];
+  // Viewers without codeFlow support still show the path through relatedLocations, and the
+  // other rules' views of the same cause after it.
+  const related: Array<PathStep | RelatedLocation> = [
+    ...f.path,
+    ...f.related,
+    ...also.map((o) => ({ ...o.location, message: alsoLine(o) })),
+  ];
   if (related.length > 0) {
     r.relatedLocations = related.map((l, i) => ({
       id: i + 1,
@@ -224,6 +252,7 @@ function result(
     ];
   }
   const properties: Record<string, unknown> = {};
+  if (also.length > 0) properties.alsoReportedBy = also.map((o) => foldedResult(o, rules, ruleIndex, artifacts));
   if (f.conditions.length > 0) properties.conditions = [...f.conditions];
   if (f.configurations) properties.configurations = [...f.configurations];
   if (f.routing) {
@@ -259,6 +288,7 @@ export function renderSarif(input: SarifInput): Sarif.Log {
   });
 
   const findings = [...input.findings].sort(compareFindings);
+  const reports = byCause(findings);
   const notifications = [...input.notifications].sort(compareNotifications);
 
   const files = new Map<string, Set<ArtifactRole>>();
@@ -304,7 +334,7 @@ export function renderSarif(input: SarifInput): Sarif.Log {
         // The model counts columns in characters, not UTF-16 code units.
         // Columns are JavaScript string offsets, as tree-sitter reports them for a JS string.
         columnKind: 'utf16CodeUnits',
-        results: findings.map((f) => result(f, rules, ruleIndex, artifacts)),
+        results: reports.map((c) => result(c.finding, rules, ruleIndex, artifacts, c.alsoReportedBy)),
       },
     ],
   };

@@ -1,8 +1,9 @@
 import type { Location, Notification } from '../model.js';
 import { routingLines } from '../maintainers/routing-lines.js';
 import type { ReportedFinding } from './reported.js';
-import { compareFindings, compareNotifications } from '../order.js';
+import { compareNotifications } from '../order.js';
 import { printable } from './printable.js';
+import { alsoLine, byCause } from './causes.js';
 
 // Editors and CI log parsers read this format one line per diagnostic.
 function oneLine(text: string): string {
@@ -36,10 +37,13 @@ function configurationLine(f: ReportedFinding, total: number): string {
   return `${where(f.location)}: note: ${which}`;
 }
 
-function findingLines(f: ReportedFinding, options: TextOptions): string[] {
+function findingLines(f: ReportedFinding, options: TextOptions, also: readonly ReportedFinding[] = []): string[] {
   // A finding that is gone is news but not a problem: one note at the place it was.
-  if (f.baselineState === 'absent') return [`${where(f.location)}: note: fixed: ${oneLine(f.message)} [${f.ruleId}]`];
+  if (f.baselineState === 'absent')
+    return [f, ...also].map((x) => `${where(x.location)}: note: fixed: ${oneLine(x.message)} [${x.ruleId}]`);
   const lines = [`${where(f.location)}: ${f.level}: ${oneLine(f.message)} [${f.ruleId}]`];
+  // The other rules' findings of the same cause, as notes of this one (output/causes.ts).
+  for (const o of also) lines.push(`${where(o.location)}: note: ${oneLine(alsoLine(o))}`);
   // A last step at the primary location was printed above; one elsewhere (the effect a
   // teardown finding's statement leads to) is a step like the others.
   const last = f.path.at(-1);
@@ -87,7 +91,7 @@ export function renderText(
   const listed = findings.filter((f) => !f.suppression && f.baselineState !== 'unchanged');
   const lines = [
     ...[...notifications].sort(compareNotifications).map(notificationLine),
-    ...[...listed].sort(compareFindings).flatMap((f) => findingLines(f, options)),
+    ...byCause(listed).flatMap((c) => findingLines(c.finding, options, c.alsoReportedBy)),
     ...notShown(findings, options.comparedWith),
   ];
   return lines.length === 0 ? '' : `${lines.map(printable).join('\n')}\n`;

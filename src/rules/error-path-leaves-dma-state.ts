@@ -128,6 +128,12 @@ function topSite(e: Establishment): { line: number; col: number; endLine: number
   return e.edges.first?.site ?? e.site;
 }
 
+/** The first statement of the entry that established what a return leaks. */
+function causeOf(fn: FnNode, leaked: readonly Establishment[]): Location {
+  const first = leaked.map(topSite).sort((a, b) => a.line - b.line || a.col - b.col)[0]!;
+  return { file: fn.file, line: first.line, col: first.col };
+}
+
 function whatOf(leaked: readonly Establishment[]): string {
   const seen = new Map<string, string>();
   for (const e of leaked) {
@@ -237,6 +243,8 @@ function check(context: RuleContext<Options>): void {
       path: steps(config, entry, first),
       related,
       conditions: [...entry.fn.summary.cond, ...first.onlyWith],
+      // The statement that established what leaks: other rules report that statement itself.
+      cause: causeOf(entry.fn, first.leaked),
     });
   }
   // A bound reached is an error of the run (exit 4 when nothing else is found): a leak through

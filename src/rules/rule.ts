@@ -69,6 +69,8 @@ export interface ReportDescriptor {
   conditions?: string[];
   /** Another level than the rule's configured one (a finding reported for review only). */
   level?: Level;
+  /** The statement that causes it, when not the primary location (Finding.cause). */
+  cause?: Location;
 }
 
 export interface RuleModule<O extends object = object> {
@@ -133,5 +135,6 @@ export function findingOf(meta: Pick<RuleMeta, 'id' | 'messages'>, level: Level,
     path: d.path ?? [],
     related: d.related ?? [],
     conditions: d.conditions ?? [],
+    ...(d.cause ? { cause: d.cause } : {}),
   };
 }
