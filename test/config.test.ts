@@ -66,6 +66,7 @@ test('rules are merged rule by rule: a file that switches one rule off keeps eve
     enabled: true,
     level: 'warning',
     apiDefinitions: 'note',
+    selfMadeDevices: 'note',
   });
 });
 

@@ -118,3 +118,37 @@ export function isAnotherObject(config: Config, fn: FunctionSummary, object: Obj
   const param = fn.params.find((p) => p.name === object.root);
   return !(param && isDeviceType(config, param.structType));
 }
+
+/** How the analyzed code makes a device itself, when it does (rules.yaml `device.allocators`). */
+export interface SelfMade {
+  /** `allocated by vdpa_alloc_device()` / `test_dev, defined by this file`. */
+  how: string;
+}
+
+/**
+ * Is the device argument of a setter call one `fn` makes itself: the address of a struct
+ * embedded in an object `fn` allocated (`&vdev->vdpa.dev` after `vdev = vdpa_alloc_device(…)`,
+ * directly or through a local set to that address), or of an object the file defines
+ * (`&test_dev` for `static struct device test_dev;`)? Only an address counts: a pointer kept in
+ * an allocated object (`priv->dev = &pdev->dev`) points at someone else's device.
+ */
+export function selfMadeDevice(
+  config: Config,
+  file: { objects?: { name: string; structType: string }[] },
+  fn: FunctionSummary,
+  arg: ArgInfo,
+): SelfMade | undefined {
+  const allocators = new Set(config.device.allocators ?? []);
+  const addressed = arg.text.startsWith('&');
+  const alias = !addressed && arg.ident !== undefined ? fn.addressOf?.find((a) => a.name === arg.ident) : undefined;
+  const root = alias ? alias.object.root : addressed ? (arg.object?.root ?? undefined) : undefined;
+  if (root !== undefined && (alias || arg.object)) {
+    const made = fn.calls.find((c) => !c.viaMember && c.assignedTo === root && allocators.has(c.callee));
+    if (made) return { how: `allocated by ${made.callee}()` };
+  }
+  if (addressed && !arg.object && arg.ident !== undefined && !fn.params.some((p) => p.name === arg.ident)) {
+    const object = file.objects?.find((o) => o.name === arg.ident && config.device.structs.includes(o.structType));
+    if (object) return { how: `${object.name}, defined by this file` };
+  }
+  return undefined;
+}

@@ -94,6 +94,7 @@ export const configSchema = (rules: readonly RuleSpec[]) =>
           structs: { ...identifiers, minItems: 1 },
           opsMember: identifier,
           containers: { type: 'object', additionalProperties: identifier },
+          allocators: identifiers,
         },
       },
       apis: {

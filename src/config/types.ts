@@ -137,6 +137,11 @@ export interface Config {
     opsMember: string;
     /** Struct tag → member that is its struct device, for structs whose definition was not parsed. */
     containers: Record<string, string>;
+    /**
+     * Allocators of memory a struct device may be embedded in (`vdpa_alloc_device()`,
+     * `kzalloc()`): a device embedded in what a function allocates is one the code makes itself.
+     */
+    allocators?: string[];
   };
   apis: { setters: Setter[]; effects: EffectApi[] };
   /** Undo other than by an effect API. */

@@ -154,6 +154,18 @@ export abstract class ExpressionWalker {
     }
   }
 
+  /** `name = &obj->m.dev`: the local names a struct embedded in another object (FunctionSummary.addressOf). */
+  protected noteAddressOf(name: string, value: SyntaxNode, ctx: Ctx): void {
+    const v = unwrap(value);
+    if (kind(v) !== 'pointer_expression') return;
+    const op = fieldOf(v, 'operator');
+    const arg = fieldOf(v, 'argument');
+    if (!op || textOf(this.src, op) !== '&' || !arg) return;
+    const target = unwrap(arg);
+    if (kind(target) !== 'field_expression') return;
+    (this.fn.addressOf ??= []).push({ name, object: objectRef(this.src, target, ctx.scope) });
+  }
+
   private argInfo(node: SyntaxNode, ctx: Ctx): ArgInfo {
     const p = peel(node);
     const info: ArgInfo = { text: foldedText(this.src, node), isNull: isNullLiteral(this.src, node) };
@@ -206,6 +218,7 @@ export abstract class ExpressionWalker {
     if (!right) return;
     const value = peel(right);
     const variable = left && peel(left).type === 'identifier' ? textOf(this.src, peel(left)) : undefined;
+    if (variable && left && kind(unwrap(left)) === 'identifier') this.noteAddressOf(variable, right, ctx);
     if (kind(value) === 'call_expression') this.call(value, ctx, member, variable);
     else if (kind(value) === 'identifier') this.fn.valueRefs.push(textOf(this.src, value));
     else this.expression(right, ctx);

@@ -62,6 +62,7 @@ export class StatementWalker extends ExpressionWalker {
           const name = declaredName(this.src, decl);
           if (name) ctx.scope.declare(name, type);
           const value = kind(decl) === 'init_declarator' ? fieldOf(decl, 'value') : null;
+          if (value && name) this.noteAddressOf(name, value, ctx);
           if (value?.type === 'initializer_list' && name)
             collectTable(this.src, this.file.summary, value, name, type, ctx.cond);
           else if (value && peel(value).type === 'call_expression' && name) {

@@ -158,6 +158,21 @@ class FileExtractor implements FileState {
       if (!name) continue;
       if (kind(decl) === 'function_declarator') continue; // a prototype
       this.fileScope.declare(name, type);
+      // The object itself, not a pointer to one: storage the file owns.
+      const declarator = kind(decl) === 'init_declarator' ? fieldOf(decl, 'declarator') : decl;
+      const extern = node.namedChildren.some(
+        (c) => kind(c) === 'storage_class_specifier' && textOf(this.src, c) === 'extern',
+      );
+      const typeNode = fieldOf(node, 'type');
+      if (
+        type &&
+        !extern &&
+        declarator &&
+        kind(declarator) === 'identifier' &&
+        typeNode &&
+        kind(typeNode) === 'struct_specifier'
+      )
+        (this.summary.objects ??= []).push({ name, structType: type });
       const value = kind(decl) === 'init_declarator' ? fieldOf(decl, 'value') : null;
       if (value?.type === 'initializer_list') collectTable(this.src, this.summary, value, name, type, cond);
       else if (value)

@@ -108,6 +108,11 @@ export interface FunctionSummary extends Pos {
   bails: EarlyBail[];
   /** Identifiers used as values (callbacks passed or stored), for address-taken functions. */
   valueRefs: string[];
+  /**
+   * Locals set to the address of a member (`dev = &vdpasim->vdpa.dev`, in a declaration or an
+   * assignment): where a struct embedded in another object is used under a name of its own.
+   */
+  addressOf?: { name: string; object: ObjectRef }[];
   /** Set when the definition was recovered from a broken parse (name from a misplaced field). */
   recovered?: boolean;
   /** The body's control flow, for functions with calls or writes. */
@@ -154,6 +159,8 @@ export interface FileSummary {
   structs: StructDef[];
   /** Identifiers passed as arguments at file scope (`module_init(fn)`, `EXPORT_SYMBOL(fn)`). */
   fileRefs: string[];
+  /** Objects the file defines at file scope, by struct tag (`static struct device test_dev;`). */
+  objects?: { name: string; structType: string }[];
   /** Number of ERROR nodes tree-sitter produced (that the extractor met). */
   errorNodes: number;
   /** First and last line of each of them. */

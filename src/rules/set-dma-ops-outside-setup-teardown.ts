@@ -2,7 +2,9 @@
 // returns early when ops are already set, so ops installed by anyone else silently disable
 // setup, and teardown cannot tell whose ops it clears.
 import { entryInstances, eventsFor, phasesAt, type EntryInstance } from '../callgraph/entries.js';
-import type { FnNode } from '../callgraph/graph.js';
+import type { CallGraph, FnNode } from '../callgraph/graph.js';
+import { type SelfMade, selfMadeDevice } from '../callgraph/device.js';
+import type { Config } from '../config/types.js';
 import { callersOf, type Reached } from '../callgraph/paths.js';
 import type { PathStep } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule } from './rule.js';
@@ -31,6 +33,12 @@ interface Options {
    * callers are what a patch can change, and the rules judge them where they run.
    */
   apiDefinitions: 'note' | 'warning' | 'error' | 'off';
+  /**
+   * The level of a write to a device the analyzed code makes itself (callgraph/device.ts
+   * selfMadeDevice: embedded in what the function allocates, or defined by the file), or `off`:
+   * no firmware node describes it, so no arch setup runs for it and its ops are its own.
+   */
+  selfMadeDevices: 'note' | 'warning' | 'error' | 'off';
 }
 
 const meta: RuleMeta<Options> = {
@@ -43,7 +51,9 @@ const meta: RuleMeta<Options> = {
     "from a driver's own probe/remove or a component's bind/unbind, which run after setup, whose teardown undoes " +
     'the override is the sanctioned pattern and is reported as a note. So is a write inside an API whose ' +
     'effects rules.yaml states (arm_iommu_attach_device()): its callers are what a patch changes, and the ' +
-    'other rules judge them where they run (option apiDefinitions).',
+    'other rules judge them where they run (option apiDefinitions), and a write to a device the analyzed code ' +
+    'makes itself, embedded in what the function allocates or defined by the file (vdpa simulators, self-tests): ' +
+    'no firmware node describes it, so no arch setup ever runs for it (option selfMadeDevices).',
   help: {
     text:
       "arch_setup_dma_ops() is the one place that may install a device's DMA ops, and it begins with " +
@@ -71,10 +81,17 @@ const meta: RuleMeta<Options> = {
       "{{what}} writes the device's dma_ops outside {{pair}} in {{fn}}(), an API drivers are told to call " +
       'after setup: its callers are judged where they run (attach-before-setup, error paths, driver pairs); ' +
       'fix a caller, not the API',
+    selfMade:
+      '{{what}} writes the dma_ops of a device {{fn}}() makes itself ({{made}}), outside {{pair}}: no firmware ' +
+      'node describes it, so no bus runs the arch setup for it and the ops are its own; nothing to change ' +
+      'unless a bus that configures DMA adopts the device',
   },
   options: {
-    schema: { apiDefinitions: { enum: ['note', 'warning', 'error', 'off'] } },
-    defaults: { apiDefinitions: 'note' },
+    schema: {
+      apiDefinitions: { enum: ['note', 'warning', 'error', 'off'] },
+      selfMadeDevices: { enum: ['note', 'warning', 'error', 'off'] },
+    },
+    defaults: { apiDefinitions: 'note', selfMadeDevices: 'note' },
   },
 };
 
@@ -183,6 +200,16 @@ function rootsOf(
   return candidates;
 }
 
+/** A setter's write to a device the writing function makes itself (callgraph/device.ts). */
+function selfMadeWrite(graph: CallGraph, config: Config, fn: FnNode, w: OpsWrite): SelfMade | undefined {
+  if (!('args' in w.site)) return undefined;
+  const site = w.site;
+  const setter = config.apis.setters.find((s) => s.name === site.callee);
+  const arg = setter ? site.args[setter.deviceArg] : undefined;
+  if (!arg) return undefined;
+  return selfMadeDevice(config, graph.files.find((f) => f.file === fn.file) ?? {}, fn.summary, arg);
+}
+
 /** What undoes a driver's override: its teardown callbacks, devres, or the driver core after the teardown. */
 function undoerOf(pairs: PairAnalysis, pair: PairInstance): string {
   const core = pairs.ownUndoneBy(pair).has('ops') ? undefined : pairs.coreUndoneAfter(pair).get('ops');
@@ -227,7 +254,17 @@ function check({ graph, config, pairs, report, options }: RuleContext<Options>):
       }
       const api = apis.has(fn.name);
       if (api && options.apiDefinitions === 'off') continue;
-      const messageId = api ? 'apiDefinition' : undone.length ? 'override' : direct ? 'direct' : 'viaPath';
+      const made = api || undone.length ? undefined : selfMadeWrite(graph, config, fn, w);
+      if (made && options.selfMadeDevices === 'off') continue;
+      const messageId = api
+        ? 'apiDefinition'
+        : undone.length
+          ? 'override'
+          : made
+            ? 'selfMade'
+            : direct
+              ? 'direct'
+              : 'viaPath';
       report({
         messageId,
         // Reported for review, not as a hazard: a driver may override its own ops if it undoes them.
@@ -235,7 +272,9 @@ function check({ graph, config, pairs, report, options }: RuleContext<Options>):
           ? { level: options.apiDefinitions as 'note' | 'warning' | 'error' }
           : undone.length
             ? { level: 'note' as const }
-            : {}),
+            : made
+              ? { level: options.selfMadeDevices as 'note' | 'warning' | 'error' }
+              : {}),
         data: {
           what: w.what,
           pair: pairNames(config),
@@ -244,6 +283,7 @@ function check({ graph, config, pairs, report, options }: RuleContext<Options>):
           root: best.root.describe + branch,
           roots: [...new Set(roots.map((r) => r.root.describe))].join(', '),
           undo: [...new Set(undone.map((p) => undoerOf(pairAnalysis, p)))].join(', '),
+          made: made?.how ?? '',
         },
         location,
         function: fn.name,
