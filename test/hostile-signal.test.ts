@@ -21,7 +21,8 @@ test('SIGTERM while --diff - waits on a pipe that never writes: exit 143 at once
   const exited = new Promise<[number | null, number]>((resolve) =>
     child.on('exit', (code) => resolve([code, Date.now()])),
   );
-  await new Promise((resolve) => setTimeout(resolve, 500)); // the command is reading stdin by then
+  // The command is reading stdin by then, even on a loaded machine (its handler is installed at start).
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   const sent = Date.now();
   child.kill('SIGTERM');
   const [code, at] = await exited;

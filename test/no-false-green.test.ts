@@ -12,11 +12,20 @@ import { commitAll, git } from './helpers/git.js';
 import { validateSarif } from './helpers/sarif-schema.js';
 
 /** `file:line rule` of each finding a text report lists (fixed ones as `fixed rule`). */
+/**
+ * Each finding as `file:line rule`, in report order (file, line, rule): those another rule's
+ * report of the same cause carries as `note: also <rule>` included.
+ */
 function brief(stdout: string): string[] {
-  return stdout.split('\n').flatMap((l) => {
+  const found = stdout.split('\n').flatMap((l) => {
     const m = /^([^:]+):(\d+):\d+: (?:error|warning|note): (fixed: )?.*\[([a-z-]+)\]$/.exec(l);
-    return m ? [`${m[1]}:${m[2]} ${m[3] ? 'fixed ' : ''}${m[4]}`] : [];
+    if (m) return [{ file: m[1]!, line: Number(m[2]), rule: `${m[3] ? 'fixed ' : ''}${m[4]}` }];
+    const also = /^([^:]+):(\d+):\d+: note: also ([a-z-]+) \((?:error|warning|note)\): /.exec(l);
+    return also ? [{ file: also[1]!, line: Number(also[2]), rule: also[3]! }] : [];
   });
+  return found
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : 1)))
+    .map((f) => `${f.file}:${f.line} ${f.rule}`);
 }
 
 function edit(root: string, file: string, from: string, to: string): void {
