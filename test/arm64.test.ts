@@ -38,7 +38,8 @@ for (const fragment of [undefined, 'CONFIG_IOMMU_SUPPORT=y\n# CONFIG_COMPILE_TES
       results[0]!.message.text,
       'vpu_drm_bind() returns an error (ret) with the IOMMU attach still established by iommu_attach_device() ' +
         'in vpu_drm_attach() at line 39: a failed or deferred component_ops.bind leaves it for the next bind ' +
-        'of the component, when its aggregate driver binds again (unbind does not run after a failed bind)',
+        'of the component, when its aggregate driver binds again (unbind does not run after a failed bind); ' +
+        'undo it before this return',
     );
   });
 }

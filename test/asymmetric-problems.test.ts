@@ -12,7 +12,7 @@ test('one setup installing the ops twice is one finding with both sites', () => 
   assert.deepEqual(r.stdout.trim().split('\n'), [
     'arch/arm/mm/dma-mapping.c:26:2: warning: arch_setup_dma_ops() installs the DMA ops here, but the teardown ' +
       '(arch_teardown_dma_ops()) never undoes this: after -EPROBE_DEFER or unbind the state outlives the teardown ' +
-      'and setup finds it on re-probe [asymmetric-teardown]',
+      'and setup finds it on re-probe; undo it in arch_teardown_dma_ops() [asymmetric-teardown]',
     'arch/arm/mm/dma-mapping.c:18:1: note: arch_setup_dma_ops() is the setup',
     'arch/arm/mm/dma-mapping.c:28:2: note: arch_setup_dma_ops() also installs the DMA ops here, through ' +
       'xen_setup_dma_ops()',

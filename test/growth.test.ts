@@ -45,7 +45,9 @@ test(`an attach ${STEPS} files below an add_device callback is found, as parsing
   assert.equal(
     lines[0],
     `drivers/chain/step${STEPS}.c:5:9: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it is ` +
-      `reached from the iommu_ops.add_device callback chain_add_device() [attach-before-setup]`,
+      `reached from the iommu_ops.add_device callback chain_add_device(); attach once arch_setup_dma_ops() has ` +
+      `run, from the device's probe or bind (a mapping its IOMMU's devices share can still be created here) ` +
+      `[attach-before-setup]`,
   );
   // The path: the callback, every call down the chain, and the attach itself.
   assert.equal(lines.length, 1 + 1 + STEPS);

@@ -171,7 +171,8 @@ test('in the source tree: each file prints its own findings (primary or path ste
     'drivers/iommu/mtk_iommu_v1.c:12:2: error: arm_iommu_attach_device() runs before arch_setup_dma_ops(): it ' +
       'is reached from the iommu_ops.probe_finalize callback mtk_iommu_v1_probe_finalize(); ' +
       'arch_setup_dma_ops() returns early when the device already has ops, so the architecture never sets ' +
-      'this device up, and arch_teardown_dma_ops() leaves it alone [attach-before-setup]\n' +
+      'this device up, and arch_teardown_dma_ops() leaves it alone; attach once arch_setup_dma_ops() has run, ' +
+      "from the device's probe or bind [attach-before-setup]\n" +
       'drivers/iommu/mtk_iommu_v1.c:21:2: note: mtk_iommu_v1_probe_finalize() is the iommu_ops.probe_finalize ' +
       'callback (mtk_iommu_v1_ops): called after probe_device, before arch_setup_dma_ops()\n',
   );

@@ -49,15 +49,15 @@ const meta: RuleMeta = {
   messages: {
     leftBehind:
       '{{setup}} {{states}} here, but the teardown ({{teardown}}) never undoes this: after -EPROBE_DEFER or ' +
-      'unbind the state outlives the teardown and setup finds it on re-probe',
-    noTeardown: '{{setup}} {{states}} here, but {{table}} has no {{fields}} callback to undo it',
+      'unbind the state outlives the teardown and setup finds it on re-probe; undo it in {{teardown}}',
+    noTeardown: '{{setup}} {{states}} here, but {{table}} has no {{fields}} callback to undo it: add one that does',
     unguarded:
       '{{teardown}} {{states}} here without checking that the setup ({{setup}}) established it; the setup ' +
       "returns early when the device already has dma_ops, so this can tear down a third party's state (record " +
       'ownership, e.g. dev->archdata.dma_ops_setup, and test it first)',
     notEstablished:
       '{{teardown}} {{states}} here, but the setup ({{setup}}) does not establish {{nouns}}: the teardown does ' +
-      'not mirror its setup and can undo state owned by someone else',
+      'not mirror its setup and can undo state owned by someone else; make it undo only what the setup establishes',
   },
 };
 

@@ -58,17 +58,20 @@ const meta: RuleMeta<Options> = {
   // What follows from the attach depends on the tree's own pair (see consequence()): the message
   // says only that; the help text tells the 2017 story.
   messages: {
-    beforeSetup: '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}',
+    beforeSetup:
+      '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; attach once {{setup}} has run, ' +
+      "from the device's probe or bind (a mapping its IOMMU's devices share can still be created here)",
     setupSkipped:
       '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when ' +
-      'the device already has ops, so the architecture never sets this device up, and {{teardown}} leaves it alone',
+      'the device already has ops, so the architecture never sets this device up, and {{teardown}} leaves it alone; ' +
+      "attach once {{setup}} has run, from the device's probe or bind",
     opsLost:
       '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} returns early when ' +
       'the device already has ops, and {{teardown}} undoes them anyway: a re-probe after -EPROBE_DEFER leaves ' +
-      'the device without IOMMU ops',
+      "the device without IOMMU ops; attach once {{setup}} has run, from the device's probe or bind",
     opsReplaced:
       '{{call}}() runs before {{setup}}: it is reached from {{entry}}{{branch}}; {{setup}} then installs its ' +
-      'own ops over the ones this attach installed',
+      "own ops over the ones this attach installed; attach once {{setup}} has run, from the device's probe or bind",
   },
   options: {
     schema: { calls: { ...identifiers, minItems: 1 } },

@@ -58,7 +58,7 @@ const meta: RuleMeta<Options> = {
   messages: {
     leaks:
       '{{fn}}() returns an error ({{returns}}) with {{state}} still established by {{what}}: a failed or ' +
-      'deferred {{entry}} leaves it for {{next}}',
+      'deferred {{entry}} leaves it for {{next}}; undo it before this return',
     alsoLeaks: 'also returns an error ({{returns}}) with {{state}} still established',
   },
   options: {

@@ -72,11 +72,15 @@ const meta: RuleMeta<Options> = {
   tags: ['correctness', 'dma', 'kernel'],
   precision: 'high',
   messages: {
-    direct: "{{what}} writes the device's dma_ops outside {{pair}}: {{fn}}() {{how}}",
-    viaPath: "{{what}} writes the device's dma_ops outside {{pair}}: {{fn}}() is reached from {{root}}",
+    direct:
+      "{{what}} writes the device's dma_ops outside {{pair}}: {{fn}}() {{how}}; leave the ops to {{pair}}, or " +
+      'write them from a driver probe or bind whose remove or unbind undoes them',
+    viaPath:
+      "{{what}} writes the device's dma_ops outside {{pair}}: {{fn}}() is reached from {{root}}; leave the ops " +
+      'to {{pair}}, or write them from a driver probe or bind whose remove or unbind undoes them',
     override:
       "{{what}} writes the device's dma_ops outside {{pair}}, reached only from {{roots}} after setup, and " +
-      "{{undo}} undoes the override: the driver's own override, the sanctioned pattern",
+      "{{undo}} undoes the override: the driver's own override, the sanctioned pattern; nothing to change",
     apiDefinition:
       "{{what}} writes the device's dma_ops outside {{pair}} in {{fn}}(), an API drivers are told to call " +
       'after setup: its callers are judged where they run (attach-before-setup, error paths, driver pairs); ' +
