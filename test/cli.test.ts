@@ -60,7 +60,9 @@ test('a clean tree exits 0 with no output; a finding exits 1 with its path as no
     r.stdout,
     "arch/arm/mach-hb/hb.c:7:2: warning: set_dma_ops() writes the device's dma_ops outside " +
       'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
-      'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]\n' +
+      'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops(); leave the ops to ' +
+      'arch_setup_dma_ops()/arch_teardown_dma_ops(), or write them from a driver probe or bind whose remove or ' +
+      'unbind undoes them [set-dma-ops-outside-setup-teardown]\n' +
       'arch/arm/mach-hb/hb.c:12:2: note: hb_notifier() is the bus notifier callback (hb_nb): called for bus ' +
       'events; BUS_NOTIFY_ADD_DEVICE fires from device_add(), before arch_setup_dma_ops(), and never again on ' +
       're-probe\n',

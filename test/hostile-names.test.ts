@@ -47,7 +47,9 @@ test('control characters in file names and MAINTAINERS names are escaped in text
   assert.deepEqual(r.stdout.split('\n'), [
     `${shown}:7:2: warning: set_dma_ops() writes the device's dma_ops outside ` +
       'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
-      'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]',
+      'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops(); leave the ops to ' +
+      'arch_setup_dma_ops()/arch_teardown_dma_ops(), or write them from a driver probe or bind whose remove or ' +
+      'unbind undoes them [set-dma-ops-outside-setup-teardown]',
     `${shown}:12:2: note: hb_notifier() is the bus notifier callback (hb_nb): called for bus events; ` +
       'BUS_NOTIFY_ADD_DEVICE fires from device_add(), before arch_setup_dma_ops(), and never again on re-probe',
     `${shown}:7:2: note: to: "Mallory\\x1b]0;owned\\x07" <m@example.org> (unknown:X DRIVER)`,
@@ -115,7 +117,9 @@ test('a file or directory whose name is not UTF-8 is named in an error line, not
       'drivers/x/caf\ufffd.c: error: file name is not UTF-8; not analyzed',
       "drivers/x/x.c:7:2: warning: set_dma_ops() writes the device's dma_ops outside " +
         'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
-        'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]',
+        'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops(); leave the ops to ' +
+        'arch_setup_dma_ops()/arch_teardown_dma_ops(), or write them from a driver probe or bind whose remove or ' +
+        'unbind undoes them [set-dma-ops-outside-setup-teardown]',
     ],
   );
 });

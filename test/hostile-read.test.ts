@@ -33,7 +33,9 @@ function mkfifo(file: string): void {
 const FINDING =
   "drivers/x/x.c:7:2: warning: set_dma_ops() writes the device's dma_ops outside " +
   'arch_setup_dma_ops()/arch_teardown_dma_ops(): hb_notifier() is the bus notifier callback, for ' +
-  'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]';
+  'BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops(); leave the ops to ' +
+  'arch_setup_dma_ops()/arch_teardown_dma_ops(), or write them from a driver probe or bind whose remove or ' +
+  'unbind undoes them [set-dma-ops-outside-setup-teardown]';
 
 /** The finding's warning line and the notification lines: what the run said, without the path notes. */
 function said(stdout: string): string[] {
