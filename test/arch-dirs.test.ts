@@ -55,7 +55,8 @@ test('arm64 analyzes arch/arm/xen, which its Makefile builds: the callback regis
   assert.deepEqual(headLines(r.stdout), [
     "drivers/xen/grant.c:6:2: warning: the assignment to dma_ops of dev writes the device's dma_ops outside " +
       'arch_setup_dma_ops()/arch_teardown_dma_ops(): xen_grant_setup() is reached from xen_restricted_acc(), ' +
-      'called through a function pointer [set-dma-ops-outside-setup-teardown]',
+      'called through a function pointer; leave the ops to arch_setup_dma_ops()/arch_teardown_dma_ops(), or ' +
+      'write them from a driver probe or bind whose remove or unbind undoes them [set-dma-ops-outside-setup-teardown]',
   ]);
   assert.match(r.stdout, /grant\.c:9:1: note: xen_restricted_acc\(\) is used as a callback/);
 });

@@ -147,7 +147,10 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
     await client.nextAnalysis();
     assert.ok(client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'));
 
-    // The quick fix: a suppression in the rules.yaml in effect, comments kept, the finding gone once saved.
+    // The quick fix writes into the tree's own .dmalint.yaml, never the rules file dmalint ships
+    // (nor the settings' one). A tree without one: this client cannot create files through an
+    // edit, so the action is the command that writes it.
+    const treeConfig = path.join(root, '.dmalint.yaml');
     const target = client.diagnostics.get(exynos)!.find((d) => d.code === 'attach-before-setup')!;
     const actions = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: exynos },
@@ -155,20 +158,54 @@ test('dmalint lsp: diagnostics, edits in buffers, cross-file changes, hover, qui
       context: { diagnostics: [target] },
     });
     assert.equal(actions.length, 1);
-    const edits = actions[0]!.edit!.changes![uri(config)] as TextEdit[];
-    const before = readFileSync(config, 'utf8');
-    const after = TextDocument.applyEdits(TextDocument.create(uri(config), 'yaml', 1, before), edits);
-    assert.match(
-      after,
-      /- rule: attach-before-setup\n {4}path: drivers\/gpu\/drm\/exynos\/exynos_drm_iommu.c\n {4}function: drm_iommu_attach_device\n {4}reason: "?TODO/,
+    assert.equal(
+      actions[0]!.title,
+      'dmalint: suppress attach-before-setup in drm_iommu_attach_device() (.dmalint.yaml)',
     );
-    for (const comment of before.split('\n').filter((l) => l.trimStart().startsWith('#')))
-      assert.ok(after.includes(comment), comment);
-    writeFileSync(config, after);
-    void client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(config), type: 2 }] });
+    const command = actions[0]!.command!;
+    assert.equal(command.arguments![0], treeConfig);
+    const shipped = readFileSync(config, 'utf8');
+    await client.conn.sendRequest('workspace/executeCommand', {
+      command: command.command,
+      arguments: command.arguments,
+    });
+    assert.match(
+      readFileSync(treeConfig, 'utf8'),
+      /^# dmalint's configuration for this tree.*\nsuppressions:\n {2}- rule: attach-before-setup\n {4}path: drivers\/gpu\/drm\/exynos\/exynos_drm_iommu.c\n {4}function: drm_iommu_attach_device\n {4}reason: "?TODO/,
+    );
+    assert.equal(readFileSync(config, 'utf8'), shipped, 'the settings rules file is left alone');
     await client.until(
       'the suppressed finding to go',
       () => !client.diagnostics.get(exynos)?.some((d) => d.code === 'attach-before-setup'),
+    );
+    // The command line honours it: found in the tree, merged over the bundled rules.
+    const cli = dmalint(['--root', root, path.join(root, 'drivers/gpu/drm/exynos')]);
+    assert.ok(!/\[attach-before-setup\]$/m.test(cli.stdout), cli.stdout);
+    assert.match(cli.stdout, /not shown: 1 suppressed finding/);
+    // With the file there, the next quick fix is an edit of it, comments kept.
+    const [otherUri, other] = [...client.diagnostics]
+      .flatMap(([u, ds]) => ds.map((d) => [u, d] as const))
+      .find(([u, d]) => u !== exynos && d.severity !== 3)!;
+    const second = await client.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: otherUri },
+      range: other.range,
+      context: { diagnostics: [other] },
+    });
+    const edits = second[0]!.edit!.changes![uri(treeConfig)] as TextEdit[];
+    const before = readFileSync(treeConfig, 'utf8');
+    const after = TextDocument.applyEdits(TextDocument.create(uri(treeConfig), 'yaml', 1, before), edits);
+    assert.ok(after.startsWith(before.split('\n')[0]!), 'the header comment is kept');
+    assert.equal((after.match(/- rule: /g) ?? []).length, 2, after);
+    writeFileSync(treeConfig, after);
+    void client.conn.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: uri(treeConfig), type: 2 }],
+    });
+    await client.until(
+      'the second suppressed finding to go',
+      () =>
+        !client.diagnostics
+          .get(otherUri)
+          ?.some((d) => d.code === other.code && d.range.start.line === other.range.start.line),
     );
 
     // A file outside any kernel tree: no diagnostics, one log line however often it is touched.

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { loadConfig } from '../rules/load-config.js';
+import { treeConfigOf } from '../config/tree-config.js';
 import { UsageError } from '../errors.js';
 import { userErrorText } from './user-error.js';
 import { findRoot, looksLikeKernelTree, toTreePath } from '../discover.js';
@@ -113,7 +114,8 @@ function program(): Command {
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option(
         '-c, --config <file>',
-        'rules configuration; its top-level keys replace those of the bundled rules.yaml (rules: merged per rule)',
+        "rules configuration, over the bundled rules.yaml and the tree's .dmalint.yaml: its top-level keys " +
+          'replace theirs (rules: merged per rule; suppressions: added)',
       )
       .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
       .option('--rule <id=setting>', RULE_OPTION_HELP, ruleSwitch)
@@ -374,12 +376,17 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const kconfigs = dotconfigFiles(opts.kconfig);
     const arch = archOf(opts, kconfigs);
-    const config = loadConfig(opts.config, { ...arch, ...(opts.rule ? { rules: opts.rule } : {}) });
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
     const mode = modeOf(opts);
     const root = rootOf(opts, paths, mode);
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
     if (!statSync(root).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
+    const treeFile = treeConfigOf(root);
+    const config = loadConfig(
+      opts.config,
+      { ...arch, ...(opts.rule ? { rules: opts.rule } : {}) },
+      treeFile ? { treeFile } : {},
+    );
     if (opts.output !== undefined) checkOutput(opts.output);
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);

@@ -238,11 +238,18 @@ function checkMeaning(config: Config, parsed: Parsed[], archFrom: string | undef
         );
     });
   });
+  // Suppressions add up over the files (suppressionsOf): each is named by its place in its own file.
+  const ownSuppressions = parsed.flatMap((p) =>
+    listOf(p.value.suppressions).map((_, k) => ({
+      p,
+      k,
+      where: (rest: string) => `${p.file}:${locate(p, `/suppressions/${k}${rest}`)}`,
+    })),
+  );
   config.suppressions.forEach((s, i) => {
+    const own = ownSuppressions[i]!;
     if (!s.reason.trim())
-      problems.push(
-        `${where(`/suppressions/${i}/reason`)}: suppressions.${i}.reason: say why the finding is acceptable`,
-      );
+      problems.push(`${own.where('/reason')}: suppressions.${own.k}.reason: say why the finding is acceptable`);
   });
   const badGlob = (pointer: string, key: string, glob: string) => {
     const problem = globProblem(glob);
@@ -251,7 +258,11 @@ function checkMeaning(config: Config, parsed: Parsed[], archFrom: string | undef
   for (const kind of ['include', 'exclude'] as const) {
     config.paths[kind].forEach((glob, i) => badGlob(`/paths/${kind}/${i}`, `paths.${kind}.${i}`, glob));
   }
-  config.suppressions.forEach((s, i) => badGlob(`/suppressions/${i}/path`, `suppressions.${i}.path`, s.path));
+  config.suppressions.forEach((s, i) => {
+    const own = ownSuppressions[i]!;
+    const problem = globProblem(s.path);
+    if (problem) problems.push(`${own.where('/path')}: suppressions.${own.k}.path: bad glob '${s.path}': ${problem}`);
+  });
   config.apis.effects.forEach((api, i) => {
     for (const role of ['establishes', 'undoes'] as const) {
       api[role].forEach((kind, j) => {
@@ -309,13 +320,25 @@ function mergedRules(
  * Loads the bundled rules.yaml, with `userFile`'s top-level keys replacing its own (`rules` merged
  * per rule), for `rules` (rules/load-config.ts hands in the registry's).
  */
+export interface LoadOptions {
+  validateDefault?: boolean;
+  /** The tree's own configuration (tree-config.ts), merged between the bundled file and `userFile`. */
+  treeFile?: string;
+}
+
+/** A top-level list of a parsed file, or none. */
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 export function loadConfigFor(
   rules: readonly RuleSpec[],
   userFile?: string,
   overrides: ConfigOverrides = {},
-  options: { validateDefault?: boolean } = {},
+  options: LoadOptions = {},
 ): Config {
   const parsed = [parseFile(DEFAULT_CONFIG_PATH)];
+  if (options.treeFile) parsed.push(parseFile(options.treeFile));
   if (userFile) parsed.push(parseFile(userFile));
   const problems = (options.validateDefault ? parsed : parsed.slice(1)).flatMap((p) => checkSchema(p, rules));
   if (problems.length) throw new ConfigError(problems);
@@ -327,14 +350,16 @@ export function loadConfigFor(
     ...(merged as unknown as Omit<Config, 'source'>),
     ...(overrides.arch ? { arch: overrides.arch } : {}),
     rules: mergedRules(rules, parsed, overrides.rules),
-    source: userFile ?? DEFAULT_CONFIG_PATH,
+    source: userFile ?? options.treeFile ?? DEFAULT_CONFIG_PATH,
   };
-  // A stale suppression is reported at its line, so each one remembers where it is written.
-  const suppressionsOwner = ownerOf(parsed, 'suppressions');
-  config.suppressions = (merged.suppressions as Array<Omit<Suppression, 'at'>>).map((s, i) => ({
-    ...s,
-    at: { file: suppressionsOwner.file, line: locate(suppressionsOwner, `/suppressions/${i}`) },
-  }));
+  // Suppressions add up: the bundled file's, the tree's (.dmalint.yaml) and -c's. A stale one is
+  // reported at its line, so each remembers where it is written.
+  config.suppressions = parsed.flatMap((p) =>
+    (listOf(p.value.suppressions) as Array<Omit<Suppression, 'at'>>).map((s, k) => ({
+      ...s,
+      at: { file: p.file, line: locate(p, `/suppressions/${k}`) },
+    })),
+  );
   const archFrom = overrides.arch ? (overrides.archFrom ?? `--arch ${overrides.arch}`) : undefined;
   const meaning = checkMeaning(config, parsed, archFrom);
   if (meaning.length) throw new ConfigError(meaning);

@@ -3,6 +3,7 @@
 // edit; this module maps the protocol onto sessions: documents, configuration, diagnostics,
 // hover, the suppression quick fix, and the end of the process (shutdown/exit, stdin closed,
 // or the client's process gone, which the library watches through initialize's processId).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -35,6 +36,8 @@ import { type AnalysisSummary, TreeSession } from './session.js';
 import { type Settings, readSettings } from './settings.js';
 import { suppressionInsertion } from './suppression-edit.js';
 import { readRegularText } from '../fs/read.js';
+import { replaceFile } from '../fs/write.js';
+import { TREE_CONFIG, TREE_CONFIG_HEADER, treeConfigPath } from '../config/tree-config.js';
 import { ProtocolState } from './protocol-state.js';
 
 /** Sent after every analysis: what it took and which files it republished (for scripts and tests). */
@@ -42,6 +45,8 @@ export const AnalyzedNotification = new NotificationType<AnalysisSummary>('dmali
 
 /** How long typing must pause before an unsaved buffer is analyzed. */
 const TYPING_PAUSE_MS = 300;
+/** The command that writes a tree's first .dmalint.yaml, for clients whose edits cannot create files. */
+const WRITE_TREE_CONFIG = 'dmalint.writeTreeConfig';
 
 function fileOfUri(uri: string): string | undefined {
   try {
@@ -63,6 +68,8 @@ class Server {
   readonly protocol = new ProtocolState();
   private initOptions: unknown;
   private configurationSupported = false;
+  /** Whether the client's workspace edits may create a file (the tree's first .dmalint.yaml). */
+  private createSupported = false;
   private watchSupported = false;
   /** Files and directories already said to be outside any kernel tree. */
   private readonly outsideLogged = new Set<string>();
@@ -106,6 +113,7 @@ class Server {
     c.onDidChangeConfiguration(() => void this.reconfigure());
     c.onHover(this.protocol.guard((p) => this.hover(p.textDocument.uri, p.position)));
     c.onCodeAction(this.protocol.guard((p) => this.codeActions(p.textDocument.uri, p.context.diagnostics)));
+    c.onExecuteCommand(this.protocol.guard((p) => this.executeCommand(p.command, p.arguments ?? [])));
     c.onShutdown(async () => {
       this.protocol.shutdown();
       await Promise.all([...this.sessions.values()].map((s) => s.close()));
@@ -118,6 +126,8 @@ class Server {
   private initialize(params: InitializeParams): InitializeResult {
     this.initOptions = params.initializationOptions;
     this.configurationSupported = params.capabilities.workspace?.configuration === true;
+    this.createSupported =
+      params.capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true;
     this.watchSupported = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     const folders =
       params.workspaceFolders?.map((f) => f.uri) ??
@@ -137,6 +147,7 @@ class Server {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: [WRITE_TREE_CONFIG] },
       },
       serverInfo: { name: 'dmalint', version: TOOL_VERSION },
     };
@@ -148,7 +159,12 @@ class Server {
     if (this.watchSupported) {
       void this.connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: '**/*.{yaml,yml}' }, { globPattern: '**/.config' }],
+          watchers: [
+            { globPattern: '**/*.{c,h}' },
+            { globPattern: '**/*.{yaml,yml}' },
+            { globPattern: `**/${TREE_CONFIG}` },
+            { globPattern: '**/.config' },
+          ],
         })
         .catch(() => {});
     }
@@ -293,6 +309,28 @@ class Server {
     };
   }
 
+  /**
+   * The quick fix's command for clients that cannot create files: writes a tree's first
+   * .dmalint.yaml, and nothing else (only the configuration path of a tree a session has, and
+   * only when the file is not there yet).
+   */
+  private executeCommand(command: string, args: unknown[]): null {
+    const [file, text] = args;
+    if (command !== WRITE_TREE_CONFIG || typeof file !== 'string' || typeof text !== 'string') return null;
+    const ours = [...this.sessions.values()].some((s) => treeConfigPath(s.root) === file);
+    if (!ours || existsSync(file)) {
+      this.log('warning', `${file}: not written: not the configuration of a tree this server analyzes, or it exists`);
+      return null;
+    }
+    try {
+      replaceFile(file, text);
+      this.changedOnDisk(pathToFileURL(file).href, false);
+    } catch (err) {
+      this.log('warning', `${file}: cannot write it: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return null;
+  }
+
   private async codeActions(
     uri: string,
     diagnostics: import('vscode-languageserver/node').Diagnostic[],
@@ -304,18 +342,51 @@ class Server {
       if (d.source !== 'dmalint' || typeof d.code !== 'string') continue;
       const finding = at.session.findingAt(at.file, d.range.start, d.code);
       if (!finding) continue;
-      const configFile = at.session.configFiles()[0]!;
-      const open = this.documents.get(pathToFileURL(configFile).href);
+      // The tree's own configuration (config/tree-config.ts), never the rules file of the
+      // installed package, which the next upgrade replaces.
+      const configFile = treeConfigPath(at.session.root);
+      const href = pathToFileURL(configFile).href;
+      const open = this.documents.get(href);
+      const exists = open !== undefined || existsSync(configFile);
       try {
+        const title = `dmalint: suppress ${finding.ruleId} in ${finding.function}() (${TREE_CONFIG})`;
+        if (!exists) {
+          const text = `${TREE_CONFIG_HEADER}${suppressionInsertion('', finding).text}`;
+          actions.push({
+            title,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            // A client that cannot create files is asked to run the command that writes it.
+            ...(this.createSupported
+              ? {
+                  edit: {
+                    documentChanges: [
+                      { kind: 'create' as const, uri: href, options: { ignoreIfExists: true } },
+                      {
+                        textDocument: { uri: href, version: null },
+                        edits: [
+                          {
+                            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+                            newText: text,
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                }
+              : { command: { title, command: WRITE_TREE_CONFIG, arguments: [configFile, text] } }),
+          });
+          continue;
+        }
         const text = open?.getText() ?? readRegularText(configFile);
         const ins = suppressionInsertion(text, finding);
         const before = TextDocument.create('file://x', 'yaml', 0, text);
         const range = { start: before.positionAt(ins.offset), end: before.positionAt(ins.end ?? ins.offset) };
         actions.push({
-          title: `dmalint: suppress ${finding.ruleId} in ${finding.function}() (${path.basename(configFile)})`,
+          title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [d],
-          edit: { changes: { [pathToFileURL(configFile).href]: [{ range, newText: ins.text }] } },
+          edit: { changes: { [href]: [{ range, newText: ins.text }] } },
         });
       } catch (err) {
         this.log(

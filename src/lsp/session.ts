@@ -7,6 +7,7 @@
 // edited buffer is parsed again. Most edits do not even need that scan: quick-analysis.ts
 // answers them from the last analysis's summaries when the edit leaves growth nothing new.
 import type { Diagnostic } from 'vscode-languageserver/node';
+import { treeConfigOf, treeConfigPath } from '../config/tree-config.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { loadConfig } from '../rules/load-config.js';
 import type { Config } from '../config/types.js';
@@ -83,9 +84,11 @@ export class TreeSession {
     private readonly host: SessionHost,
     private readonly parser: OverlayParser,
   ) {
+    const treeFile = treeConfigOf(root);
     this.config = loadConfig(
       settings.config,
       settings.arch ? { arch: settings.arch, archFrom: `settings: arch '${settings.arch}'` } : {},
+      treeFile ? { treeFile } : {},
     );
     this.share = this.newShare();
   }
@@ -96,9 +99,17 @@ export class TreeSession {
     return share;
   }
 
-  /** The files a change to which means reading the configuration again. */
+  /**
+   * The files a change to which means reading the configuration again: the tree's own first
+   * (tree-config.ts, whether it exists yet or not: the quick fix writes there), then the rules
+   * file the settings name (or the bundled one) and the .config.
+   */
   configFiles(): string[] {
-    return [this.settings.config ?? DEFAULT_CONFIG_PATH, ...(this.settings.kconfig ? [this.settings.kconfig] : [])];
+    return [
+      treeConfigPath(this.root),
+      this.settings.config ?? DEFAULT_CONFIG_PATH,
+      ...(this.settings.kconfig ? [this.settings.kconfig] : []),
+    ];
   }
 
   /** Sets a file's contents as the editor has them; false when the analysis already uses that text. */
