@@ -9,7 +9,15 @@ import type { Location, PathStep, RelatedLocation, StateKind } from '../model.js
 import { type RuleContext, type RuleMeta, defineRule } from './rule.js';
 import type { Effect } from '../analysis/effects.js';
 import { siteText } from '../analysis/ops-writes.js';
-import { definitionStep, edgeSteps, isDeviceObject, opsWriteWords, pairWords, siteLocation } from './support.js';
+import {
+  definitionStep,
+  driverCoreWords,
+  edgeSteps,
+  isDeviceObject,
+  opsWriteWords,
+  pairWords,
+  siteLocation,
+} from './support.js';
 import { runsAfterSetup } from '../analysis/pairs.js';
 
 const meta: RuleMeta = {
@@ -269,7 +277,12 @@ export const asymmetricTeardown = defineRule({
   // callers; a static callback's table is in its file, a non-static one's is found by its
   // name, and the table's other callbacks are then searched as bound fields.
   needs: (config) => ({
-    seeds: [...pairWords(config), ...opsWriteWords(config), ...config.apis.effects.map((e) => e.name)],
+    seeds: [
+      ...pairWords(config),
+      ...opsWriteWords(config),
+      ...config.apis.effects.map((e) => e.name),
+      ...driverCoreWords(config),
+    ],
     effects: true,
     boundFields: config.opsPairs.flatMap((p) => [...p.setup, ...p.teardown]),
   }),

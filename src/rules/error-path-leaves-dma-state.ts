@@ -10,7 +10,7 @@ import { identifiers } from '../config/schema-parts.js';
 import type { Config } from '../config/types.js';
 import type { Location, PathStep, RelatedLocation } from '../model.js';
 import { type RuleContext, type RuleMeta, defineRule, formatMessage } from './rule.js';
-import { compareLocations, edgeSteps, opsWriteWords, pairWords } from './support.js';
+import { compareLocations, driverCoreWords, edgeSteps, opsWriteWords, pairWords } from './support.js';
 
 const ID = 'error-path-leaves-dma-state';
 
@@ -271,6 +271,7 @@ export const errorPathLeavesDmaState = defineRule<Options>({
       ...pairWords(config),
       ...config.apis.effects.map((e) => e.name),
       ...options.functions,
+      ...driverCoreWords(config),
     ],
     effects: true,
     boundFields: options.entries.map((e) => e.slice(e.indexOf('.') + 1)),

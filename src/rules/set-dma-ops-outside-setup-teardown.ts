@@ -19,6 +19,7 @@ import {
   pairNames,
   pairSetup,
   pairWords,
+  driverCoreWords,
   siteLocation,
 } from './support.js';
 import { compareText } from '../order.js';
@@ -312,7 +313,7 @@ export const setDmaOpsOutsideSetupTeardown = defineRule<Options>({
   meta,
   // The writes, the pair that sanctions them, and every caller up to the roots that explain one.
   needs: (config) => ({
-    seeds: [...opsWriteWords(config), ...pairWords(config)],
+    seeds: [...opsWriteWords(config), ...pairWords(config), ...driverCoreWords(config)],
     rootsOfOpsWrites: true,
     boundFields: entryFields(config),
   }),

@@ -23,6 +23,14 @@ export function pairWords(config: Config): string[] {
   return activePairs(config).flatMap((p) => [p.setup, p.teardown]);
 }
 
+/**
+ * The driver core's functions that run a driver's callback (rules.yaml driverCore): what they
+ * undo after it decides findings, so their files are parsed whatever else names the teardown.
+ */
+export function driverCoreWords(config: Config): string[] {
+  return config.driverCore.map((d) => d.function);
+}
+
 /** Words without which no dma_ops write is written: the setters and the ops member. */
 export function opsWriteWords(config: Config): string[] {
   return [...config.apis.setters.map((s) => s.name), config.device.opsMember];
