@@ -192,3 +192,25 @@ test("paths.archDir: of the directories under it, only the configured architectu
   assert.equal(moved('src/arch/x86/a.c'), false);
   assert.equal(moved('src/arch/arm/a.c'), true);
 });
+
+test('driverCore entries are checked in the file that sets them, not blamed on the bundled one', () => {
+  const own = path.join(dir, 'entry-points-only.yaml');
+  writeFileSync(
+    own,
+    'entryPoints:\n  - name: platform_driver.probe\n    struct: platform_driver\n    field: probe\n' +
+      '    phase: after-setup\n    when: the driver probe\n',
+  );
+  assert.deepEqual(
+    loadConfig(own).entryPoints.map((e) => e.name),
+    ['platform_driver.probe'],
+  );
+  const steps = path.join(dir, 'driver-core.yaml');
+  writeFileSync(steps, 'driverCore:\n  - function: f\n    call: g\n    after: failure\n    entries: [nope.probe]\n');
+  assert.throws(
+    () => loadConfig(steps),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.problems.length === 1 &&
+      err.problems[0] === `${steps}:5: driverCore.0.entries: 'nope.probe' is not an entry point (entryPoints names)`,
+  );
+});

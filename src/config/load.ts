@@ -229,7 +229,10 @@ function checkMeaning(config: Config, parsed: Parsed[], archFrom: string | undef
     }
   });
   const entryNames = new Set(config.entryPoints.map((e) => e.name));
-  config.driverCore.forEach((step, i) => {
+  // Checked where a user's file sets driverCore: a file that replaces only entryPoints leaves the
+  // bundled steps naming entries it dropped, which then match nothing (and are not its mistake).
+  const driverCoreOwn = ownerOf(parsed, 'driverCore') !== parsed[0];
+  (driverCoreOwn ? config.driverCore : []).forEach((step, i) => {
     step.entries.forEach((name, j) => {
       if (!entryNames.has(name))
         problems.push(
