@@ -139,16 +139,26 @@ export function selfMadeDevice(
   arg: ArgInfo,
 ): SelfMade | undefined {
   const allocators = new Set(config.device.allocators ?? []);
+  const links = config.device.firmwareLinks;
+  // Tied to a firmware node in the function: a bus configures its DMA like any described device's.
+  const linked = (root: string) =>
+    fn.writes.some((w) => w.object.root === root && (links?.members ?? []).includes(w.member)) ||
+    fn.calls.some(
+      (c) =>
+        !c.viaMember &&
+        (links?.calls ?? []).includes(c.callee) &&
+        c.args.some((a) => a.object?.root === root || a.ident === root || a.ident === arg.ident),
+    );
   const addressed = arg.text.startsWith('&');
   const alias = !addressed && arg.ident !== undefined ? fn.addressOf?.find((a) => a.name === arg.ident) : undefined;
   const root = alias ? alias.object.root : addressed ? (arg.object?.root ?? undefined) : undefined;
   if (root !== undefined && (alias || arg.object)) {
     const made = fn.calls.find((c) => !c.viaMember && c.assignedTo === root && allocators.has(c.callee));
-    if (made) return { how: `allocated by ${made.callee}()` };
+    if (made && !linked(root)) return { how: `allocated by ${made.callee}()` };
   }
   if (addressed && !arg.object && arg.ident !== undefined && !fn.params.some((p) => p.name === arg.ident)) {
     const object = file.objects?.find((o) => o.name === arg.ident && config.device.structs.includes(o.structType));
-    if (object) return { how: `${object.name}, defined by this file` };
+    if (object && !linked(object.name)) return { how: `${object.name}, defined by this file` };
   }
   return undefined;
 }

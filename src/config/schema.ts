@@ -95,6 +95,12 @@ export const configSchema = (rules: readonly RuleSpec[]) =>
           opsMember: identifier,
           containers: { type: 'object', additionalProperties: identifier },
           allocators: identifiers,
+          firmwareLinks: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['members', 'calls'],
+            properties: { members: identifiers, calls: identifiers },
+          },
         },
       },
       apis: {

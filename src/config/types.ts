@@ -142,6 +142,11 @@ export interface Config {
      * `kzalloc()`): a device embedded in what a function allocates is one the code makes itself.
      */
     allocators?: string[];
+    /**
+     * How code ties a device to a firmware node, which makes a bus's DMA configuration (and the
+     * arch setup) run for it: members written (`of_node`) and calls (`device_set_node()`).
+     */
+    firmwareLinks?: { members: string[]; calls: string[] };
   };
   apis: { setters: Setter[]; effects: EffectApi[] };
   /** Undo other than by an effect API. */
