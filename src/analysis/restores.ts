@@ -17,6 +17,9 @@ export function restoresAttach(graph: CallGraph, config: Config, fn: FnNode, sit
   const names = new Set(site.args.map((a) => a.ident).filter((n): n is string => n !== undefined));
   if (names.size === 0) return false;
   const isParam = (f: FnNode, name: string) => f.summary.params.some((p) => p.name === name);
+  // The same device: the getter read the mapping of the device attached back.
+  const sameDevice = (c: CallSite) => c.args[0]?.ident !== undefined && names.has(c.args[0].ident);
+  const before = (c: CallSite) => c.line < site.line || (c.line === site.line && c.col < site.col);
   const saves = (f: FnNode) =>
     f.summary.calls.some(
       (c) =>
@@ -24,9 +27,22 @@ export function restoresAttach(graph: CallGraph, config: Config, fn: FnNode, sit
         getters.has(c.callee) &&
         c.assignedTo !== undefined &&
         names.has(c.assignedTo) &&
-        (f === fn || (isParam(f, c.assignedTo) && isParam(fn, c.assignedTo))),
+        sameDevice(c) &&
+        !assignedOtherwise(fn, c.assignedTo, f === fn ? c : undefined) &&
+        (f === fn ? before(c) : isParam(f, c.assignedTo) && isParam(fn, c.assignedTo)),
     );
   return inFile(graph, fn.file).some(saves);
+}
+
+/**
+ * Does `fn` give the variable another value than the getter's result (`mapping = priv->mapping`
+ * after the save)? Then what is attached is not, or not only, what was saved.
+ */
+function assignedOtherwise(fn: FnNode, name: string, getter: CallSite | undefined): boolean {
+  const getterIndex = getter ? fn.summary.calls.indexOf(getter) : -1;
+  return (fn.summary.flow?.blocks ?? []).some((b) =>
+    (b.ev ?? []).some((e) => 'set' in e && e.set === name && !(e.value.k === 'call' && e.value.call === getterIndex)),
+  );
 }
 
 const byFile = new WeakMap<CallGraph, Map<string, FnNode[]>>();
