@@ -29,6 +29,10 @@ test('a tree .dmalint.yaml is found and honoured; -c adds its suppressions to it
   const both = dmalint(['--root', root, '-c', extra, path.join(root, FILE)]);
   assert.doesNotMatch(both.stdout, /:31:2: warning:/, 'the tree suppression still holds with -c');
   assert.match(both.stdout, /not shown: 2 suppressed findings/);
+  // A CI job gating the tree's own change to that file reads only what it is given.
+  const ci = dmalint(['--root', root, '--no-tree-config', '-c', extra, path.join(root, FILE)]);
+  assert.match(ci.stdout, /:31:2: warning: .*\[set-dma-ops-outside-setup-teardown\]/);
+  assert.match(ci.stdout, /not shown: 1 suppressed finding\b/);
 });
 
 test("a stale suppression of the tree's file is a warning at its line there", () => {

@@ -18,6 +18,7 @@ import type { Location, Notification } from '../model.js';
 import type { ReportedFinding } from '../output/reported.js';
 import { writeCacheFile } from '../cache/write-cache-file.js';
 import { readRegularText } from '../fs/read.js';
+import { treeConfigPath } from '../config/tree-config.js';
 
 /** What a build's first call keeps: the whole tree's findings, suppressions applied. */
 export interface BuildResult {
@@ -117,6 +118,8 @@ export function buildFile(cacheDir: string, inputs: BuildInputs): string {
     inputs.root,
     inputs.arch ?? '',
     fileState(inputs.config),
+    // The tree's own configuration (.dmalint.yaml): an edit of it is another configuration.
+    fileState(treeConfigPath(inputs.root)),
     fileState(inputs.dotconfig),
     // dmalint itself: reinstalled during the build, it is another checker.
     fileState(fileURLToPath(import.meta.url)),

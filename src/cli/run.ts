@@ -117,6 +117,7 @@ function program(): Command {
         "rules configuration, over the bundled rules.yaml and the tree's .dmalint.yaml: its top-level keys " +
           'replace theirs (rules: merged per rule; suppressions: added)',
       )
+      .option('--no-tree-config', "do not read the tree's .dmalint.yaml (a CI job gating changes to it)")
       .option('--arch <name>', 'architecture whose setup/teardown pair is sanctioned (default from rules.yaml)')
       .option('--rule <id=setting>', RULE_OPTION_HELP, ruleSwitch)
       .option(
@@ -188,6 +189,8 @@ interface Options {
   format: 'text' | 'sarif';
   output?: string;
   config?: string;
+  /** false with --no-tree-config: the tree's .dmalint.yaml is not read. */
+  treeConfig: boolean;
   arch?: string;
   rule?: ReturnType<typeof ruleSwitch>;
   kconfig: string[];
@@ -381,7 +384,7 @@ export async function main(argv: string[]): Promise<number> {
     const root = rootOf(opts, paths, mode);
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
     if (!statSync(root).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
-    const treeFile = treeConfigOf(root);
+    const treeFile = opts.treeConfig ? treeConfigOf(root) : undefined;
     const config = loadConfig(
       opts.config,
       { ...arch, ...(opts.rule ? { rules: opts.rule } : {}) },

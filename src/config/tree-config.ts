@@ -29,10 +29,11 @@ export function treeConfigOf(root: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (!stat.isFile())
+  if (!stat.isFile()) {
+    const what = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a directory' : 'a special file';
     throw new ConfigError([
-      `${file}: not a regular file (${stat.isSymbolicLink() ? 'a symbolic link' : 'a special file'}); dmalint reads ` +
-        'only a regular file as the tree configuration',
+      `${file}: not a regular file (${what}); dmalint reads only a regular file as the tree configuration`,
     ]);
+  }
   return file;
 }

@@ -3,7 +3,7 @@
 // edit; this module maps the protocol onto sessions: documents, configuration, diagnostics,
 // hover, the suppression quick fix, and the end of the process (shutdown/exit, stdin closed,
 // or the client's process gone, which the library watches through initialize's processId).
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -36,7 +36,6 @@ import { type AnalysisSummary, TreeSession } from './session.js';
 import { type Settings, readSettings } from './settings.js';
 import { suppressionInsertion } from './suppression-edit.js';
 import { readRegularText } from '../fs/read.js';
-import { replaceFile } from '../fs/write.js';
 import { TREE_CONFIG, TREE_CONFIG_HEADER, treeConfigPath } from '../config/tree-config.js';
 import { ProtocolState } from './protocol-state.js';
 
@@ -318,12 +317,13 @@ class Server {
     const [file, text] = args;
     if (command !== WRITE_TREE_CONFIG || typeof file !== 'string' || typeof text !== 'string') return null;
     const ours = [...this.sessions.values()].some((s) => treeConfigPath(s.root) === file);
-    if (!ours || existsSync(file)) {
-      this.log('warning', `${file}: not written: not the configuration of a tree this server analyzes, or it exists`);
+    if (!ours) {
+      this.log('warning', `${file}: not written: not the configuration of a tree this server analyzes`);
       return null;
     }
     try {
-      replaceFile(file, text);
+      // Created, never replaced: `wx` fails on anything there, a dangling link included.
+      writeFileSync(file, text, { flag: 'wx', mode: 0o666 });
       this.changedOnDisk(pathToFileURL(file).href, false);
     } catch (err) {
       this.log('warning', `${file}: cannot write it: ${err instanceof Error ? err.message : String(err)}`);
