@@ -46,9 +46,11 @@ test(`a call chain of ${N} functions is analyzed in linear time and memory`, () 
     [
       `drivers/x/chain.c:5:2: warning: set_dma_ops() writes the device's dma_ops outside ` +
         `arch_setup_dma_ops()/arch_teardown_dma_ops(): f${N - 1}() is reached from the bus notifier callback ` +
-        'hb_notifier(), for BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops() [set-dma-ops-outside-setup-teardown]',
+        'hb_notifier(), for BUS_NOTIFY_ADD_DEVICE, before arch_setup_dma_ops(); leave the ops to ' +
+        'arch_setup_dma_ops()/arch_teardown_dma_ops(), or write them from a driver probe or bind whose remove or ' +
+        'unbind undoes them [set-dma-ops-outside-setup-teardown]',
       `drivers/x/chain.c:${8 + 7 * (N - 1) + 3}:9: warning: x_probe() installs the DMA ops here, but x_driver has no ` +
-        '.remove/.remove_new callback to undo it [asymmetric-teardown]',
+        '.remove/.remove_new callback to undo it: add one that does [asymmetric-teardown]',
     ],
   );
   // Each finding's path goes down the whole chain, one note a call.
