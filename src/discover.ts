@@ -140,3 +140,19 @@ export function listSourceFiles(root: string, config: Config, withStats = false)
   walk(root, '');
   return { files: files.sort(), stats, notifications };
 }
+
+/**
+ * The tree path of the directory the command runs in, when it lies inside the tree below its
+ * root (`arch/arm/mm`): the text report prints paths from there, as a compiler does.
+ */
+export function workingDirInTree(root: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(root);
+  } catch {
+    return undefined;
+  }
+  const rel = path.relative(real, process.cwd());
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}

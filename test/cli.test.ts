@@ -128,7 +128,8 @@ test('the root is found by walking up to MAINTAINERS', () => {
   const root = tree({ 'arch/arm/mach-hb/hb.c': NOTIFIER });
   const r = dmalint(['mach-hb/hb.c'], { cwd: path.join(root, 'arch/arm') });
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /^arch\/arm\/mach-hb\/hb\.c:7:2: /);
+  // Paths from where it runs, as gcc's: an editor started there opens them.
+  assert.match(r.stdout, /^mach-hb\/hb\.c:7:2: /);
   assert.ok(!existsSync(path.join(root, 'out.sarif')));
 });
 

@@ -14,14 +14,15 @@ import { validateSarif } from './helpers/sarif-schema.js';
 /** `file:line rule` of each finding a text report lists (fixed ones as `fixed rule`). */
 /**
  * Each finding as `file:line rule`, in report order (file, line, rule): those another rule's
- * report of the same cause carries as `note: also <rule>` included.
+ * report of the same cause carries as `note: also <rule>` included. `from`: the tree path of the
+ * directory it ran in, which paths start from (as gcc's).
  */
-function brief(stdout: string): string[] {
+function brief(stdout: string, from = ''): string[] {
   const found = stdout.split('\n').flatMap((l) => {
     const m = /^([^:]+):(\d+):\d+: (?:error|warning|note): (fixed: )?.*\[([a-z-]+)\]$/.exec(l);
-    if (m) return [{ file: m[1]!, line: Number(m[2]), rule: `${m[3] ? 'fixed ' : ''}${m[4]}` }];
+    if (m) return [{ file: path.posix.join(from, m[1]!), line: Number(m[2]), rule: `${m[3] ? 'fixed ' : ''}${m[4]}` }];
     const also = /^([^:]+):(\d+):\d+: note: also ([a-z-]+) \((?:error|warning|note)\): /.exec(l);
-    return also ? [{ file: also[1]!, line: Number(also[2]), rule: also[3]! }] : [];
+    return also ? [{ file: path.posix.join(from, also[1]!), line: Number(also[2]), rule: also[3]! }] : [];
   });
   return found
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : 1)))
@@ -81,12 +82,17 @@ test('a patch that only deletes the ownership guard introduces what a whole-tree
   for (const [how, r] of Object.entries(runs)) {
     assert.equal(r.code, 1, `${how}: ${r.stderr}`);
     assert.equal(r.stderr, '', how);
-    assert.deepEqual(brief(r.stdout), UNGUARDED, how);
+    // Paths from where it ran, as gcc's.
+    assert.deepEqual(brief(r.stdout, how.includes('arch/arm/mm') ? 'arch/arm/mm' : ''), UNGUARDED, how);
   }
   // A scan from the subdirectory is the whole tree's, limited to what is under it.
   for (const args of [['.'], []]) {
     const r = dmalint(args, { cwd: mm });
-    assert.deepEqual([r.code, r.stderr, r.stdout], [1, '', whole.stdout], `dmalint ${args.join(' ')} in arch/arm/mm`);
+    assert.deepEqual(
+      [r.code, r.stderr, brief(r.stdout, 'arch/arm/mm')],
+      [1, '', brief(whole.stdout)],
+      `dmalint ${args.join(' ')} in arch/arm/mm`,
+    );
   }
 
   // The same as a mail, before and after git am, and quoted-printable as mail clients send it.
@@ -162,7 +168,7 @@ static struct notifier_block foo_nb = {
   edit(root, 'drivers/foo/foo.c', '\t\tfoo_note(dev);\n\t\tbreak;\n', '\t\tfoo_note(dev);\n');
   const fallThrough = dmalint(['--diff', '-'], { cwd: path.join(root, 'drivers'), input: git(root, 'diff') });
   assert.equal(fallThrough.code, 1, fallThrough.stderr);
-  assert.deepEqual(brief(fallThrough.stdout), ['drivers/foo/foo.c:11 attach-before-setup']);
+  assert.deepEqual(brief(fallThrough.stdout, 'drivers'), ['drivers/foo/foo.c:11 attach-before-setup']);
 
   git(root, 'checkout', '-q', '--', '.');
   edit(root, DMA_MAPPING, '\tif (!dev->archdata.dma_ops_setup)\n\t\treturn;\n', '\t/* every device is ours */\n');
@@ -189,10 +195,10 @@ test('paths are relative to the current directory; the root is where MAINTAINERS
   const mm = path.join(root, 'arch/arm/mm');
   const two = dmalint(['.', '../../../drivers/iommu'], { cwd: mm });
   assert.equal(two.code, 1, two.stderr);
-  assert.deepEqual(brief(two.stdout), under('arch/arm/mm', 'drivers/iommu'));
+  assert.deepEqual(brief(two.stdout, 'arch/arm/mm'), under('arch/arm/mm', 'drivers/iommu'));
   assert.ok(under('drivers/iommu').length > 0);
   const here = dmalint([], { cwd: path.join(root, 'arch/arm') });
-  assert.deepEqual(brief(here.stdout), whole, 'no path in a tree: the whole tree');
+  assert.deepEqual(brief(here.stdout, 'arch/arm'), whole, 'no path in a tree: the whole tree');
   assert.equal(here.stderr, '');
 });
 

@@ -13,11 +13,14 @@ const IPMMU = 'drivers/iommu/ipmmu-vmsa.c';
 const EXPORTED =
   'EXPORT_SYMBOL(ipmmu_force_ops);\nvoid ipmmu_force_ops(struct device *dev) { set_dma_ops(dev, &ipmmu_ops_x); }\n';
 
-/** Text findings as `file:line:column kind [rule]`, fixed ones as `fixed`. */
+/**
+ * Text findings as `file:line:column kind [rule]`, fixed ones as `fixed`, files as tree paths:
+ * the runs are from drivers/iommu, which the text's paths start from.
+ */
 function brief(stdout: string): string[] {
   return stdout.split('\n').flatMap((l) => {
-    const m = /^([^:]+:\d+:\d+): (error|warning|note): (fixed: )?.*\[([a-z-]+)\]$/.exec(l);
-    return m ? [`${m[1]} ${m[3] ? 'fixed' : m[2]} [${m[4]}]`] : [];
+    const m = /^([^:]+)(:\d+:\d+): (error|warning|note): (fixed: )?.*\[([a-z-]+)\]$/.exec(l);
+    return m ? [`${path.posix.join('drivers/iommu', m[1]!)}${m[2]} ${m[4] ? 'fixed' : m[3]} [${m[5]}]`] : [];
   });
 }
 

@@ -52,10 +52,11 @@ const MAIL = path.join(tempDir('mail'), '0001-iommu-foo-new-driver.patch');
 writeFileSync(MAIL, MAIL_TEXT);
 
 /** What a text report says, one entry a finding: `file:line kind [rule]`; fixed ones as `fixed`. */
-function brief(stdout: string): string[] {
+/** `file:line level [rule]` of each finding; `from`: the tree path of the directory it ran in. */
+function brief(stdout: string, from = ''): string[] {
   return stdout.split('\n').flatMap((l) => {
     const m = /^([^:]+):(\d+):\d+: (error|warning|note): (fixed: )?.*\[([a-z-]+)\]$/.exec(l);
-    return m ? [`${m[1]}:${m[2]} ${m[4] ? 'fixed' : m[3]} [${m[5]}]`] : [];
+    return m ? [`${path.posix.join(from, m[1]!)}:${m[2]} ${m[4] ? 'fixed' : m[3]} [${m[5]}]`] : [];
   });
 }
 
@@ -84,7 +85,7 @@ test('--diff on a tree that already has the patch reports the same', () => {
 test('--diff - reads the patch from stdin (git diff | dmalint --diff -), from inside the tree', () => {
   const r = dmalint(['--diff', '-'], { cwd: path.join(repo, 'drivers'), input: git(repo, 'diff', 'HEAD~1', 'HEAD') });
   assert.equal(r.code, 1, r.stderr);
-  assert.deepEqual(brief(r.stdout), INTRODUCED_AND_FIXED);
+  assert.deepEqual(brief(r.stdout, 'drivers'), INTRODUCED_AND_FIXED);
 });
 
 test('a patch that touches no finding exits 0; one that only fixes exits 0 with the note', () => {
@@ -174,7 +175,7 @@ test('a patch that does not apply names the patch line, the file and the hunk, e
 test('--since REV compares the working tree with REV in a git checkout', () => {
   const r = dmalint(['--since', 'HEAD~1'], { cwd: path.join(repo, 'arch') });
   assert.equal(r.code, 1, r.stderr);
-  assert.deepEqual(brief(r.stdout), INTRODUCED_AND_FIXED);
+  assert.deepEqual(brief(r.stdout, 'arch'), INTRODUCED_AND_FIXED);
   // Uncommitted edits are part of the working tree.
   const work = fixtureCopy('sample');
   commitAll(work, 'sample tree');

@@ -4,7 +4,7 @@
 // package's bin, as `npm install --global .` makes it, and each is read from the README itself.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -255,6 +255,46 @@ test("vim's quickfix commands from the README fill the list with the findings", 
     assert.match(entries, /^drivers\/bad\/bad\.c:7:w$/m, `${command}: ${entries}`);
   }
 });
+
+test(
+  "run from arch/arm/mm, paths start there as gcc's do, and vim's quickfix opens every file",
+  { skip: !available('vim') && 'vim is not installed' },
+  () => {
+    const env = installed();
+    const root = kernelRepo();
+    introduce(root);
+    const here = path.join(root, 'arch/arm/mm');
+    const r = sh('dmalint', here, env);
+    assert.equal(r.code, 1, r.stderr);
+    const located = r.stdout.split('\n').filter((l) => /^[^:]+:\d+:\d+: /.test(l));
+    const files = [...new Set(located.map((l) => l.split(':')[0]!))].sort();
+    assert.ok(files.includes('dma-mapping.c') && files.includes('../../../drivers/bad/bad.c'), files.join(' '));
+    assert.deepEqual(
+      files.filter((f) => !existsSync(path.join(here, f))),
+      [],
+    );
+    const out = path.join(tempDir('vim'), 'qf.txt');
+    const compiler = /`:(compiler!? gcc)`/.exec(README)![1]!;
+    const vim = spawnSync(
+      'vim',
+      [
+        ...['-Nu', 'NONE', '-i', 'NONE', '-es', '-c', compiler, '-c', "cexpr system('dmalint')", '-c'],
+        `call writefile(map(filter(getqflist(), 'v:val.valid'), ` +
+          `'filereadable(bufname(v:val.bufnr)) . " " . bufname(v:val.bufnr)'), '${out}')`,
+        ...['-c', 'qa!'],
+      ],
+      { cwd: here, env, encoding: 'utf8' },
+    );
+    assert.equal(vim.status, 0, vim.stderr);
+    const entries = readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    assert.equal(entries.length, located.length, entries.join('\n'));
+    assert.deepEqual(
+      entries.filter((e) => !e.startsWith('1 ')),
+      [],
+      'files vim cannot open',
+    );
+  },
+);
 
 test("the VS Code task's command and problem matchers read the findings and their notes", () => {
   const env = installed();

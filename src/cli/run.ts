@@ -11,7 +11,7 @@ import { loadConfig } from '../rules/load-config.js';
 import { treeConfigOf } from '../config/tree-config.js';
 import { UsageError } from '../errors.js';
 import { userErrorText } from './user-error.js';
-import { findRoot, looksLikeKernelTree, toTreePath } from '../discover.js';
+import { findRoot, looksLikeKernelTree, toTreePath, workingDirInTree } from '../discover.js';
 import { type ReportedFinding, counts } from '../output/reported.js';
 import { routeFindings } from '../maintainers/route-findings.js';
 import { renderText } from '../output/text.js';
@@ -460,7 +460,11 @@ export async function main(argv: string[]): Promise<number> {
     const exitCode = suppressed.results.some(counts) ? 1 : incomplete(collected.notifications) ? EXIT_INCOMPLETE : 0;
     const notifications = [...collected.notifications, ...suppressed.stale, ...routed.notifications];
     // A text report on stdout carries them; otherwise CI logs must still say what was skipped.
-    if (opts.format !== 'text' || opts.output !== undefined) process.stderr.write(renderText([], notifications));
+    // Paths from where the command runs, inside the tree, as gcc's: an editor started there finds them.
+    const fromDir = workingDirInTree(root);
+    const shownFrom = fromDir === undefined ? {} : { fromDir };
+    if (opts.format !== 'text' || opts.output !== undefined)
+      process.stderr.write(renderText([], notifications, shownFrom));
     const report = renderReport(
       opts.format,
       { results, notifications, artifactRoles: collected.artifactRoles },
@@ -468,6 +472,7 @@ export async function main(argv: string[]): Promise<number> {
       ['dmalint', ...argv.slice(2)].join(' '),
       exitCode,
       {
+        ...shownFrom,
         maintainers: opts.maintainers === true,
         ...(kconfigs.length > 1 ? { configurations: kconfigs.length } : {}),
         ...(mode.kind === 'diff' || mode.kind === 'since' ? { comparedWith: 'change' as const } : {}),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Location, Notification } from '../model.js';
 import { routingLines } from '../maintainers/routing-lines.js';
 import type { ReportedFinding } from './reported.js';
@@ -10,12 +11,18 @@ function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
-function where(l: Location): string {
-  return `${l.file}:${l.line}:${l.col}`;
+/** A tree path as printed: relative to `fromDir` (TextOptions) when the command runs inside the tree. */
+function shown(file: string, fromDir: string | undefined): string {
+  return fromDir ? path.posix.relative(fromDir, file) || '.' : file;
 }
 
-function notificationLine(n: Notification): string {
-  const prefix = n.file === undefined ? 'dmalint' : n.line === undefined ? n.file : `${n.file}:${n.line}`;
+function where(l: Location, fromDir: string | undefined): string {
+  return `${shown(l.file, fromDir)}:${l.line}:${l.col}`;
+}
+
+function notificationLine(n: Notification, fromDir: string | undefined): string {
+  const file = n.file === undefined ? undefined : shown(n.file, fromDir);
+  const prefix = file === undefined ? 'dmalint' : n.line === undefined ? file : `${file}:${n.line}`;
   return `${prefix}: ${n.level}: ${oneLine(n.message)}`;
 }
 
@@ -26,36 +33,43 @@ export interface TextOptions {
   configurations?: number;
   /** What unchanged findings were compared with, for the count of those not shown. */
   comparedWith?: 'baseline' | 'change';
+  /**
+   * The tree path of the directory the command runs in, when that is inside the tree: files
+   * are printed relative to it, as a compiler prints them, so that an editor started there
+   * (vim's quickfix from arch/arm/mm) opens them.
+   */
+  fromDir?: string;
 }
 
-function configurationLine(f: ReportedFinding, total: number): string {
+function configurationLine(f: ReportedFinding, total: number, fromDir: string | undefined): string {
   const names = f.configurations ?? [];
   const which =
     names.length === total
       ? `in all ${total} configurations`
       : `in ${names.length} of ${total} configurations: ${names.join(', ')}`;
-  return `${where(f.location)}: note: ${which}`;
+  return `${where(f.location, fromDir)}: note: ${which}`;
 }
 
 function findingLines(f: ReportedFinding, options: TextOptions, also: readonly ReportedFinding[] = []): string[] {
+  const at = (l: Location) => where(l, options.fromDir);
   // A finding that is gone is news but not a problem: one note at the place it was.
   if (f.baselineState === 'absent')
-    return [f, ...also].map((x) => `${where(x.location)}: note: fixed: ${oneLine(x.message)} [${x.ruleId}]`);
-  const lines = [`${where(f.location)}: ${f.level}: ${oneLine(f.message)} [${f.ruleId}]`];
+    return [f, ...also].map((x) => `${at(x.location)}: note: fixed: ${oneLine(x.message)} [${x.ruleId}]`);
+  const lines = [`${at(f.location)}: ${f.level}: ${oneLine(f.message)} [${f.ruleId}]`];
   // The other rules' findings of the same cause, as notes of this one (output/causes.ts).
-  for (const o of also) lines.push(`${where(o.location)}: note: ${oneLine(alsoLine(o))}`);
+  for (const o of also) lines.push(`${at(o.location)}: note: ${oneLine(alsoLine(o))}`);
   // A last step at the primary location was printed above; one elsewhere (the effect a
   // teardown finding's statement leads to) is a step like the others.
   const last = f.path.at(-1);
-  const steps = last && where(last) === where(f.location) ? f.path.slice(0, -1) : f.path;
-  for (const step of steps) lines.push(`${where(step)}: note: ${oneLine(step.message)}`);
-  for (const r of f.related) lines.push(`${where(r)}: note: ${oneLine(r.message)}`);
+  const steps = last && at(last) === at(f.location) ? f.path.slice(0, -1) : f.path;
+  for (const step of steps) lines.push(`${at(step)}: note: ${oneLine(step.message)}`);
+  for (const r of f.related) lines.push(`${at(r)}: note: ${oneLine(r.message)}`);
   if (options.configurations !== undefined && f.configurations)
-    lines.push(configurationLine(f, options.configurations));
+    lines.push(configurationLine(f, options.configurations, options.fromDir));
   if (options.maintainers && f.routing) {
     const contacts = routingLines(f.routing);
     lines.push(
-      `${where(f.location)}: note: to: ` +
+      `${at(f.location)}: note: to: ` +
         `${contacts.length ? contacts.join(', ') : 'no MAINTAINERS section covers this file'}`,
     );
   }
@@ -90,7 +104,7 @@ export function renderText(
 ): string {
   const listed = findings.filter((f) => !f.suppression && f.baselineState !== 'unchanged');
   const lines = [
-    ...[...notifications].sort(compareNotifications).map(notificationLine),
+    ...[...notifications].sort(compareNotifications).map((n) => notificationLine(n, options.fromDir)),
     ...byCause(listed).flatMap((c) => findingLines(c.finding, options, c.alsoReportedBy)),
     ...notShown(findings, options.comparedWith),
   ];
