@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../rules/load-config.js';
-import { treeConfigOf } from '../config/tree-config.js';
+import { treeOptions } from '../config/tree-config.js';
 import type { Config } from '../config/types.js';
 import { FindingsCache, type TreeFindings, inputStats, treeState } from '../cache/findings-cache.js';
 import { listSourceFiles } from '../discover.js';
@@ -66,11 +66,10 @@ export async function analyzeTree(
   dotconfig: string | undefined,
   cacheDir: string | false,
 ): Promise<BuildResult> {
-  const treeFile = treeConfigOf(root);
   const config = loadConfig(
     call.config && path.resolve(cwd, call.config),
     call.arch ? { arch: call.arch, archFrom: `--arch=${call.arch}` } : {},
-    treeFile ? { treeFile } : {},
+    treeOptions(root),
   );
   // One that cannot serve costs a warning, never the build.
   const usable = cacheDir && usableCacheDir(cacheDir, (line) => process.stderr.write(`dmalint: ${line}\n`));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { loadConfig } from '../rules/load-config.js';
-import { treeConfigOf } from '../config/tree-config.js';
+import { treeOptions } from '../config/tree-config.js';
 import { UsageError } from '../errors.js';
 import { userErrorText } from './user-error.js';
 import { findRoot, looksLikeKernelTree, toTreePath, workingDirInTree } from '../discover.js';
@@ -384,12 +384,8 @@ export async function main(argv: string[]): Promise<number> {
     const root = rootOf(opts, paths, mode);
     if (!existsSync(root)) throw new UsageError(`--root ${root}: no such directory`);
     if (!statSync(root).isDirectory()) throw new UsageError(`--root ${root}: not a directory`);
-    const treeFile = opts.treeConfig ? treeConfigOf(root) : undefined;
-    const config = loadConfig(
-      opts.config,
-      { ...arch, ...(opts.rule ? { rules: opts.rule } : {}) },
-      treeFile ? { treeFile } : {},
-    );
+    const rules = opts.rule ? { rules: opts.rule } : {};
+    const config = loadConfig(opts.config, { ...arch, ...rules }, treeOptions(root, opts.treeConfig));
     if (opts.output !== undefined) checkOutput(opts.output);
     const reportPaths = paths.map((p) => toTreePath(root, p));
     const progress = progressReporter(!opts.quiet && process.stderr.isTTY === true && !process.env.CI);

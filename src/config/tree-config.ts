@@ -17,6 +17,12 @@ export function treeConfigPath(root: string): string {
   return path.join(root, TREE_CONFIG);
 }
 
+/** loadConfig's options for the tree's file, unless `read` is false (--no-tree-config). */
+export function treeOptions(root: string, read = true): { treeFile?: string } {
+  const treeFile = read ? treeConfigOf(root) : undefined;
+  return treeFile ? { treeFile } : {};
+}
+
 /**
  * The tree's configuration file, when it has one. Only a regular file is read: a link could
  * point outside the tree, and a FIFO or a device would block or never end.

@@ -7,7 +7,7 @@
 // edited buffer is parsed again. Most edits do not even need that scan: quick-analysis.ts
 // answers them from the last analysis's summaries when the edit leaves growth nothing new.
 import type { Diagnostic } from 'vscode-languageserver/node';
-import { treeConfigOf, treeConfigPath } from '../config/tree-config.js';
+import { treeConfigPath, treeOptions } from '../config/tree-config.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { loadConfig } from '../rules/load-config.js';
 import type { Config } from '../config/types.js';
@@ -84,11 +84,10 @@ export class TreeSession {
     private readonly host: SessionHost,
     private readonly parser: OverlayParser,
   ) {
-    const treeFile = treeConfigOf(root);
     this.config = loadConfig(
       settings.config,
       settings.arch ? { arch: settings.arch, archFrom: `settings: arch '${settings.arch}'` } : {},
-      treeFile ? { treeFile } : {},
+      treeOptions(root),
     );
     this.share = this.newShare();
   }
